@@ -1,0 +1,60 @@
+import {homedir} from 'node:os'
+import {join} from 'node:path'
+
+/**
+ * What an action needs from the process that runs it, without knowing oclif: time, where people's
+ * messages go, the environment and the cancellation signal. Commands build one (cli/base-command);
+ * tests and scripts build their own with `createContext`.
+ */
+export interface RunContext {
+  now: () => Date
+  /** A warning for the person; collected into the JSON envelope under --json, stderr otherwise. */
+  warn: (message: string) => void
+  /** Progress or intro text for the person (stderr); silent under --json. */
+  info: (message: string) => void
+  env: NodeJS.ProcessEnv
+  /** $CFGUARD_HOME (default ~/.cfguard): config, cache, salt. */
+  home: string
+  isTTY: boolean
+  json: boolean
+  signal: AbortSignal
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+}
+
+export function cfguardHome(env: NodeJS.ProcessEnv = process.env): string {
+  return env.CFGUARD_HOME && env.CFGUARD_HOME !== '' ? env.CFGUARD_HOME : join(homedir(), '.cfguard')
+}
+
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason)
+      return
+    }
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(signal?.reason)
+    }
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}
+
+export function createContext(overrides: Partial<RunContext> = {}): RunContext {
+  const env = overrides.env ?? process.env
+  return {
+    now: () => new Date(),
+    warn: () => {},
+    info: () => {},
+    env,
+    home: cfguardHome(env),
+    isTTY: false,
+    json: false,
+    signal: new AbortController().signal,
+    sleep: abortableSleep,
+    ...overrides,
+  }
+}

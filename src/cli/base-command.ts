@@ -1,0 +1,172 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
+import {CfguardError, ExitCode, isCfguardError} from '../errors.js'
+import {redactText} from '../redact.js'
+
+export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
+export type InferredArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+const ISSUES_URL = 'https://github.com/cfguard/cfguard/issues'
+
+export interface JsonEnvelope<T> {
+  status: number
+  result: T
+  warnings: string[]
+}
+
+export interface JsonErrorEnvelope {
+  status: number
+  error: {code: string; message: string; suggestions: string[]}
+  warnings: string[]
+}
+
+/**
+ * Output policy for every command (DESIGN.md, Output contract):
+ * - `run()` returns the typed result; under --json it is printed once as {status, result, warnings};
+ * - people's messages (info, warnings, progress) go to stderr, results to stdout;
+ * - errors become one line plus next steps on stderr (or the JSON error envelope) and the
+ *   documented exit code; unexpected errors say where to report, without a stack trace.
+ */
+export abstract class BaseCommand<T> extends Command {
+  public static enableJsonFlag = true
+
+  public static baseFlags = {
+    json: Flags.boolean({
+      description: 'print one JSON document {status, result, warnings} on stdout',
+      env: 'CFGUARD_JSON',
+      helpGroup: 'GLOBAL',
+    }),
+  }
+
+  protected readonly warnings: string[] = []
+
+  public abstract run(): Promise<T>
+  private readonly abort = new AbortController()
+  private context?: RunContext
+
+  public override jsonEnabled(): boolean {
+    return super.jsonEnabled() || truthy(process.env.CFGUARD_JSON)
+  }
+
+  public override async init(): Promise<void> {
+    await super.init()
+    const onSignal = () => {
+      this.abort.abort(new CfguardError('INTERRUPTED', 'interrupted'))
+      process.exitCode = ExitCode.Interrupted
+    }
+    process.once('SIGINT', onSignal)
+    process.once('SIGTERM', onSignal)
+  }
+
+  /** The context handed to actions. */
+  protected get ctx(): RunContext {
+    this.context ??= {
+      now: () => new Date(),
+      warn: (message) => this.addWarning(message),
+      info: (message) => {
+        if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+      },
+      env: process.env,
+      home: cfguardHome(process.env),
+      isTTY: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+      json: this.jsonEnabled(),
+      signal: this.abort.signal,
+      sleep: abortableSleep,
+    }
+    return this.context
+  }
+
+  protected addWarning(message: string): void {
+    const clean = redactText(message)
+    this.warnings.push(clean)
+    if (!this.jsonEnabled()) process.stderr.write(`warning: ${clean}\n`)
+  }
+
+  /** Human output (stdout); silent under --json. */
+  protected print(text: string): void {
+    if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  public override logJson(json: unknown): void {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+  }
+
+  protected override toSuccessJson(result: unknown): JsonEnvelope<unknown> {
+    return {status: Number(process.exitCode ?? 0), result, warnings: this.warnings}
+  }
+
+  protected override toErrorJson(err: unknown): JsonErrorEnvelope {
+    const e = describeError(err)
+    return {
+      status: Number(process.exitCode ?? e.exitCode),
+      error: {code: e.code, message: e.message, suggestions: e.suggestions},
+      warnings: this.warnings,
+    }
+  }
+
+  public override async catch(err: Error & {oclif?: {exit?: number}}): Promise<void> {
+    const e = describeError(err)
+    // Keep an exit code set earlier (130 after a signal).
+    process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : e.exitCode
+    if (this.jsonEnabled()) {
+      this.logJson(this.toErrorJson(err))
+      return
+    }
+    const lines = [`cfguard: ${e.message}`, ...e.suggestions.map((s) => `  next: ${s}`)]
+    process.stderr.write(`${lines.join('\n')}\n`)
+    if (truthy(process.env.CFGUARD_DEBUG) && err instanceof Error && err.stack) {
+      process.stderr.write(`${redactText(err.stack)}\n`)
+    }
+  }
+}
+
+interface DescribedError {
+  code: string
+  message: string
+  suggestions: string[]
+  exitCode: number
+}
+
+/** Turns anything thrown into one redacted line, next steps and the exit code. */
+export function describeError(err: unknown): DescribedError {
+  if (isCfguardError(err)) {
+    return {
+      code: err.code,
+      message: oneLine(err.message),
+      suggestions: err.suggestions.map(oneLine),
+      exitCode: err.exitCode,
+    }
+  }
+  const oclifExit = (err as {oclif?: {exit?: number}} | undefined)?.oclif?.exit
+  if (err instanceof Error && typeof oclifExit === 'number') {
+    // Flag parsing and other oclif usage errors (exit 2).
+    return {
+      code: oclifExit === ExitCode.Usage ? 'USAGE' : 'CLI',
+      message: oneLine(err.message),
+      suggestions: oclifExit === ExitCode.Usage ? ['see `cfguard COMMAND --help`'] : [],
+      exitCode: oclifExit,
+    }
+  }
+  const message = err instanceof Error ? err.message : String(err)
+  return {
+    code: 'BUG',
+    message: `unexpected error: ${oneLine(message)}`,
+    suggestions: [
+      `this is a bug in cfguard; please report it at ${ISSUES_URL} (CFGUARD_DEBUG=1 shows details)`,
+    ],
+    exitCode: ExitCode.Bug,
+  }
+}
+
+function oneLine(text: string): string {
+  return redactText(text)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()
+}
+
+export function truthy(value: string | undefined): boolean {
+  return value !== undefined && /^(1|true|yes|on)$/i.test(value.trim())
+}

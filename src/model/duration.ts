@@ -1,0 +1,39 @@
+import {CfguardError} from '../errors.js'
+
+const UNITS: Record<string, number> = {
+  ms: 1,
+  s: 1000,
+  m: 60_000,
+  h: 3_600_000,
+  d: 86_400_000,
+  w: 604_800_000,
+}
+
+/** Parses `90d`, `15m`, `2h30m`, `500ms`, `45s`. Throws a usage error naming the bad input. */
+export function parseDuration(input: string, what = 'duration'): number {
+  const text = input.trim()
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/gy
+  let total = 0
+  let matched = 0
+  let m: RegExpExecArray | null
+  while ((m = re.exec(text)) !== null) {
+    total += Number(m[1]) * (UNITS[m[2] as string] as number)
+    matched = re.lastIndex
+  }
+  if (text === '' || matched !== text.length || !Number.isFinite(total)) {
+    throw new CfguardError(
+      'USAGE',
+      `invalid ${what} "${input}": use a number with a unit, e.g. 90d, 12h, 15m, 30s`,
+    )
+  }
+  return total
+}
+
+export function formatDuration(ms: number): string {
+  const abs = Math.abs(ms)
+  if (abs >= UNITS.d!) return `${Math.floor(ms / UNITS.d!)}d`
+  if (abs >= UNITS.h!) return `${Math.floor(ms / UNITS.h!)}h`
+  if (abs >= UNITS.m!) return `${Math.floor(ms / UNITS.m!)}m`
+  if (abs >= UNITS.s!) return `${Math.floor(ms / UNITS.s!)}s`
+  return `${ms}ms`
+}

@@ -1,0 +1,72 @@
+import type {Severity} from './severity.js'
+
+export type ResourceKind =
+  | 'app'
+  | 'process'
+  | 'instance'
+  | 'route'
+  | 'domain'
+  | 'service_instance'
+  | 'binding'
+  | 'service_key'
+  | 'uaa_client'
+  | 'route_policy'
+  | 'env_var'
+
+export interface ResourceRef {
+  kind: ResourceKind
+  guid: string
+  name: string
+  space?: string | null
+  org?: string | null
+}
+
+/** Evidence never holds a secret value: names, counts, timestamps and keyed fingerprints only. */
+export type Evidence = Record<string, string | number | boolean | null | string[]>
+
+export interface Finding {
+  rule: string
+  severity: Severity
+  title: string
+  message: string
+  resource: ResourceRef
+  related: ResourceRef[]
+  evidence: Evidence
+  remediation: string
+  /** Stable id of this finding (rule + resource + key), for suppressions and baselines. */
+  fingerprint: string
+  /** Set by multi-foundation audits (`audit --targets`). */
+  foundation?: string
+}
+
+export interface CoverageGap {
+  what: string
+  why: string
+  /** Rule ids that could not be (fully) evaluated because of this gap. */
+  rules?: string[]
+}
+
+export interface Coverage {
+  apps: number
+  routes: number
+  serviceInstances: number
+  gaps: CoverageGap[]
+  /** `*.show` audit events this run caused on the platform (secret reads). */
+  auditEventsCreated: number
+  requests: number
+}
+
+export type SeveritySummary = Record<Severity, number>
+
+/** The result of `audit`, `identity audit` and `routes report` (DESIGN.md, Output contract). */
+export interface AuditResult {
+  schemaVersion: 1
+  target: {api: string; ccVersion: string; org: string | null; space: string | null}
+  generatedAt: string
+  summary: SeveritySummary
+  findings: Finding[]
+  coverage: Coverage
+  /** Findings hidden by active suppressions or a baseline (counted, listed by fingerprint). */
+  suppressed?: {fingerprint: string; rule: string; reason: string}[]
+  foundation?: string
+}

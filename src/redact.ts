@@ -1,0 +1,83 @@
+/**
+ * Redaction primitives shared by the transport's trace, error messages and every output path.
+ * Redaction is by key name (allowlist thinking: anything secret-sounding is hidden), by value
+ * shape (JWT, PEM, bearer token, URL userinfo, secret query params) anywhere in a string, and by
+ * exact value for secrets cfguard itself handled in this process (registerSecret).
+ */
+
+export const REDACTED = '[REDACTED]'
+
+/** Keys whose values are always hidden, at any depth. Compared on ASCII lower case. */
+const SECRET_KEY =
+  /(secret|passw(or)?d|pwd|passcode|token|credential|private|api[_-]?key|apikey|access[_-]?key|signing[_-]?key|(^|[_-])key$|^key$|cert(ificate)?$|authorization|assertion|cookie|session|salt|otp|pin$)/
+
+const JWT = /\beyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g
+const PEM = /-----BEGIN [A-Z0-9 ]+-----[\s\S]*?(-----END [A-Z0-9 ]+-----|$)/g
+const BEARER = /\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]{8,}/gi
+const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi
+const SECRET_PARAM =
+  /([?&;\s"]|^)((?:client_)?secret|password|passcode|(?:access_|refresh_|id_)?token|code|assertion|client_assertion|api_key|apikey)=([^&\s"#]+)/gi
+
+const knownSecrets = new Set<string>()
+
+/** Remember a secret value handled in this process so it is masked wherever it would appear. */
+export function registerSecret(value: string | null | undefined): void {
+  if (typeof value === 'string' && value.length >= 6) knownSecrets.add(value)
+}
+
+export function isSecretKey(key: string): boolean {
+  return SECRET_KEY.test(asciiLower(key))
+}
+
+/** Not locale-aware on purpose: `AUTHORIZATION` in a Turkish locale must still match. */
+function asciiLower(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32))
+}
+
+export function redactText(text: string): string {
+  let out = text
+  for (const secret of knownSecrets) {
+    if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+  }
+  return out
+    .replace(PEM, REDACTED)
+    .replace(JWT, REDACTED)
+    .replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`)
+    .replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`)
+    .replace(SECRET_PARAM, (_m, lead: string, key: string) => `${lead}${key}=${REDACTED}`)
+}
+
+/** Deep copy with secret-keyed values replaced and every string scrubbed by shape. */
+export function redactJson(value: unknown, depth = 0): unknown {
+  if (depth > 64) return REDACTED
+  if (typeof value === 'string') return redactText(value)
+  if (Array.isArray(value)) return value.map((v) => redactJson(v, depth + 1))
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) {
+      out[k] = isSecretKey(k) && v !== null && v !== '' ? REDACTED : redactJson(v, depth + 1)
+    }
+    return out
+  }
+  return value
+}
+
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'x-vault-token',
+  'x-auth-token',
+  'x-api-key',
+])
+
+export function redactHeaders(headers: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [name, value] of Object.entries(headers)) {
+    const lower = asciiLower(name)
+    if (SECRET_HEADERS.has(lower) || /token|secret|signature|session/.test(lower)) out[name] = REDACTED
+    else out[name] = typeof value === 'string' ? redactText(value) : value
+  }
+  return out
+}
