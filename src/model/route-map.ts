@@ -1,0 +1,66 @@
+import type {RouteOptions} from './snapshot.js'
+
+/**
+ * The route map: how traffic reaches each app through Gorouter, grouped domain → route →
+ * destinations → instances. Built from a Snapshot (pure), rendered as the `routes report` table,
+ * carried in its --json result and drawn as a picture in the HTML report.
+ */
+export interface RouteMap {
+  domains: RouteMapDomain[]
+}
+
+export interface RouteMapDomain {
+  guid: string
+  name: string
+  internal: boolean
+  /** TCP (router group) domain */
+  tcp: boolean
+  enforceRoutePolicies: boolean
+  routes: RouteMapRoute[]
+}
+
+export interface RouteMapRoute {
+  guid: string
+  url: string
+  host: string
+  path: string
+  port: number | null
+  protocol: string
+  options: RouteOptions
+  space: string | null
+  org: string | null
+  /** Bound route service, if any. */
+  routeService: {url: string | null; serviceInstance: string} | null
+  /** Route policy sources (`cf:app:…`, `cf:any`), when the domain enforces them. */
+  policies: string[]
+  destinations: RouteMapDestination[]
+  /** Rule ids with findings on this route (filled by the action after checks). */
+  findings: string[]
+}
+
+export interface InstanceCounts {
+  desired: number
+  running: number
+  crashed: number
+  starting: number
+  down: number
+  unroutable: number
+  /** false when instance state could not be read */
+  known: boolean
+}
+
+export interface RouteMapDestination {
+  appGuid: string
+  appName: string
+  appState: string
+  space: string | null
+  org: string | null
+  processType: string
+  port: number | null
+  protocol: string | null
+  weight: number | null
+  instances: InstanceCounts
+  /** e.g. `http /health`, `port`, `process` */
+  healthCheck: string
+  readinessCheck: string | null
+}
