@@ -22,7 +22,7 @@ interface SchemaNode {
 
 const FORMAT_HINTS: Record<string, string> = {
   'cfguard-duration': 'use a number with a unit such as 90d, 12w or 36h, or a plain number of days',
-  date: 'use a real date as YYYY-MM-DD, e.g. 2027-03-31',
+  date: 'use a real calendar date, e.g. 2027-03-31',
   uri: 'use a full URL such as https://login.sys.example.com/oauth/token',
   'cf-label-selector':
     'use key, !key, key=value, key!=value, key in (a,b) or key notin (a,b), separated by commas',
@@ -140,7 +140,14 @@ export function firstProblemError(src: YamlSource, problems: FileProblem[]): Cfg
 }
 
 export function schemaErrorsToProblems(errors: readonly ErrorObject[]): FileProblem[] {
-  return errors.map(schemaProblem).filter((p): p is FileProblem => p !== null)
+  // A key missing next to an unknown key is most likely a typo of it: report the unknown key.
+  const withUnknownKey = new Set(
+    errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath),
+  )
+  return errors
+    .filter((e) => !(e.keyword === 'required' && withUnknownKey.has(e.instancePath)))
+    .map(schemaProblem)
+    .filter((p): p is FileProblem => p !== null)
 }
 
 function exampleHint(at: DataPath, schema: SchemaNode): string {
