@@ -28,6 +28,11 @@ export interface ApplySuppressionsOptions {
   evaluatedRules?: readonly string[]
 }
 
+/** An active, used suppression this close to its end gets a heads-up before the gate breaks. */
+export const EXPIRY_NOTICE_DAYS = 14
+
+const DAY_MS = 86_400_000
+
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** The first instant a suppression no longer applies: it holds through its `expires` day (UTC). */
@@ -95,7 +100,15 @@ export function applySuppressions(
         level: 'warning',
         message: `suppression ${label(s)} expired on ${s.expires}; ${n} finding${n === 1 ? '' : 's'} it covered ${n === 1 ? 'is' : 'are'} reported again: renew it with a new reason and expires, or remove it`,
       })
-    } else if (!used.has(s) && ran(s.rule)) {
+    } else if (used.has(s)) {
+      const days = daysLeft(s, now)
+      if (days <= EXPIRY_NOTICE_DAYS) {
+        warnings.push({
+          level: 'info',
+          message: `suppression ${label(s)} expires on ${s.expires}, ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`}; renew it with a new reason and expires, or fix what it covers`,
+        })
+      }
+    } else if (ran(s.rule)) {
       warnings.push({
         level: 'info',
         message: `unused suppression ${label(s)}: it matched no finding; remove it if the problem is gone`,
@@ -107,4 +120,10 @@ export function applySuppressions(
 
 function label(s: Suppression): string {
   return `${s.source ? `${s.source} ` : ''}(${s.rule} on ${s.resource})`
+}
+
+/** Whole calendar days (UTC) from today to the suppression's last day. */
+function daysLeft(s: Suppression, now: Date): number {
+  const today = Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())
+  return Math.round((suppressionEnd(s).getTime() - DAY_MS - today) / DAY_MS)
 }

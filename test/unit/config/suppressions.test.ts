@@ -102,6 +102,25 @@ describe('suppressions', () => {
       expect(out.warnings[0]?.message).to.include('expired on 2026-01-31; 0 findings')
     })
 
+    it('gives a heads-up when a used suppression ends within two weeks', () => {
+      const soon = suppression({expires: '2026-12-05'})
+      const out = applySuppressions([sharedBilling], [soon], NOW)
+      expect(out.kept).to.deep.equal([])
+      expect(out.warnings).to.deep.equal([
+        {
+          level: 'info',
+          message:
+            'suppression cfguard.yml:12 (identity/shared-client on billing-*) expires on 2026-12-05, in 7 days; renew it with a new reason and expires, or fix what it covers',
+        },
+      ])
+      expect(
+        applySuppressions([sharedBilling], [suppression({expires: '2026-11-28'})], NOW).warnings[0]?.message,
+      ).to.include('expires on 2026-11-28, today;')
+      expect(
+        applySuppressions([sharedBilling], [suppression({expires: '2026-12-13'})], NOW).warnings,
+      ).to.deep.equal([])
+    })
+
     it('matches a resource guid, in any case, and nothing else by it', () => {
       const s = suppression({rule: 'identity/secret-in-env', resource: BILLING.guid.toUpperCase()})
       const other = finding('identity/secret-in-env', STAGING_BILLING, 'fp-secret-staging')
