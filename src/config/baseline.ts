@@ -34,7 +34,9 @@ const HOW_TO_WRITE = 'use a file written by `cfguard audit --json > baseline.jso
  * the bare result `{schemaVersion, findings, …}`. Anything else is one CONFIG_INVALID line
  * naming `file:line:column` (exit 2). Pure.
  */
-export function parseBaseline(text: string, file: string): Baseline {
+export function parseBaseline(raw: string, file: string): Baseline {
+  // Editors and PowerShell redirects may add a byte-order mark; JSON.parse refuses it.
+  const text = raw.replace(/^\uFEFF/, '')
   let data: unknown
   try {
     data = JSON.parse(text)

@@ -46,6 +46,14 @@ describe('baselines', () => {
     expect(bare.entries).to.deep.equal(envelope.entries)
   })
 
+  it('accepts a file that starts with a byte-order mark', () => {
+    const baseline = parseBaseline(
+      '\uFEFF{"findings": [{"rule": "routes/orphan", "fingerprint": "fp-1"}]}',
+      'b.json',
+    )
+    expect(baseline.entries).to.deep.equal([{fingerprint: 'fp-1', rule: 'routes/orphan'}])
+  })
+
   it('keeps only the findings the baseline does not have, and lists the ones gone', () => {
     const baseline: Baseline = {
       source: 'b.json',
