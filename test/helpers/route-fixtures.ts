@@ -6,6 +6,7 @@ import type {Finding} from '../../src/model/finding.js'
 import {DEFAULT_POLICY, type Policy} from '../../src/model/policy.js'
 import type {Rule} from '../../src/model/rule.js'
 import type {
+  Destination,
   Domain,
   Instance,
   InstanceState,
@@ -14,7 +15,21 @@ import type {
   Snapshot,
   TrafficStat,
 } from '../../src/model/snapshot.js'
-import {NOW, app, domain, instance, proc, route, snapshot} from './snapshot.js'
+import {
+  NOW,
+  access,
+  app,
+  destination,
+  domain,
+  instance,
+  proc,
+  route,
+  routeBinding,
+  routePolicy,
+  snapshot,
+  space,
+  ups,
+} from './snapshot.js'
 
 export const internalDomain = (o: Partial<Domain> = {}): Domain =>
   domain({guid: 'dom-int', name: 'apps.internal', internal: true, ...o})
@@ -125,4 +140,108 @@ export function runWithRunner(rule: Rule, s: Snapshot, policy: Policy = DEFAULT_
 
 export function withRoutes(policy: Partial<Policy['routes']>): Policy {
   return {...DEFAULT_POLICY, routes: {...DEFAULT_POLICY.routes, ...policy}}
+}
+
+const check = (type: string, endpoint: string | null = null) => ({
+  type,
+  endpoint,
+  timeout: null,
+  invocationTimeout: null,
+})
+
+/**
+ * A small foundation with one of most route shapes: a blue/green route behind a route service,
+ * an http2 route-service app, an admin path, an orphan, an internal route, an identity-aware
+ * domain with a policy, a TCP route, a shared weighted hash route and unknown instances.
+ */
+export function routeMapSnapshot(): Snapshot {
+  const shared = domain()
+  const internal = internalDomain()
+  const secure = enforcingDomain({routePoliciesScope: 'org'})
+  const tcp = tcpDomain()
+  const dest = (appGuid: string, o: Partial<Destination> = {}): Destination =>
+    destination({guid: `d-${appGuid}-${o.port ?? 8080}`, appGuid, ...o})
+  return snapshot({
+    spaces: [space(), space({guid: 'space-2', name: 'dev'})],
+    apps: [
+      app({guid: 'app-billing', name: 'billing-api'}),
+      app({guid: 'app-old', name: 'billing-old', state: 'STOPPED'}),
+      app({guid: 'app-proxy', name: 'auth-proxy'}),
+      app({guid: 'app-ledger', name: 'ledger'}),
+      app({guid: 'app-pay', name: 'payments', spaceGuid: 'space-2'}),
+    ],
+    processes: [
+      proc({
+        guid: 'p-billing',
+        appGuid: 'app-billing',
+        instances: 3,
+        readinessCheck: check('http', '/ready'),
+        actual: [
+          instance({index: 0}),
+          instance({index: 1, instanceGuid: 'inst-1'}),
+          instance({index: 2, instanceGuid: 'inst-2', state: 'CRASHED', routable: false}),
+        ],
+      }),
+      proc({guid: 'p-old', appGuid: 'app-old', actual: []}),
+      proc({
+        guid: 'p-proxy',
+        appGuid: 'app-proxy',
+        instances: 1,
+        healthCheck: check('port'),
+        actual: [instance()],
+      }),
+      proc({guid: 'p-ledger', appGuid: 'app-ledger', actual: null}),
+      proc({
+        guid: 'p-pay',
+        appGuid: 'app-pay',
+        healthCheck: check('process'),
+        actual: [instance(), instance({index: 1, instanceGuid: 'inst-1', routable: false})],
+      }),
+    ],
+    domains: [tcp, secure, internal, shared],
+    routes: [
+      routeOn(shared, {
+        guid: 'r-billing',
+        options: {loadbalancing: 'least-connection'},
+        destinations: [dest('app-old'), dest('app-billing')],
+      }),
+      routeOn(shared, {
+        guid: 'r-proxy',
+        host: 'auth-proxy',
+        destinations: [dest('app-proxy', {protocol: 'http2'})],
+      }),
+      routeOn(shared, {guid: 'r-admin', path: '/admin', destinations: [dest('app-billing')]}),
+      routeOn(shared, {guid: 'r-old', host: 'old', destinations: []}),
+      routeOn(shared, {
+        guid: 'r-api',
+        host: 'api',
+        sharedSpaceGuids: ['space-2'],
+        options: {loadbalancing: 'hash', hashHeader: 'X-Tenant', hashBalance: '1.5'},
+        destinations: [dest('app-pay', {weight: 10, port: null, protocol: null})],
+      }),
+      routeOn(internal, {guid: 'r-internal', destinations: [dest('app-billing')]}),
+      routeOn(secure, {guid: 'r-ledger', host: 'ledger', destinations: [dest('app-ledger')]}),
+      routeOn(tcp, {
+        guid: 'r-tcp',
+        port: 1024,
+        destinations: [dest('app-ledger', {port: 7000, protocol: 'tcp'})],
+      }),
+    ],
+    routeBindings: [
+      routeBinding({routeGuid: 'r-billing', serviceInstanceGuid: 'si-proxy', routeServiceUrl: null}),
+    ],
+    serviceInstances: [
+      ups({
+        guid: 'si-proxy',
+        name: 'auth-proxy-svc',
+        credentials: null,
+        routeServiceUrl: 'https://auth-proxy.apps.example.com',
+      }),
+    ],
+    routePolicies: [
+      routePolicy({guid: 'rp-2', routeGuid: 'r-ledger', source: 'cf:space:space-1'}),
+      routePolicy({guid: 'rp-1', routeGuid: 'r-ledger', source: 'cf:app:app-billing'}),
+    ],
+    access: access({instances: {state: 'partial', why: 'stats of 1 process failed'}}),
+  })
 }
