@@ -13,9 +13,9 @@ export const lbHashMissingHeaderRule: Rule = {
   docs:
     'Hash-based load balancing (CC ≥ 3.210, feature flag `hash_based_routing`) picks the instance ' +
     'from the value of `hash_header`; the API refuses `loadbalancing: hash` without it, so a route ' +
-    'that has one anyway was written around the API or by an older version, and Gorouter cannot ' +
-    'balance it as intended (every request hashes the same empty key, or the route falls back ' +
-    'to the default algorithm — it depends on the Gorouter version). Set the header with `cf ' +
+    'that has one anyway was written around the API or by an older version, and Gorouter has no ' +
+    'header to hash on, so the route does not balance the way its option says (no session ' +
+    'affinity, possibly every request on one instance). Set the header with `cf ' +
     'update-route DOMAIN --hostname HOST --option hash_header=X-User-ID`, or switch the algorithm ' +
     'with `--option loadbalancing=round-robin`.',
   needs: [],

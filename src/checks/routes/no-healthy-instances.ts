@@ -72,7 +72,11 @@ function problemOf(process: Process): {reason: string; evidence: Evidence} | nul
   }
   const running = process.actual.filter((i) => i.state === 'RUNNING')
   if (running.length === 0) {
-    return {reason: `none of ${process.actual.length} instance(s) is RUNNING`, evidence}
+    const reason =
+      process.actual.length === 0
+        ? `no instance is running (${process.instances} desired)`
+        : `none of ${process.actual.length} instance(s) is RUNNING`
+    return {reason, evidence}
   }
   if (running.every((i) => i.routable === false)) {
     return {

@@ -34,6 +34,13 @@ describe('routes/no-healthy-instances', () => {
     expect(runRule(noHealthyInstancesRule, scaledDown)[0]?.message).to.contain('scaled to 0 instances')
   })
 
+  it('fires when no instance is reported at all for a started process', () => {
+    const s = routedSnapshot({processes: [proc({instances: 3, actual: []})]})
+    expect(runRule(noHealthyInstancesRule, s).map((f) => f.message)).to.deep.equal([
+      'route billing.apps.example.com → billing-api/web: no instance is running (3 desired)',
+    ])
+  })
+
   it('fires when the destination names a process type the app does not have', () => {
     const s = routedSnapshot({routes: [route({destinations: [destination({processType: 'api'})]})]})
     const findings = runRule(noHealthyInstancesRule, s)
