@@ -81,4 +81,18 @@ describe('routes/lb-inconsistent', () => {
     const unselected = routedSnapshot({routes: [route()]})
     expect(runRule(lbInconsistentRule, unselected, policy)).to.deep.equal([])
   })
+
+  it('compares routes to a process it cannot see, naming it by app guid', () => {
+    const s = routedSnapshot({
+      apps: [],
+      processes: [],
+      routes: [
+        route({guid: 'r-1', host: 'api', options: {loadbalancing: 'least-connection'}}),
+        route({guid: 'r-2', host: 'www', options: {loadbalancing: 'round-robin'}}),
+      ],
+    })
+    expect(runRule(lbInconsistentRule, s).map((f) => f.resource)).to.deep.equal([
+      {kind: 'process', guid: 'app-1/web', name: 'app-1/web'},
+    ])
+  })
 })

@@ -61,4 +61,12 @@ describe('routes/protocol-mismatch', () => {
     })
     expect(runRule(protocolMismatchRule, s)).to.deep.equal([])
   })
+
+  it('judges destinations of apps it cannot see by the route data alone, naming them by guid', () => {
+    const s = routedSnapshot({
+      apps: [],
+      routes: [route({destinations: [destination({appGuid: 'app-x', protocol: 'tcp'})]})],
+    })
+    expect(runRule(protocolMismatchRule, s).map((f) => f.evidence.app)).to.deep.equal(['app-x'])
+  })
 })

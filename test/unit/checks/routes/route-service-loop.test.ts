@@ -98,4 +98,11 @@ describe('routes/route-service-loop', () => {
     expect(at('https://billing.apps.example.com:8443/')).to.equal(null)
     expect(at('not a url')).to.equal(null)
   })
+
+  it('a binding whose URL cannot be read (managed instance, no URL) ends the chain: no finding', () => {
+    const s = routedSnapshot({
+      routeBindings: [routeBinding({routeServiceUrl: null, serviceInstanceGuid: 'si-hidden'})],
+    })
+    expect(runRule(routeServiceLoopRule, s)).to.deep.equal([])
+  })
 })
