@@ -296,8 +296,10 @@ export interface CredentialProbe {
 
 /** Opt-in `--traffic`: per route and app instance, from Gorouter access logs in Log Cache. */
 export interface TrafficStat {
+  /** The request Host, lower-case, without a port. */
   routeHost: string
   appGuid: string
+  /** The line's `app_index`; -1 when no instance served the request (router error). */
   instanceIndex: number
   instanceGuid: string | null
   requests: number
@@ -313,13 +315,19 @@ export interface Traffic {
   linesSkipped: number
 }
 
-/** `--baseline`: the reviewed route map, from a snapshot file. */
+/**
+ * `--baseline`: the reviewed route map, from a snapshot file (`collect/baseline.ts`). Routes are
+ * compared by url, destinations by app guid + process type + port. `spaceGuid` (optional, for
+ * files written before it existed) lets an audit scoped to some spaces ignore baseline routes of
+ * other spaces; `appName` only makes messages about removed destinations readable.
+ */
 export interface RouteBaseline {
   generatedAt: string
   routes: {
     guid: string
     url: string
-    destinations: {appGuid: string; processType: string; port: number | null}[]
+    spaceGuid?: string
+    destinations: {appGuid: string; processType: string; port: number | null; appName?: string}[]
   }[]
 }
 

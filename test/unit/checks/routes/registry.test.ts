@@ -1,0 +1,74 @@
+import {expect} from 'chai'
+
+import {runChecks} from '../../../../src/checks/index.js'
+import {routeRules} from '../../../../src/checks/routes/index.js'
+import {DEFAULT_POLICY} from '../../../../src/model/policy.js'
+import {NOW, access} from '../../../helpers/snapshot.js'
+import {routedSnapshot} from '../../../helpers/route-fixtures.js'
+
+/** DESIGN.md, Rules → Routes. */
+const DESIGN_ROUTE_IDS = [
+  'routes/orphan',
+  'routes/stopped-app',
+  'routes/no-healthy-instances',
+  'routes/protocol-mismatch',
+  'routes/health-check',
+  'routes/internal-exposed',
+  'routes/internal-unreachable',
+  'routes/sensitive-path-public',
+  'routes/lb-hash-missing-header',
+  'routes/lb-inconsistent',
+  'routes/lb-ineffective',
+  'routes/weights-ignored',
+  'routes/route-service-loop',
+  'routes/route-service-down',
+  'routes/policy-missing',
+  'routes/policy-any',
+  'routes/shared-across-spaces',
+  'routes/multiple-apps',
+  'routes/unrouted-app',
+  'routes/traffic-imbalance',
+  'routes/drift',
+]
+
+describe('route rule registry', () => {
+  it('has exactly the 21 route rule ids of DESIGN.md, each once', () => {
+    const ids = routeRules.map((r) => r.id)
+    expect(new Set(ids).size).to.equal(ids.length)
+    expect([...ids].sort()).to.deep.equal([...DESIGN_ROUTE_IDS].sort())
+  })
+
+  it('every rule has a title, docs of at least two sentences naming a command, soc2 criteria', () => {
+    for (const rule of routeRules) {
+      expect(rule.family, rule.id).to.equal('routes')
+      expect(rule.title.trim(), rule.id).to.not.equal('')
+      const sentences = rule.docs.split(/[.!?](?:\s|$)/).filter((s) => s.trim().length > 0)
+      expect(sentences.length, `${rule.id} docs sentences`).to.be.at.least(2)
+      expect(rule.docs, `${rule.id} docs name a real command`).to.match(/`(cf|cfguard) [a-z-]+/)
+      expect(rule.soc2.length, rule.id).to.be.at.least(1)
+      for (const c of rule.soc2) expect(c, rule.id).to.match(/^(CC\d\.\d|A1\.\d)$/)
+    }
+  })
+
+  it('only traffic-imbalance and drift are opt-in, with the data they need', () => {
+    const optIns = routeRules.filter((r) => r.optIn).map((r) => [r.id, r.optIn, r.needs])
+    expect(optIns).to.deep.equal([
+      ['routes/traffic-imbalance', 'traffic', ['traffic']],
+      ['routes/drift', 'baseline', ['baseline']],
+    ])
+  })
+
+  it('a healthy, plainly routed app raises no route finding and no gap', () => {
+    const run = runChecks(routedSnapshot(), DEFAULT_POLICY, NOW, routeRules)
+    expect(run.findings.map((f) => f.rule)).to.deep.equal([])
+    expect(run.gaps).to.deep.equal([])
+    expect(run.evaluated).to.have.length(19)
+  })
+
+  it('the runner records no gap for data the foundation does not have (unsupported)', () => {
+    const s = routedSnapshot({
+      access: access({routePolicies: {state: 'unsupported', why: 'CC 3.200.0 < 3.224.0'}}),
+    })
+    expect(runChecks(s, DEFAULT_POLICY, NOW, routeRules).gaps).to.deep.equal([])
+  })
+})
