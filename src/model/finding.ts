@@ -1,3 +1,4 @@
+import type {ComplianceReport} from './compliance.js'
 import type {Severity} from './severity.js'
 
 export type ResourceKind =
@@ -69,4 +70,6 @@ export interface AuditResult {
   /** Findings hidden by active suppressions or a baseline (counted, listed by fingerprint). */
   suppressed?: {fingerprint: string; rule: string; reason: string}[]
   foundation?: string
+  /** Present with `--compliance soc2`. */
+  compliance?: ComplianceReport
 }
