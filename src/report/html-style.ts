@@ -43,8 +43,7 @@ svg.route-map{display:block;max-width:100%;height:auto;font-family:inherit}
 .route-map .route rect,.route-map .app rect{fill:var(--card);stroke:#cbd5e1;stroke-width:1.2}
 .route-map .route.orphan>rect{stroke-dasharray:5 3}
 .route-map .app.stopped>rect:first-of-type{fill:#f3f4f6}
-.route-map [class*="sev-"]>rect:first-of-type{stroke:var(--c);stroke-width:2}
-.route-map .bar{fill:var(--c);stroke:none!important}
+.route-map [class*="sev-"]>rect:first-of-type{stroke:var(--c);stroke-width:2;fill:color-mix(in srgb,var(--c) 7%,var(--card))}
 .route-map .marker{fill:var(--c)}
 .route-map .marker-count{font-size:10.5px;font-weight:700;fill:#fff;text-anchor:middle}
 .route-map .chip.running{fill:var(--running)}.route-map .chip.starting{fill:var(--starting)}
@@ -70,6 +69,7 @@ table{border-collapse:collapse;width:100%;background:var(--card);border:1px soli
 th,td{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}th{font-size:12px;color:var(--muted);text-transform:uppercase;letter-spacing:.04em}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ok{color:var(--running);font-weight:600}
+nav{display:flex;gap:16px;margin-top:14px;font-size:13px}nav a{color:var(--muted);text-decoration:none;border-bottom:1px dotted var(--muted)}nav a:hover{color:var(--ink)}
 footer{margin-top:36px;color:var(--muted);font-size:12px}
 @media (max-width:900px){.cards{grid-template-columns:repeat(3,1fr)}}
 @media print{#filters{display:none!important}body{background:#fff}.finding,.card,.panel{break-inside:avoid}}

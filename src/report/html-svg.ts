@@ -169,7 +169,6 @@ function routeNode(route: RouteMapRoute, y: number, mark: Mark | null): string {
   return [
     `<g class="${cls}"><title>${h(tip)}</title>`,
     `<rect x="${ROUTE.x}" y="${y}" width="${ROUTE.w}" height="${NODE_H}" rx="6"/>`,
-    mark ? `<rect class="bar" x="${ROUTE.x}" y="${y}" width="5" height="${NODE_H}" rx="2"/>` : '',
     `<text class="name" x="${ROUTE.x + 14}" y="${y + 17}">${ht(route.url, mark ? 36 : 40)}</text>`,
     `<text class="meta" x="${ROUTE.x + 14}" y="${y + 32}">${ht(meta.join(' · '), 48)}</text>`,
     mark ? marker(ROUTE.x + ROUTE.w - 16, y + NODE_H / 2, mark) : '',

@@ -50,6 +50,7 @@ export function formatHtml(
 <body>
 <main>
 ${header(result, title, failOn)}
+${nav(Boolean(compliance), (result.suppressed ?? []).length > 0)}
 ${cards(result)}
 ${gaps(result)}
 <h2 id="route-map">Route map</h2>
@@ -85,6 +86,16 @@ function header(result: AuditResult, title: string, failOn: FailOn): string {
 <p class="sub">${h(t.api)} · Cloud Controller ${h(t.ccVersion)} · ${scope.join(' · ')} · ${h(result.generatedAt)}</p>
 ${verdict}
 </header>`
+}
+
+function nav(compliance: boolean, suppressed: boolean): string {
+  const links = [
+    ['route-map', 'Route map'],
+    ['findings', 'Findings'],
+    ...(compliance ? [['soc2', 'SOC 2']] : []),
+    ...(suppressed ? [['suppressed', 'Suppressed']] : []),
+  ]
+  return `<nav>${links.map(([id, label]) => `<a href="#${id}">${label}</a>`).join('')}</nav>`
 }
 
 function cards(result: AuditResult): string {
