@@ -1,4 +1,5 @@
 import type {ComplianceReport} from './compliance.js'
+import type {RouteMap} from './route-map.js'
 import type {Severity} from './severity.js'
 
 export type ResourceKind =
@@ -72,4 +73,6 @@ export interface AuditResult {
   foundation?: string
   /** Present with `--compliance soc2`. */
   compliance?: ComplianceReport
+  /** `routes report` (and `audit` when routes were checked): the route map the route rules saw. */
+  routeMap?: RouteMap
 }

@@ -28,6 +28,7 @@ export function formatHtml(
   options: FormatOptions = {},
 ): string {
   const failOn = options.failOn ?? DEFAULT_FAIL_ON
+  const map = routeMap ?? result.routeMap ?? null
   const gapRules = result.coverage.gaps.flatMap((g) => g.rules ?? [])
   const allRules = ruleSet(rules, result.findings, gapRules)
   const title = options.title ?? 'cfguard audit'
@@ -54,7 +55,7 @@ ${nav(Boolean(compliance), (result.suppressed ?? []).length > 0)}
 ${cards(result)}
 ${gaps(result)}
 <h2 id="route-map">Route map</h2>
-${routeMapSection(routeMap, result.findings, allRules)}
+${routeMapSection(map, result.findings, allRules)}
 <h2 id="findings">Findings <span class="sub">(${result.findings.length})</span></h2>
 ${findingsSection(result.findings, allRules, failOn)}
 ${compliance ? complianceSection(compliance) : ''}

@@ -1,5 +1,6 @@
 import type {ComplianceReport} from '../model/compliance.js'
 import type {AuditResult, CoverageGap, Evidence, Finding, ResourceRef} from '../model/finding.js'
+import type {RouteMap, RouteMapDestination, RouteMapRoute} from '../model/route-map.js'
 import {buildCompliance} from './compliance.js'
 import {clean} from './escape.js'
 import {cmp, sortForReport} from './summary.js'
@@ -51,6 +52,7 @@ export function normalizeResult(result: AuditResult, options: FormatOptions = {}
   const compliance =
     result.compliance ?? (options.compliance === 'soc2' ? buildCompliance(result, options.rules) : undefined)
   if (compliance) out.compliance = normalizeCompliance(compliance)
+  if (result.routeMap) out.routeMap = normalizeRouteMap(result.routeMap)
   return out
 }
 
@@ -114,5 +116,71 @@ function normalizeCompliance(c: ComplianceReport): ComplianceReport {
       })),
       findings: [...k.findings],
     })),
+  }
+}
+
+/** Contract key order; names and URLs are user data (a route-service URL may carry userinfo): cleaned. */
+function normalizeRouteMap(map: RouteMap): RouteMap {
+  return {
+    domains: map.domains.map((d) => ({
+      guid: d.guid,
+      name: clean(d.name),
+      internal: d.internal,
+      tcp: d.tcp,
+      enforceRoutePolicies: d.enforceRoutePolicies,
+      routes: d.routes.map(normalizeRoute),
+    })),
+  }
+}
+
+function normalizeRoute(r: RouteMapRoute): RouteMapRoute {
+  const options: RouteMapRoute['options'] = {}
+  if (r.options.loadbalancing !== undefined) options.loadbalancing = clean(r.options.loadbalancing)
+  if (r.options.hashHeader !== undefined) options.hashHeader = clean(r.options.hashHeader)
+  if (r.options.hashBalance !== undefined) options.hashBalance = clean(r.options.hashBalance)
+  return {
+    guid: r.guid,
+    url: clean(r.url),
+    host: clean(r.host),
+    path: clean(r.path),
+    port: r.port,
+    protocol: r.protocol,
+    options,
+    space: r.space,
+    org: r.org,
+    routeService: r.routeService
+      ? {
+          url: r.routeService.url === null ? null : clean(r.routeService.url),
+          serviceInstance: clean(r.routeService.serviceInstance),
+        }
+      : null,
+    policies: [...r.policies],
+    destinations: r.destinations.map(normalizeDestination),
+    findings: [...r.findings],
+  }
+}
+
+function normalizeDestination(d: RouteMapDestination): RouteMapDestination {
+  return {
+    appGuid: d.appGuid,
+    appName: clean(d.appName),
+    appState: d.appState,
+    space: d.space,
+    org: d.org,
+    processType: d.processType,
+    port: d.port,
+    protocol: d.protocol,
+    weight: d.weight,
+    instances: {
+      desired: d.instances.desired,
+      running: d.instances.running,
+      crashed: d.instances.crashed,
+      starting: d.instances.starting,
+      down: d.instances.down,
+      unroutable: d.instances.unroutable,
+      known: d.instances.known,
+    },
+    healthCheck: d.healthCheck,
+    readinessCheck: d.readinessCheck,
   }
 }

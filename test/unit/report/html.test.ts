@@ -93,6 +93,11 @@ describe('report/html', () => {
     for (const id of anchors) expect(page).to.contain(`id="${id}"`)
   })
 
+  it('draws the route map the result carries when none is passed', () => {
+    const page = formatHtml({...auditResult(), routeMap: routeMap()}, null, RULES)
+    expect(svgOf(page)).to.contain('>mq-bridge<')
+  })
+
   it('says so when there is no route map or it is empty', () => {
     expect(html(null)).to.contain('No route map in this report')
     expect(html({domains: []})).to.contain('The route map is empty')

@@ -7,8 +7,15 @@ import addFormatsModule from 'ajv-formats'
 
 import type {ComplianceReport} from '../../../src/model/compliance.js'
 import type {AuditResult, Coverage, CoverageGap, Finding, ResourceRef} from '../../../src/model/finding.js'
+import type {
+  InstanceCounts,
+  RouteMap,
+  RouteMapDestination,
+  RouteMapDomain,
+  RouteMapRoute,
+} from '../../../src/model/route-map.js'
 import {formatJson, normalizeResult} from '../../../src/report/json.js'
-import {RULES, allKindsResult, auditResult, emptyResult} from '../../helpers/report-fixtures.js'
+import {RULES, allKindsResult, auditResult, emptyResult, routeMap} from '../../helpers/report-fixtures.js'
 import {ROOT} from '../../helpers/cli.js'
 
 type AnySchema = {
@@ -41,6 +48,11 @@ const MODEL_KEYS: {
   coverage: Record<keyof Coverage, true>
   gap: Record<keyof CoverageGap, true>
   compliance: Record<keyof ComplianceReport, true>
+  routeMap: Record<keyof RouteMap, true>
+  domain: Record<keyof RouteMapDomain, true>
+  route: Record<keyof RouteMapRoute, true>
+  destination: Record<keyof RouteMapDestination, true>
+  instances: Record<keyof InstanceCounts, true>
 } = {
   result: {
     schemaVersion: true,
@@ -52,6 +64,7 @@ const MODEL_KEYS: {
     suppressed: true,
     foundation: true,
     compliance: true,
+    routeMap: true,
   },
   finding: {
     rule: true,
@@ -76,6 +89,46 @@ const MODEL_KEYS: {
   },
   gap: {what: true, why: true, rules: true},
   compliance: {framework: true, criteria: true},
+  routeMap: {domains: true},
+  domain: {guid: true, name: true, internal: true, tcp: true, enforceRoutePolicies: true, routes: true},
+  route: {
+    guid: true,
+    url: true,
+    host: true,
+    path: true,
+    port: true,
+    protocol: true,
+    options: true,
+    space: true,
+    org: true,
+    routeService: true,
+    policies: true,
+    destinations: true,
+    findings: true,
+  },
+  destination: {
+    appGuid: true,
+    appName: true,
+    appState: true,
+    space: true,
+    org: true,
+    processType: true,
+    port: true,
+    protocol: true,
+    weight: true,
+    instances: true,
+    healthCheck: true,
+    readinessCheck: true,
+  },
+  instances: {
+    desired: true,
+    running: true,
+    crashed: true,
+    starting: true,
+    down: true,
+    unroutable: true,
+    known: true,
+  },
 }
 
 describe('report/json and schemas/audit-result.schema.json', () => {
@@ -88,9 +141,14 @@ describe('report/json and schemas/audit-result.schema.json', () => {
     expect(props(defs.coverage)).to.deep.equal(Object.keys(MODEL_KEYS.coverage).sort())
     expect(props(defs.coverageGap)).to.deep.equal(Object.keys(MODEL_KEYS.gap).sort())
     expect(props(defs.compliance)).to.deep.equal(Object.keys(MODEL_KEYS.compliance).sort())
+    expect(props(defs.routeMap)).to.deep.equal(Object.keys(MODEL_KEYS.routeMap).sort())
+    expect(props(defs.routeMapDomain)).to.deep.equal(Object.keys(MODEL_KEYS.domain).sort())
+    expect(props(defs.routeMapRoute)).to.deep.equal(Object.keys(MODEL_KEYS.route).sort())
+    expect(props(defs.routeMapDestination)).to.deep.equal(Object.keys(MODEL_KEYS.destination).sort())
+    expect(props(defs.instanceCounts)).to.deep.equal(Object.keys(MODEL_KEYS.instances).sort())
     // Optional in TypeScript ⇔ not required in the schema.
     const optional = {
-      result: ['suppressed', 'foundation', 'compliance'],
+      result: ['suppressed', 'foundation', 'compliance', 'routeMap'],
       finding: ['foundation'],
       resource: ['space', 'org'],
       gap: ['rules'],
@@ -107,6 +165,9 @@ describe('report/json and schemas/audit-result.schema.json', () => {
     expectRequired(defs.resourceRef, MODEL_KEYS.resource, optional.resource)
     expectRequired(defs.coverage, MODEL_KEYS.coverage, [])
     expectRequired(defs.coverageGap, MODEL_KEYS.gap, optional.gap)
+    expectRequired(defs.routeMapRoute, MODEL_KEYS.route, [])
+    expectRequired(defs.routeMapDestination, MODEL_KEYS.destination, [])
+    expectRequired(defs.instanceCounts, MODEL_KEYS.instances, [])
   })
 
   it('validates the JSON of every fixture, with and without the compliance block', () => {
@@ -114,6 +175,29 @@ describe('report/json and schemas/audit-result.schema.json', () => {
       expect(errors(JSON.parse(formatJson(result)))).to.equal('')
       expect(errors(JSON.parse(formatJson(result, {rules: RULES, compliance: 'soc2'})))).to.equal('')
     }
+  })
+
+  it('validates a routes report result carrying its route map, in contract order', () => {
+    const result = {...auditResult(), routeMap: routeMap()}
+    const doc = JSON.parse(formatJson(result)) as AuditResult
+    expect(errors(doc)).to.equal('')
+    expect(doc.routeMap).to.deep.equal(routeMap())
+    const broken = structuredClone(doc)
+    Object.assign(broken.routeMap!.domains[0]!.routes[0]!.destinations[0]!.instances, {healthy: 1})
+    expect(errors(broken)).not.to.equal('')
+    const missing = structuredClone(doc)
+    delete (missing.routeMap!.domains[0]!.routes[0] as Partial<RouteMapRoute>).findings
+    expect(errors(missing)).not.to.equal('')
+  })
+
+  it('redacts userinfo in a route-service URL of the route map', () => {
+    const map = routeMap()
+    map.domains[0]!.routes[0]!.routeService = {
+      url: 'https://guard:s3cretpass@sso-guard.example.com',
+      serviceInstance: 'g',
+    }
+    const text = formatJson({...auditResult(), routeMap: map})
+    expect(text.includes('s3cretpass')).to.equal(false, 'route-service password leaked into JSON')
   })
 
   it('rejects an extra field anywhere the contract is strict', () => {
