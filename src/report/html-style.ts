@@ -40,7 +40,7 @@ svg.route-map{display:block;max-width:100%;height:auto;font-family:inherit}
 .route-map .domain.internal rect{fill:#ecfeff;stroke:#a5f3fc}
 .route-map .domain.tcp rect{fill:#f5f3ff;stroke:#ddd6fe}
 .route-map .tag{font-weight:600;fill:#4338ca}.route-map .tag.public{fill:#b45309}
-.route-map .route rect,.route-map .app rect{fill:var(--card);stroke:#cbd5e1;stroke-width:1.2}
+.route-map .route>rect:first-of-type,.route-map .app>rect:first-of-type{fill:var(--card);stroke:#cbd5e1;stroke-width:1.2}
 .route-map .route.orphan>rect{stroke-dasharray:5 3}
 .route-map .app.stopped>rect:first-of-type{fill:#f3f4f6}
 .route-map [class*="sev-"]>rect:first-of-type{stroke:var(--c);stroke-width:2;fill:color-mix(in srgb,var(--c) 7%,var(--card))}
@@ -52,7 +52,7 @@ svg.route-map{display:block;max-width:100%;height:auto;font-family:inherit}
 .route-map .chip.missing,.route-map .chip.unknown{fill:none;stroke:var(--down);stroke-dasharray:2 2}
 .route-map .chip-label{font-size:11px;fill:var(--muted)}
 .route-map .note{font-size:12px;fill:var(--muted)}
-@media (prefers-color-scheme:dark){.route-map .domain rect{fill:#1e2340;stroke:#3b4476}.route-map .domain.internal rect{fill:#10303a;stroke:#1f5866}.route-map .domain.tcp rect{fill:#2a2144;stroke:#4c3d7a}.route-map .tag{fill:#a5b4fc}.route-map .app.stopped>rect:first-of-type{fill:#23262e}}
+@media (prefers-color-scheme:dark){.verdict.fail{background:#3b1114;border-color:#7f1d1d;color:#fecaca}.verdict.pass{background:#0f2e1b;border-color:#166534;color:#bbf7d0}.gaps{background:#33260a;border-color:#78580f;color:#fde68a}.route-map .route>rect:first-of-type,.route-map .app>rect:first-of-type{stroke:#475569}.route-map .domain rect{fill:#1e2340;stroke:#3b4476}.route-map .domain.internal rect{fill:#10303a;stroke:#1f5866}.route-map .domain.tcp rect{fill:#2a2144;stroke:#4c3d7a}.route-map .tag{fill:#a5b4fc}.route-map .app.stopped>rect:first-of-type{fill:#23262e}}
 #filters{display:flex;flex-wrap:wrap;gap:8px;align-items:center;margin-bottom:10px}
 #filters label{border:1px solid var(--line);border-left:4px solid var(--c);border-radius:999px;padding:2px 10px;cursor:pointer;background:var(--card);font-size:12.5px}
 #filters input[type=search]{flex:1;min-width:200px;padding:5px 10px;border:1px solid var(--line);border-radius:6px;background:var(--card);color:var(--ink)}

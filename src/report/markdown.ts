@@ -22,10 +22,9 @@ export const MARKDOWN_MARKER = '<!-- cfguard-report -->'
 export function formatMarkdown(result: AuditResult, options: FormatOptions = {}): string {
   const max = options.maxLength ?? DEFAULT_MAX_LENGTH
   const sorted = sortForReport(result.findings)
-  let shown = sorted.length
-  let text = render(result, options, sorted.slice(0, shown))
-  if (text.length <= max) return text
-  // Too long for a comment: find the most findings that fit (worst first).
+  const full = render(result, options, sorted)
+  if (full.length <= max) return full
+  // Too long for a comment: the most findings (worst first) that still fit.
   let lo = 0
   let hi = sorted.length - 1
   while (lo < hi) {
@@ -33,9 +32,7 @@ export function formatMarkdown(result: AuditResult, options: FormatOptions = {})
     if (render(result, options, sorted.slice(0, mid)).length <= max) lo = mid
     else hi = mid - 1
   }
-  shown = lo
-  text = render(result, options, sorted.slice(0, shown))
-  return text
+  return render(result, options, sorted.slice(0, lo))
 }
 
 function render(result: AuditResult, options: FormatOptions, findings: Finding[]): string {
