@@ -1,3 +1,5 @@
+import type {ComplianceReport} from './compliance.js'
+import type {RouteMap} from './route-map.js'
 import type {Severity} from './severity.js'
 
 export type ResourceKind =
@@ -69,4 +71,8 @@ export interface AuditResult {
   /** Findings hidden by active suppressions or a baseline (counted, listed by fingerprint). */
   suppressed?: {fingerprint: string; rule: string; reason: string}[]
   foundation?: string
+  /** Present with `--compliance soc2`. */
+  compliance?: ComplianceReport
+  /** `routes report` (and `audit` when routes were checked): the route map the route rules saw. */
+  routeMap?: RouteMap
 }
