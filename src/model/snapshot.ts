@@ -313,6 +313,17 @@ export interface Traffic {
   linesSkipped: number
 }
 
+/**
+ * `GET /v3/domains/:guid/route_reservations?host=&path=` for a host a UAA redirect URI names: it
+ * answers for routes in every space, also those the token cannot list (identity/redirect-uri-takeover).
+ */
+export interface RouteReservation {
+  domainGuid: string
+  host: string
+  path: string
+  matchingRoute: boolean
+}
+
 /** `--baseline`: the reviewed route map, from a snapshot file. */
 export interface RouteBaseline {
   generatedAt: string
@@ -372,5 +383,7 @@ export interface Snapshot {
   credentialProbes: CredentialProbe[]
   traffic: Traffic | null
   baseline: RouteBaseline | null
+  /** Optional: reservations checked for redirect-URI hosts; absent when not collected. */
+  routeReservations?: RouteReservation[]
   access: Record<Need, Access>
 }
