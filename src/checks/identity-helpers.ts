@@ -5,7 +5,7 @@
  * credential last changed. Pure.
  */
 import {hasIdentityHint, isSsoOffering} from '../collect/classify/sso.js'
-import type {ResourceRef} from '../model/finding.js'
+import type {Finding, ResourceRef} from '../model/finding.js'
 import type {App, CredentialBinding, CredentialView, ServiceInstance, Snapshot} from '../model/snapshot.js'
 import {serviceInstanceRef} from './finding.js'
 import {indexSnapshot, placeOf} from './lookup.js'
@@ -235,4 +235,14 @@ export function ageInDays(at: string, now: Date): number {
 export function spaceLabel(s: Snapshot, spaceGuid: string): string {
   const place = placeOf(indexSnapshot(s), spaceGuid)
   return `${place.org ?? '?'}/${place.space ?? spaceGuid}`
+}
+
+/** Deterministic, readable order for one rule's findings: resource name, resource guid, message. */
+export function orderFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      a.resource.name.localeCompare(b.resource.name) ||
+      a.resource.guid.localeCompare(b.resource.guid) ||
+      a.message.localeCompare(b.message),
+  )
 }

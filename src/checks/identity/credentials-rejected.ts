@@ -1,8 +1,8 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import {redactText} from '../../redact.js'
-import {appRef, makeFinding, sortFindings} from '../finding.js'
-import {identityUnits, unitApps, unitRef} from '../identity-helpers.js'
+import {appRef, makeFinding} from '../finding.js'
+import {identityUnits, unitApps, unitRef, orderFindings} from '../identity-helpers.js'
 
 export const credentialsRejected: Rule = {
   id: 'identity/credentials-rejected',
@@ -52,6 +52,6 @@ export const credentialsRejected: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }

@@ -1,8 +1,14 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App, Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding, sortFindings} from '../finding.js'
-import {type LastChange, identityUnits, lastCredentialChange, unitRef} from '../identity-helpers.js'
+import {appRef, makeFinding} from '../finding.js'
+import {
+  type LastChange,
+  identityUnits,
+  lastCredentialChange,
+  unitRef,
+  orderFindings,
+} from '../identity-helpers.js'
 import {indexSnapshot} from '../lookup.js'
 
 /** Instance states that hold a running container (and so an environment). */
@@ -78,7 +84,7 @@ export const credentialDrift: Rule = {
         )
       }
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }
 

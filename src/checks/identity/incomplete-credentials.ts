@@ -1,6 +1,6 @@
 import type {Rule} from '../../model/rule.js'
-import {appRef, makeFinding, sortFindings} from '../finding.js'
-import {identityUnits, unitApps, unitRef} from '../identity-helpers.js'
+import {appRef, makeFinding} from '../finding.js'
+import {identityUnits, unitApps, unitRef, orderFindings} from '../identity-helpers.js'
 
 export const incompleteCredentials: Rule = {
   id: 'identity/incomplete-credentials',
@@ -50,6 +50,6 @@ export const incompleteCredentials: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }

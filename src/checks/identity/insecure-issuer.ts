@@ -1,8 +1,8 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {CredentialView} from '../../model/snapshot.js'
-import {appRef, makeFinding, sortFindings} from '../finding.js'
-import {identityUnits, unitApps, unitRef} from '../identity-helpers.js'
+import {appRef, makeFinding} from '../finding.js'
+import {identityUnits, unitApps, unitRef, orderFindings} from '../identity-helpers.js'
 import {isLoopbackHost, parseEndpoint} from './_url.js'
 
 const ENDPOINT_FIELDS = ['issuer', 'tokenEndpoint', 'authDomain'] as const
@@ -61,7 +61,7 @@ export const insecureIssuer: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }
 

@@ -2,8 +2,8 @@ import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {IssuerProbe} from '../../model/snapshot.js'
 import {redactText} from '../../redact.js'
-import {appRef, makeFinding, sortFindings} from '../finding.js'
-import {identityUnits, unitApps, unitRef} from '../identity-helpers.js'
+import {appRef, makeFinding} from '../finding.js'
+import {identityUnits, unitApps, unitRef, orderFindings} from '../identity-helpers.js'
 import {normalizeUrl} from './_url.js'
 
 export const issuerUnreachable: Rule = {
@@ -55,7 +55,7 @@ export const issuerUnreachable: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }
 

@@ -1,8 +1,8 @@
 import type {Rule} from '../../model/rule.js'
 import {matchesSelector} from '../../model/selector.js'
 import type {App, Route, Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding, routeRef, sortFindings} from '../finding.js'
-import {type IdentityKnowledge, credentialUnits} from '../identity-helpers.js'
+import {appRef, makeFinding, routeRef} from '../finding.js'
+import {type IdentityKnowledge, credentialUnits, orderFindings} from '../identity-helpers.js'
 import {indexSnapshot, placeOf} from '../lookup.js'
 
 export const identityMissing: Rule = {
@@ -58,7 +58,7 @@ export const identityMissing: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }
 

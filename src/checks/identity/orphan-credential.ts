@@ -1,7 +1,7 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
-import {makeFinding, sortFindings} from '../finding.js'
-import {identityUnits, isLiveBinding, unitRef} from '../identity-helpers.js'
+import {makeFinding} from '../finding.js'
+import {identityUnits, isLiveBinding, unitRef, orderFindings} from '../identity-helpers.js'
 
 export const orphanCredential: Rule = {
   id: 'identity/orphan-credential',
@@ -50,6 +50,6 @@ export const orphanCredential: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }

@@ -1,8 +1,8 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App, ServiceInstance} from '../../model/snapshot.js'
-import {appRef, makeFinding, serviceInstanceRef, sortFindings} from '../finding.js'
-import {identityUnits, unitApps} from '../identity-helpers.js'
+import {appRef, makeFinding, serviceInstanceRef} from '../finding.js'
+import {identityUnits, unitApps, orderFindings} from '../identity-helpers.js'
 
 /**
  * Authorities and scopes that administer the platform or read what apps must not: UAA and client
@@ -90,6 +90,6 @@ export const overprivilegedClient: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }

@@ -1,8 +1,8 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Domain, Route, Snapshot} from '../../model/snapshot.js'
-import {makeFinding, sortFindings} from '../finding.js'
-import {identityUnits, unitApps} from '../identity-helpers.js'
+import {makeFinding} from '../finding.js'
+import {identityUnits, unitApps, orderFindings} from '../identity-helpers.js'
 import {isLoopbackHost, parseEndpoint} from './_url.js'
 
 interface RedirectTarget {
@@ -74,7 +74,7 @@ export const redirectUriTakeover: Rule = {
         )
       }
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }
 

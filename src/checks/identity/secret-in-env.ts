@@ -1,8 +1,8 @@
 import {isSecretClass} from '../../collect/classify/value.js'
 import type {EnvValueClass} from '../../model/snapshot.js'
 import type {Rule} from '../../model/rule.js'
-import {appRef, makeFinding, serviceInstanceRef, sortFindings} from '../finding.js'
-import {credentialUnits} from '../identity-helpers.js'
+import {appRef, makeFinding, serviceInstanceRef} from '../finding.js'
+import {credentialUnits, orderFindings} from '../identity-helpers.js'
 import {indexSnapshot} from '../lookup.js'
 
 const DESCRIBED: Partial<Record<EnvValueClass, string>> = {
@@ -72,6 +72,6 @@ export const secretInEnv: Rule = {
         )
       }
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }

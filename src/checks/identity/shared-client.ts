@@ -1,8 +1,8 @@
 import type {ResourceRef} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App} from '../../model/snapshot.js'
-import {appRef, makeFinding, serviceInstanceRef, sortFindings} from '../finding.js'
-import {type CredentialUnit, identityUnits, spaceLabel, unitApps} from '../identity-helpers.js'
+import {appRef, makeFinding, serviceInstanceRef} from '../finding.js'
+import {type CredentialUnit, identityUnits, spaceLabel, unitApps, orderFindings} from '../identity-helpers.js'
 import {indexSnapshot} from '../lookup.js'
 
 /** Credentials (and env vars) linked by one client id or one secret fingerprint. */
@@ -74,7 +74,7 @@ export const sharedClient: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }
 

@@ -1,6 +1,6 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
-import {appRef, makeFinding, sortFindings} from '../finding.js'
+import {appRef, makeFinding} from '../finding.js'
 import {
   ROTATED_AT_ANNOTATION,
   ageInDays,
@@ -8,6 +8,7 @@ import {
   lastCredentialChange,
   unitApps,
   unitRef,
+  orderFindings,
 } from '../identity-helpers.js'
 
 export const staleCredential: Rule = {
@@ -82,7 +83,7 @@ export const staleCredential: Rule = {
         }),
       )
     }
-    return sortFindings(findings)
+    return orderFindings(findings)
   },
 }
 
