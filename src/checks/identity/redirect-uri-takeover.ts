@@ -65,17 +65,21 @@ export const redirectUriTakeover: Rule = {
               confirmedByReservation: confirmed,
               apps: holders.get(client.clientId) ?? [],
             },
-            remediation:
-              `remove the redirect URI (uaa update-client ${client.clientId} --redirect_uri <the URIs still in use>)` +
-              (wildcardHost
-                ? ''
-                : ` or map the route to the app that owns the client (cf map-route APP ${target.domain.name}${target.host && target.host !== '*' ? ` --hostname ${target.host}` : ''})`),
+            remediation: remediation(client.clientId, target, wildcardHost),
           }),
         )
       }
     }
     return orderFindings(findings)
   },
+}
+
+function remediation(clientId: string, target: RedirectTarget, wildcardHost: boolean): string {
+  const remove = `remove the redirect URI (uaa update-client ${clientId} --redirect_uri <the URIs still in use>)`
+  if (wildcardHost) return remove
+  const hostname = target.host ? ` --hostname ${target.host}` : ''
+  const path = target.path ? ` --path ${target.path}` : ''
+  return `${remove} or map the route to the app that owns the client (cf map-route APP ${target.domain.name}${hostname}${path})`
 }
 
 /** Client id → names of apps holding its credentials. */

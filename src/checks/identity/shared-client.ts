@@ -1,6 +1,6 @@
 import type {ResourceRef} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
-import type {App} from '../../model/snapshot.js'
+import type {App, ServiceInstance, Snapshot} from '../../model/snapshot.js'
 import {appRef, makeFinding, serviceInstanceRef} from '../finding.js'
 import {type CredentialUnit, identityUnits, spaceLabel, unitApps, orderFindings} from '../identity-helpers.js'
 import {indexSnapshot} from '../lookup.js'
@@ -49,13 +49,14 @@ export const sharedClient: Rule = {
       const id = clientIds[0] ?? (fingerprints[0] as string)
       const resource: ResourceRef = {kind: 'uaa_client', guid: id, name: clientIds[0] ?? `secret ${id}`}
       const spaceNames = spaces.map((g) => spaceLabel(s, g)).sort()
-      const limit = overSpaces ? `${maxSpaces} space${maxSpaces === 1 ? '' : 's'}` : `${maxApps} apps`
+      const limit = overSpaces ? plural(maxSpaces, 'space') : plural(maxApps ?? 0, 'app')
       findings.push(
         makeFinding(sharedClient, {
           resource,
           message:
             `${clientIds.length > 0 ? `client ${clientIds.join(', ')}` : 'one client secret'} reaches ` +
-            `${apps.size} apps in ${spaces.length} spaces (${spaceNames.join(', ')}); the policy allows ${limit}`,
+            `${plural(apps.size, 'app')} in ${plural(spaces.length, 'space')} (${spaceNames.join(', ')}); ` +
+            `the policy allows ${limit}`,
           evidence: {
             clientIds,
             secretFingerprints: fingerprints,
@@ -69,8 +70,9 @@ export const sharedClient: Rule = {
           },
           related: [...appList.map((a) => appRef(s, a)), ...instances.map((i) => serviceInstanceRef(s, i))],
           remediation:
-            `give each app its own client (uaa create-client per app, one user-provided service each, cf bind-service, ` +
-            `roll the apps), then delete the shared one; rotate it first: cfguard credentials rotate ${instances[0]?.name ?? ''}`.trim(),
+            `give each app its own client (uaa create-client per app, one user-provided service each, ` +
+            `cf bind-service, roll the apps), then delete the shared one; rotate it first: ` +
+            `cfguard credentials rotate ${(instances[0] as ServiceInstance).name}`,
         }),
       )
     }
@@ -78,12 +80,16 @@ export const sharedClient: Rule = {
   },
 }
 
+function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
 function sorted(values: (string | null | undefined)[]): string[] {
   return [...new Set(values.filter((v): v is string => Boolean(v)))].sort()
 }
 
 /** Connected components over "same client id" and "same secret fingerprint" (union-find). */
-function groups(s: Parameters<Rule['run']>[0]): Group[] {
+function groups(s: Snapshot): Group[] {
   const parent = new Map<string, string>()
   const find = (x: string): string => {
     let root = x

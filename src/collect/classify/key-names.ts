@@ -41,7 +41,10 @@ const STRONG_KEY_PREFIXES = new Set([
 ])
 
 /** Ambiguous words: a secret only when the value also looks randomly generated. */
-const WEAK_STEMS = ['KEY', 'KEYS', 'AUTH', 'SALT', 'SIGNATURE', 'HMAC', 'PASS']
+const WEAK_STEMS = ['KEY', 'KEYS', 'AUTH', 'SALT', 'SIGNATURE', 'HMAC']
+
+/** Whole words (not endings: `BYPASS`, `COMPASS`) that name a secret outright. */
+const STRONG_WORDS = new Set(['PASS'])
 
 function wordSet(text: string): Set<string> {
   return new Set(text.trim().split(/\s+/))
@@ -75,7 +78,7 @@ function endsWithAny(word: string, stems: string[]): boolean {
 function wordTier(words: string[], i: number): KeyTier | null {
   const word = words[i] as string
   if (word.startsWith('PUBLI') || word.startsWith('VERIFICATION')) return null
-  if (endsWithAny(word, STRONG_STEMS)) return 'strong'
+  if (STRONG_WORDS.has(word) || endsWithAny(word, STRONG_STEMS)) return 'strong'
   if (endsWithAny(word, WEAK_STEMS)) {
     const prev = words[i - 1]
     return (word === 'KEY' || word === 'KEYS') && prev && STRONG_KEY_PREFIXES.has(prev) ? 'strong' : 'weak'

@@ -76,7 +76,7 @@ export function classifyValue(key: string, raw: string): EnvValueClass {
 
 function byKeyName(key: string, value: string): EnvValueClass {
   const tier = secretKeyTier(key)
-  if (tier === 'strong') return INERT.test(value) || /^(.)\1*$/.test(value) ? 'plain' : 'secret-literal'
+  if (tier === 'strong') return INERT.test(value) || /^(.)\1{2,}$/.test(value) ? 'plain' : 'secret-literal'
   if (tier === 'weak' && looksRandom(value)) return 'high-entropy'
   return 'plain'
 }
@@ -87,7 +87,8 @@ export function isReference(value: string): boolean {
     ENCRYPTED.test(value) ||
     CREDHUB_REF.test(value) ||
     URL_VALUE.test(value) ||
-    (PATH_VALUE.test(value) && !value.split(/[/\\]/).some((segment) => looksRandom(segment)))
+    // A base64 secret may start with `/`: a path's segments read as names, not as generated text.
+    (PATH_VALUE.test(value) && !looksRandom(value.replace(/[/\\.~]/g, '')))
   )
 }
 

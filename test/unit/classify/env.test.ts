@@ -29,6 +29,9 @@ describe('classifyEnvVars', () => {
     )
     expect(classOf('jwtSecret', 'changeme')).to.equal('secret-literal')
     expect(classOf('APP_CREDENTIALS', 'user:pass')).to.equal('secret-literal')
+    expect(classOf('DB_PASS', 'hunter2')).to.equal('secret-literal')
+    // base64 may start with a slash: still a secret, not a file path
+    expect(classOf('CLIENT_SECRET', '/9j4kXzZ8qLm0Vb/Xr7T2pW9yE3uH6jC5dA')).to.equal('secret-literal')
   })
 
   it('recognises secret shapes under any key name', () => {
@@ -102,6 +105,10 @@ describe('classifyEnvVars', () => {
     ).to.equal('plain')
     expect(classOf('ENABLE_TOKEN_AUTH', 'true')).to.equal('plain')
     expect(classOf('SSO_BYPASS', 'false')).to.equal('plain')
+    expect(classOf('COMPASS_URL', 'https://compass.example.com')).to.equal('reference')
+    expect(classOf('SENTRY_DSN', 'https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/4')).to.equal(
+      'reference',
+    )
     expect(classOf('SESSION_COOKIE_NAME', 'JSESSIONID')).to.equal('plain')
     expect(classOf('AUTH_SCHEME', 'Bearer')).to.equal('plain')
   })

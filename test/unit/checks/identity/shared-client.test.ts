@@ -76,7 +76,7 @@ describe('identity/shared-client', () => {
       bindings: [binding({guid: 'b1'}), binding({guid: 'b2', appGuid: 'app-2'})],
     })
     const [f] = sharedClient.run(s, policy, NOW)
-    expect(f!.message).to.contain('the policy allows 1 apps')
+    expect(f!.message).to.contain('reaches 2 apps in 1 space (acme/prod); the policy allows 1 app')
   })
 
   it('skips unread credentials: no sharing can be claimed or cleared from them', () => {
