@@ -1,7 +1,9 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
+import type {App} from '../../model/snapshot.js'
 import {appRef, makeFinding} from '../finding.js'
 import {
+  type CredentialUnit,
   ROTATED_AT_ANNOTATION,
   ageInDays,
   identityUnits,
@@ -39,7 +41,7 @@ export const staleCredential: Rule = {
       const base = {
         resource: ref,
         related: apps.map((a) => appRef(s, a)),
-        remediation: remediation(unit.source, unit.instance.name),
+        remediation: remediation(unit, apps),
       }
       if (change.at === null) {
         // Unknown age: only a finding when the audit trail was fully read (so the change is older than
@@ -78,6 +80,7 @@ export const staleCredential: Rule = {
             ageDays: age,
             maxAgeDays: maxDays,
             clientId: unit.view?.clientId ?? null,
+            superseded: !unit.active,
             apps: apps.map((a) => a.name),
           },
         }),
@@ -87,9 +90,14 @@ export const staleCredential: Rule = {
   },
 }
 
-function remediation(source: string, instanceName: string): string {
-  if (source === 'key') {
-    return `rotate the key (a new key, handed over, then the old one deleted): cfguard credentials rotate ${instanceName}`
+function remediation(unit: CredentialUnit, apps: App[]): string {
+  const name = unit.instance.name
+  if (!unit.active && apps[0]) {
+    // An older binding of a pair rotated with `strategy: multiple`: the app no longer reads it.
+    return `a newer binding replaced it; delete it: cf cleanup-outdated-service-bindings ${apps[0].name} --service-instance ${name}`
   }
-  return `rotate with zero downtime: cfguard credentials rotate ${instanceName}`
+  if (unit.source === 'key') {
+    return `rotate the key (a new key, handed over, then the old one deleted): cfguard credentials rotate ${name}`
+  }
+  return `rotate with zero downtime: cfguard credentials rotate ${name}`
 }

@@ -65,6 +65,26 @@ describe('identity/stale-credential', () => {
     ])
   })
 
+  it('an old binding superseded by a newer one (strategy multiple) points at cleanup', () => {
+    const s = snapshot({
+      apps: [app()],
+      serviceOfferings: [offering()],
+      servicePlans: [plan()],
+      serviceInstances: [managed()],
+      bindings: [
+        binding({guid: 'old', serviceInstanceGuid: 'si-sso', createdAt: daysAgo(150)}),
+        binding({guid: 'new', serviceInstanceGuid: 'si-sso', createdAt: daysAgo(3)}),
+      ],
+    })
+    const [f, ...rest] = staleCredential.run(s, DEFAULT_POLICY, NOW)
+    expect(rest).to.deep.equal([])
+    expect(f!.resource.guid).to.equal('old')
+    expect(f!.evidence.superseded).to.equal(true)
+    expect(f!.remediation).to.contain(
+      'cf cleanup-outdated-service-bindings billing-api --service-instance billing-sso',
+    )
+  })
+
   it('a recent rotated-at annotation or event clears it; updated_at does not count either way', () => {
     const s = snapshot({
       serviceInstances: [
