@@ -1,5 +1,6 @@
 const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i
-const HOST_LIKE = /^[A-Za-z0-9.-]+(:\d+)?(\/[^\s?#]*)?$/
+/** A dotted host name (`authentication.eu10.hana.ondemand.com`), optional port and path. */
+const HOST_LIKE = /^([A-Za-z0-9-]+\.)+[A-Za-z0-9-]+(:\d+)?(\/[^\s?#]*)?$/
 const WELL_KNOWN = /\/\.well-known\/(openid-configuration|oauth-authorization-server)\/?$/
 
 /**

@@ -255,6 +255,16 @@ describe('classifyCredentials', () => {
     expect(v.issuer).to.equal('https://login.example.com/oauth')
   })
 
+  it('keeps bare dotted hosts as auth domains and drops values that are not endpoints', () => {
+    const host = classifyCredentials(
+      {client_id: 'x', client_secret: SECRET, uaadomain: 'auth.example.com'},
+      SALT,
+    )
+    expect(host.authDomain).to.equal('auth.example.com')
+    const notEndpoint = classifyCredentials({client_id: 'x', client_secret: SECRET, domain: 'acme'}, SALT)
+    expect(notEndpoint.authDomain).to.equal(null)
+  })
+
   it('prefers the most complete identity block, then the shallowest', () => {
     const v = classifyCredentials(
       {
