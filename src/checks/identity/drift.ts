@@ -28,15 +28,15 @@ export const credentialDrift: Rule = {
   title: 'Instances still run with the previous credential',
   docs:
     'Some instances of the app started before its identity credential last changed (or before it was bound), ' +
-    'so they still hold the previous value: a user-provided service update reaches containers only at ' +
-    'restart, and a new managed binding only at restage or redeploy. Those instances fail once the old ' +
+    'so they still hold the previous value: a user-provided service update or a new binding reaches ' +
+    'containers only when the app restarts or redeploys. Those instances fail once the old ' +
     'secret is retired, or keep a secret alive that was meant to be revoked. Roll the app so every instance ' +
     'reads the current value: `cf restart billing-api --strategy rolling` (or re-run `cfguard credentials ' +
     'rotate billing-oidc`, which resumes an interrupted rotation). Start times come from instance stats ' +
     '(`since`); instances whose start time is unknown are counted as unknown, never as current, and apps ' +
     'whose credential change time is unknown are skipped. Instances restarted by the platform (a crash, a ' +
-    'Diego evacuation) keep the environment of their app revision, so a recent `since` without an app ' +
-    'restart is not proof of a fresh credential.',
+    'Diego evacuation) keep the environment the app was last started with, so a recent `since` ' +
+    'without an app restart is not proof of a fresh credential.',
   needs: ['instances', 'auditEvents', 'upsCredentials', 'bindingDetails'],
   soc2: ['CC6.1', 'CC6.3', 'CC8.1'],
   run(s) {
