@@ -12,7 +12,7 @@ import type {
   ServicePlan,
   UaaClient,
 } from '../../src/model/snapshot.js'
-import {T0, binding, oidcCredentials, ups} from './snapshot.js'
+import {T0, binding, ups} from './snapshot.js'
 
 export const SALT = 'test-installation-salt-0123456789'
 
@@ -88,5 +88,3 @@ export const credentialProbe = (o: Partial<CredentialProbe> = {}): CredentialPro
   detail: 'token issued',
   ...o,
 })
-
-export {oidcCredentials}
