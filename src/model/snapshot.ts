@@ -316,6 +316,17 @@ export interface Traffic {
 }
 
 /**
+ * `GET /v3/domains/:guid/route_reservations?host=&path=` for a host a UAA redirect URI names: it
+ * answers for routes in every space, also those the token cannot list (identity/redirect-uri-takeover).
+ */
+export interface RouteReservation {
+  domainGuid: string
+  host: string
+  path: string
+  matchingRoute: boolean
+}
+
+/**
  * `--baseline`: the reviewed route map, from a snapshot file (`collect/baseline.ts`). Routes are
  * compared by url, destinations by app guid + process type + port. `spaceGuid` (optional, for
  * files written before it existed) lets an audit scoped to some spaces ignore baseline routes of
@@ -380,5 +391,7 @@ export interface Snapshot {
   credentialProbes: CredentialProbe[]
   traffic: Traffic | null
   baseline: RouteBaseline | null
+  /** Optional: reservations checked for redirect-URI hosts; absent when not collected. */
+  routeReservations?: RouteReservation[]
   access: Record<Need, Access>
 }

@@ -1,0 +1,248 @@
+/**
+ * What the identity rules (and the credential commands) share: the credential units of a
+ * snapshot — one per user-provided service, managed app binding and service key — with their
+ * classified view, whether they carry identity, the apps that receive them, and when the
+ * credential last changed. Pure.
+ */
+import {hasIdentityHint, isSsoOffering} from '../collect/classify/sso.js'
+import type {Finding, ResourceRef} from '../model/finding.js'
+import type {App, CredentialBinding, CredentialView, ServiceInstance, Snapshot} from '../model/snapshot.js'
+import {serviceInstanceRef} from './finding.js'
+import {indexSnapshot, placeOf} from './lookup.js'
+
+/** Annotation cfguard writes when it rotates a credential (ISO 8601); also read as "last change". */
+export const ROTATED_AT_ANNOTATION = 'cfguard.io/rotated-at'
+/** Annotation naming who (user or client) ran that rotation. */
+export const ROTATED_BY_ANNOTATION = 'cfguard.io/rotated-by'
+
+/** UPS audit events that carry new credentials when their `data.request` has the key `credentials`. */
+export const UPS_CREDENTIAL_EVENT_TYPES: readonly string[] = [
+  'audit.user_provided_service_instance.create',
+  'audit.user_provided_service_instance.update',
+]
+
+export const DAY_MS = 86_400_000
+
+export type CredentialSource = 'user-provided' | 'binding' | 'key'
+
+/** Does a credential carry identity? `unknown`: not read and nothing else tells. */
+export type IdentityKnowledge = 'yes' | 'no' | 'unknown'
+
+export interface CredentialUnit {
+  /** The user-provided service's guid, or the binding's / key's guid. */
+  guid: string
+  source: CredentialSource
+  instance: ServiceInstance
+  /** The binding or key; null for a user-provided service (its bindings share its credentials). */
+  binding: CredentialBinding | null
+  /** Classified credentials; null when they were not read. */
+  view: CredentialView | null
+  identity: IdentityKnowledge
+  /** Live app bindings that deliver this credential to apps (none for keys). */
+  appBindings: CredentialBinding[]
+  /**
+   * Managed app binding: it is the newest succeeded binding of its (app, instance) pair, the one
+   * VCAP_SERVICES shows (cf-api.md §5.6). Always true for user-provided services and keys.
+   */
+  active: boolean
+}
+
+const unitCache = new WeakMap<Snapshot, CredentialUnit[]>()
+
+/** Every credential unit of the snapshot, sorted by guid. */
+export function credentialUnits(s: Snapshot): CredentialUnit[] {
+  const hit = unitCache.get(s)
+  if (hit) return hit
+  const ix = indexSnapshot(s)
+  const plans = new Map(s.servicePlans.map((p) => [p.guid, p]))
+  const offerings = new Map(s.serviceOfferings.map((o) => [o.guid, o]))
+  const bindingsByInstance = new Map<string, CredentialBinding[]>()
+  for (const b of [...s.bindings].sort(byGuid)) {
+    const list = bindingsByInstance.get(b.serviceInstanceGuid) ?? []
+    list.push(b)
+    bindingsByInstance.set(b.serviceInstanceGuid, list)
+  }
+  const units: CredentialUnit[] = []
+  for (const si of s.serviceInstances) {
+    const bindings = bindingsByInstance.get(si.guid) ?? []
+    const appBindings = bindings.filter(
+      (b) => b.type === 'app' && isLiveBinding(b) && ix.apps.has(b.appGuid ?? ''),
+    )
+    const hinted = hasIdentityHint(si)
+    if (si.type === 'user-provided') {
+      const view = readView(si.credentials, si.credentialsRead) ?? firstReadBindingView(bindings)
+      units.push({
+        guid: si.guid,
+        source: 'user-provided',
+        instance: si,
+        binding: null,
+        view,
+        identity: identityOf(view, false, hinted),
+        appBindings,
+        active: true,
+      })
+      continue
+    }
+    const plan = si.planGuid ? plans.get(si.planGuid) : undefined
+    const sso = isSsoOffering(plan ? offerings.get(plan.offeringGuid) : undefined, plan)
+    for (const b of bindings) {
+      if (!isLiveBinding(b)) continue
+      const view = readView(b.credentials, b.credentialsRead)
+      const isKey = b.type === 'key'
+      units.push({
+        guid: b.guid,
+        source: isKey ? 'key' : 'binding',
+        instance: si,
+        binding: b,
+        view,
+        identity: identityOf(view, sso, hinted),
+        appBindings: isKey || !appBindings.includes(b) ? [] : [b],
+        active: isKey || isActiveBinding(b, bindings),
+      })
+    }
+  }
+  units.sort(byGuid)
+  unitCache.set(s, units)
+  return units
+}
+
+/** Units known to carry identity (OIDC/OAuth client credentials or a managed SSO offering). */
+export function identityUnits(s: Snapshot): CredentialUnit[] {
+  return credentialUnits(s).filter((u) => u.identity === 'yes')
+}
+
+function byGuid(a: {guid: string}, b: {guid: string}): number {
+  return a.guid.localeCompare(b.guid)
+}
+
+function readView(view: CredentialView | null, read: string): CredentialView | null {
+  return read === 'read' && view ? view : null
+}
+
+function firstReadBindingView(bindings: CredentialBinding[]): CredentialView | null {
+  for (const b of bindings) {
+    const view = readView(b.credentials, b.credentialsRead)
+    if (view) return view
+  }
+  return null
+}
+
+function identityOf(view: CredentialView | null, ssoOffering: boolean, hinted: boolean): IdentityKnowledge {
+  if (view?.shape === 'oidc-client' || ssoOffering) return 'yes'
+  // A CredHub reference hides the shape: trust the service's name and tags.
+  if (view) return view.shape === 'credhub-ref' && hinted ? 'yes' : 'no'
+  return hinted ? 'yes' : 'unknown'
+}
+
+/** A binding that exists or is being created (a failed create or a finished delete delivers nothing). */
+export function isLiveBinding(b: CredentialBinding): boolean {
+  const {type, state} = b.lastOperation
+  return !(type === 'create' && state === 'failed') && !(type === 'delete' && state === 'succeeded')
+}
+
+function isSucceeded(b: CredentialBinding): boolean {
+  return b.lastOperation.type === 'create' && b.lastOperation.state === 'succeeded'
+}
+
+/** Newest succeeded binding of the same (app, instance) pair, by created_at then guid. */
+function isActiveBinding(b: CredentialBinding, siblings: CredentialBinding[]): boolean {
+  if (!isSucceeded(b)) return false
+  return !siblings.some(
+    (o) =>
+      o !== b &&
+      o.type === 'app' &&
+      o.appGuid === b.appGuid &&
+      isSucceeded(o) &&
+      (o.createdAt > b.createdAt || (o.createdAt === b.createdAt && o.guid > b.guid)),
+  )
+}
+
+/** Apps that receive the credential, sorted by name. */
+export function unitApps(s: Snapshot, unit: CredentialUnit): App[] {
+  const ix = indexSnapshot(s)
+  const apps = unit.appBindings.map((b) => ix.apps.get(b.appGuid ?? '')).filter((a): a is App => Boolean(a))
+  return [...new Set(apps)].sort((a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid))
+}
+
+/** The resource a finding about this credential points at. */
+export function unitRef(s: Snapshot, unit: CredentialUnit): ResourceRef {
+  if (!unit.binding) return serviceInstanceRef(s, unit.instance)
+  const ix = indexSnapshot(s)
+  const place = placeOf(ix, unit.instance.spaceGuid)
+  if (unit.source === 'key') {
+    return {
+      kind: 'service_key',
+      guid: unit.binding.guid,
+      name: `${unit.instance.name}/${unit.binding.name ?? unit.binding.guid}`,
+      ...place,
+    }
+  }
+  const app = ix.apps.get(unit.binding.appGuid ?? '')
+  return {
+    kind: 'binding',
+    guid: unit.binding.guid,
+    name: `${unit.instance.name}/${app?.name ?? unit.binding.appGuid}`,
+    ...place,
+  }
+}
+
+/** Where the credential's last change time came from. */
+export type LastChangeSource = 'audit-event' | 'annotation' | 'created'
+
+export interface LastChange {
+  /** ISO time; null when unknown (audit events pruned after 31 days and no annotation). */
+  at: string | null
+  source: LastChangeSource | null
+}
+
+/**
+ * When the credential last changed: the newest of the UPS create/update audit events whose
+ * request carried `credentials`, cfguard's `rotated-at` annotation, and a binding's or key's
+ * `created_at` (binding credentials never change in place). Never `updated_at`: any metadata
+ * change bumps it.
+ */
+export function lastCredentialChange(s: Snapshot, unit: CredentialUnit): LastChange {
+  const candidates: {at: string; source: LastChangeSource}[] = []
+  if (unit.binding) candidates.push({at: unit.binding.createdAt, source: 'created'})
+  const annotated = (unit.binding ?? unit.instance).annotations[ROTATED_AT_ANNOTATION]
+  if (annotated) candidates.push({at: annotated, source: 'annotation'})
+  if (unit.source === 'user-provided') {
+    for (const e of s.auditEvents) {
+      if (
+        e.target.guid === unit.instance.guid &&
+        UPS_CREDENTIAL_EVENT_TYPES.includes(e.type) &&
+        e.requestKeys.includes('credentials')
+      ) {
+        candidates.push({at: e.createdAt, source: 'audit-event'})
+      }
+    }
+  }
+  let best: {at: string; source: LastChangeSource; ms: number} | null = null
+  for (const c of candidates) {
+    const ms = Date.parse(c.at)
+    if (Number.isNaN(ms)) continue
+    if (!best || ms > best.ms) best = {...c, ms}
+  }
+  return best ? {at: best.at, source: best.source} : {at: null, source: null}
+}
+
+/** Whole days between `at` and `now` (floor). */
+export function ageInDays(at: string, now: Date): number {
+  return Math.floor((now.getTime() - Date.parse(at)) / DAY_MS)
+}
+
+/** Apps' space names joined with org: `acme/prod`. */
+export function spaceLabel(s: Snapshot, spaceGuid: string): string {
+  const place = placeOf(indexSnapshot(s), spaceGuid)
+  return `${place.org ?? '?'}/${place.space ?? spaceGuid}`
+}
+
+/** Deterministic, readable order for one rule's findings: resource name, resource guid, message. */
+export function orderFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      a.resource.name.localeCompare(b.resource.name) ||
+      a.resource.guid.localeCompare(b.resource.guid) ||
+      a.message.localeCompare(b.message),
+  )
+}
