@@ -39,7 +39,12 @@ import {parseCfWarnings} from './warnings.js'
 
 export type {HttpMethod} from './retry.js'
 
-export type RequestAuth = 'bearer' | 'none' | {basic: {username: string; password: string}}
+/**
+ * `bearer`: the session token (trusted origins only); `{bearerToken}`: a given token, same rule
+ * (e.g. revoking it); `{basic}`: client authentication at a token endpoint, any host.
+ */
+export type RequestAuth =
+  'bearer' | 'none' | {bearerToken: string} | {basic: {username: string; password: string}}
 
 export interface HttpRequest {
   method: HttpMethod
@@ -225,7 +230,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const headers = AxiosHeaders.from(config.headers)
       headers.delete('Authorization')
       const url = String(config.url)
-      if (meta.auth === 'bearer') {
+      if (meta.auth === 'bearer' || (typeof meta.auth === 'object' && 'bearerToken' in meta.auth)) {
         if (!isTrusted(url)) {
           throw new CfguardError(
             'BAD_RESPONSE',
@@ -233,13 +238,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
             {suggestions: [TRACE_HINT]},
           )
         }
-        if (!tokens)
+        const given =
+          typeof meta.auth === 'object' && 'bearerToken' in meta.auth ? meta.auth.bearerToken : null
+        if (given === null && !tokens) {
           throw new CfguardError('NOT_LOGGED_IN', 'not logged in', {suggestions: ['run `cfguard login`']})
-        const token = await tokens.accessToken()
+        }
+        const token = given ?? (await (tokens as AccessTokenProvider).accessToken())
         registerSecret(token)
         meta.usedToken = token
         headers.set('Authorization', `bearer ${token}`)
-      } else if (meta.auth !== 'none') {
+      } else if (typeof meta.auth === 'object' && 'basic' in meta.auth) {
         const {username, password} = meta.auth.basic
         registerSecret(password)
         headers.set('Authorization', `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`)
