@@ -3,7 +3,7 @@ import {expect} from 'chai'
 import {createTransport, type Transport} from '../../../src/cf/http/transport.js'
 import {createLogCacheClient} from '../../../src/cf/logcache/client.js'
 import {createNetworkClient} from '../../../src/cf/network/client.js'
-import {CfguardError} from '../../../src/errors.js'
+import type {CfguardError} from '../../../src/errors.js'
 import {json, startLoopback, type Loopback} from './loopback.js'
 
 describe('cf/network and cf/logcache', () => {
