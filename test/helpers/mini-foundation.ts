@@ -69,6 +69,8 @@ export interface MiniFoundation {
   expireRefreshTokens(): void
   /** Answers the next CC requests with this status and body instead (fault injection). */
   failNextCc(times: number, status: number, body: string, headers?: Record<string, string>): void
+  /** Sends these warnings (X-Cf-Warnings, one header each, form-encoded) on authenticated CC responses. */
+  setCcWarnings(warnings: string[]): void
   stop(): Promise<void>
 }
 
@@ -123,9 +125,11 @@ export async function startMiniFoundation(options: MiniFoundationOptions = {}): 
   const passcodes = new Set<string>()
   const revokedJtis = new Set<string>()
   const grants: Record<string, number> = {}
-  let refreshCutoff = 0
+  const issuedRefreshJtis = new Set<string>()
+  const expiredRefreshJtis = new Set<string>()
   const requests = {cc: [] as Recorded[], uaa: [] as Recorded[]}
   let faults: {times: number; status: number; body: string; headers: Record<string, string>} | null = null
+  let ccWarnings: string[] = []
 
   const cc = await listen(handleCc, requests.cc)
   const uaa = await listen(handleUaa, requests.uaa)
@@ -189,6 +193,7 @@ export async function startMiniFoundation(options: MiniFoundationOptions = {}): 
       jti,
     }
     if (withRefresh) {
+      issuedRefreshJtis.add(`${jti}-r`)
       body.refresh_token = await sign(
         {
           ...base,
@@ -208,11 +213,8 @@ export async function startMiniFoundation(options: MiniFoundationOptions = {}): 
   async function verify(token: string): Promise<JWTPayload | null> {
     try {
       const {payload} = await jwtVerify(token, jwks, {algorithms: ['RS256'], issuer})
-      if (
-        typeof payload.jti === 'string' &&
-        (revokedJtis.has(payload.jti) || revokedJtis.has(payload.jti.replace(/-r$/, '')))
-      )
-        return null
+      // Revocation is per token id, as in UAA: revoking an access token leaves its refresh token valid.
+      if (typeof payload.jti === 'string' && revokedJtis.has(payload.jti)) return null
       return payload
     } catch {
       return null
@@ -328,7 +330,7 @@ export async function startMiniFoundation(options: MiniFoundationOptions = {}): 
     }
     if (grantType === 'refresh_token') {
       const claims = await verify(form.get('refresh_token') ?? '')
-      if (!claims || (claims.iat ?? 0) * 1000 < refreshCutoff) {
+      if (!claims || expiredRefreshJtis.has(String(claims.jti))) {
         return json(res, 401, {error: 'invalid_token', error_description: 'Invalid refresh token (expired)'})
       }
       const name = String(claims.user_name)
@@ -384,6 +386,12 @@ export async function startMiniFoundation(options: MiniFoundationOptions = {}): 
     if (!claims) return ccError(res, 401, 1000, 'CF-InvalidAuthToken', 'Invalid Auth Token')
     if (req.method !== 'GET')
       return ccError(res, 405, 10000, 'CF-NotImplemented', 'read-only mini foundation')
+    if (ccWarnings.length > 0) {
+      res.setHeader(
+        'X-Cf-Warnings',
+        ccWarnings.map((w) => new URLSearchParams({w}).toString().slice(2)),
+      )
+    }
 
     const one = /^\/v3\/(organizations|spaces)\/([^/]+)$/.exec(url.pathname)
     if (one) {
@@ -480,10 +488,13 @@ export async function startMiniFoundation(options: MiniFoundationOptions = {}): 
       accessTtl = seconds
     },
     expireRefreshTokens() {
-      refreshCutoff = Date.now() + 1000
+      for (const jti of issuedRefreshJtis) expiredRefreshJtis.add(jti)
     },
     failNextCc(times, status, body, headers = {}) {
       faults = {times, status, body, headers}
+    },
+    setCcWarnings(warnings) {
+      ccWarnings = warnings
     },
     async stop() {
       await Promise.all([cc.close(), uaa.close()])

@@ -38,6 +38,8 @@ export interface TokenManagerOptions {
 
 export class TokenManager implements AccessTokenProvider {
   private tokens: TokenSet | null
+  /** Lifetime of the token this manager obtained itself (ms), for the margin of short-lived tokens. */
+  private renewedLifetimeMs: number | null = null
   private inflight: Promise<TokenSet> | null = null
   private readonly marginMs: number
 
@@ -60,13 +62,20 @@ export class TokenManager implements AccessTokenProvider {
   async renewAfterRejection(rejected: string): Promise<string> {
     const t = this.tokens
     // Another request renewed while this one was in flight: use that token, do not renew twice.
-    if (t && t.accessToken !== rejected && !this.isExpiring(t)) return t.accessToken
+    if (t && rejected !== '' && t.accessToken !== rejected && !this.isExpiring(t)) return t.accessToken
     if (this.inflight) return (await this.inflight).accessToken
     return (await this.renew('rejected')).accessToken
   }
 
+  /**
+   * Less than the margin left. For a token renewed in this process the margin is at most half its
+   * lifetime, so a foundation issuing very short-lived tokens does not cause a renewal per request.
+   */
   private isExpiring(t: TokenSet): boolean {
-    return t.expiresAt !== null && t.expiresAt.getTime() - this.options.now().getTime() < this.marginMs
+    if (t.expiresAt === null) return false
+    const margin =
+      this.renewedLifetimeMs === null ? this.marginMs : Math.min(this.marginMs, this.renewedLifetimeMs / 2)
+    return t.expiresAt.getTime() - this.options.now().getTime() < margin
   }
 
   private renew(reason: RenewReason): Promise<TokenSet> {
@@ -87,6 +96,7 @@ export class TokenManager implements AccessTokenProvider {
     const next = await this.options.renew(this.tokens, reason)
     registerTokens(next)
     this.tokens = next
+    this.renewedLifetimeMs = next.expiresAt ? next.expiresAt.getTime() - this.options.now().getTime() : null
     await this.options.onRenewed?.(next)
     return next
   }

@@ -413,7 +413,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (status === 401 && auth === 'bearer' && !authReplayed && tokens && isTokenRejection(parsed)) {
         authReplayed = true
         stats.authReplays++
-        await tokens.renewAfterRejection(meta.usedToken ?? '')
+        await tokens.renewAfterRejection((res.config.cfguardMeta as AttemptMeta | undefined)?.usedToken ?? '')
         continue
       }
 

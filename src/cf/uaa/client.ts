@@ -82,7 +82,7 @@ export function createUaaClient(options: UaaClientOptions) {
           err.code,
           err.message,
           {method: 'POST', url: tokenUrl, service: UAA, status: err.status, oauth: err.oauth},
-          [...hints.suggestions, ...err.suggestions.filter((s) => !hints.suggestions.includes(s))],
+          hints.suggestions,
         )
       }
       throw err

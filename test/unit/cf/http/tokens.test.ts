@@ -89,18 +89,33 @@ describe('cf/http tokens', () => {
 
   it('caps token requests per minute whatever happens', async () => {
     const limiter = new TokenRequestLimiter(3, 60_000, now)
-    const m = new TokenManager({initial: null, now, limiter, renew: async () => set('x', 0)})
-    // Each token is born expiring, so every call asks for another one.
-    for (let i = 0; i < 3; i++) await m.accessToken()
+    let n = 0
+    const m = new TokenManager({initial: null, now, limiter, renew: async () => set(`x${++n}`, 1200)})
+    // An API that rejects every token: each rejection asks for another one.
+    await m.accessToken()
+    for (let i = 0; i < 2; i++) await m.renewAfterRejection(m.current()!.accessToken)
     try {
-      await m.accessToken()
+      await m.renewAfterRejection(m.current()!.accessToken)
       expect.fail('a fourth token request within a minute must be refused')
     } catch (err) {
       expect((err as {code: string}).code).to.equal('AUTH_FAILED')
       expect((err as {exitCode: number}).exitCode).to.equal(4)
     }
+    expect(n).to.equal(3)
     clock += 60_001
+    await m.renewAfterRejection(m.current()!.accessToken)
+    expect(n).to.equal(4)
+  })
+
+  it('does not renew on every request when the foundation issues tokens shorter-lived than the margin', async () => {
+    let n = 0
+    const m = new TokenManager({initial: set('a', 30), now, renew: async () => set(`b${++n}`, 30)})
     await m.accessToken()
+    await m.accessToken()
+    expect(n).to.equal(1)
+    clock += 16_000 // less than half of the 30 s lifetime left
+    await m.accessToken()
+    expect(n).to.equal(2)
   })
 
   it('reads exp and claims from a JWT without trusting it, and tolerates opaque tokens', () => {

@@ -19,11 +19,13 @@ async function failure(promise: Promise<unknown>): Promise<CfguardError> {
 
 class StaticTokens implements AccessTokenProvider {
   renewals = 0
+  rejected: string[] = []
   constructor(public token = 'token-one-aaaaaaaaaaaa') {}
   async accessToken() {
     return this.token
   }
-  async renewAfterRejection() {
+  async renewAfterRejection(rejected: string) {
+    this.rejected.push(rejected)
     this.renewals++
     this.token = `token-renewed-${this.renewals}-bbbbbbbb`
     return this.token
@@ -225,6 +227,7 @@ describe('cf/http transport', () => {
       )
       await transport.request({method: 'GET', url: `${server.url}/v3/x`})
       expect(tokens.renewals).to.equal(1)
+      expect(tokens.rejected).to.deep.equal(['token-one-aaaaaaaaaaaa'])
       expect(server.requests.map((r) => r.headers.authorization)).to.deep.equal([
         'bearer token-one-aaaaaaaaaaaa',
         'bearer token-renewed-1-bbbbbbbb',
