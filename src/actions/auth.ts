@@ -298,7 +298,10 @@ export async function logout(ctx: RunContext, input: LogoutInput): Promise<Logou
     const t = data.targets[name]
     if (t?.auth.kind !== 'user') continue
     try {
-      const conn = await connect(ctx, {api: t.api, skipSslValidation: false})
+      const conn = await connect(ctx, {
+        api: t.api,
+        skipSslValidation: /^(1|true|yes|on)$/i.test(ctx.env.CFGUARD_SKIP_SSL_VALIDATION ?? ''),
+      })
       try {
         for (const token of [t.auth.refreshToken, t.auth.accessToken]) {
           if (token && (await conn.uaa.revoke(token))) revoked++

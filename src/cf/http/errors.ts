@@ -272,7 +272,7 @@ export function classifyNetworkError(f: NetworkFailure): CfguardError {
   if (f.code === 'ETIMEDOUT' || f.code === 'ECONNABORTED' || f.code === 'ESOCKETTIMEDOUT') {
     return new ApiError(
       'API_UNAVAILABLE',
-      `${f.service} did not answer ${request} within ${Math.round(f.timeoutMs / 1000)} s${tries}`,
+      `${f.service} did not answer ${request} within ${f.timeoutMs >= 1000 ? `${Math.round(f.timeoutMs / 1000)} s` : `${f.timeoutMs} ms`}${tries}`,
       details,
       ['retry later, or raise CFGUARD_TIMEOUT (seconds)'],
     )
