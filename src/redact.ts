@@ -81,3 +81,21 @@ export function redactHeaders(headers: Record<string, unknown>): Record<string, 
   }
   return out
 }
+
+/** What a trace shows instead of a form-encoded body (UAA grants carry passwords and secrets). */
+export const REDACTED_FORM_BODY = '[REDACTED form body]'
+
+/**
+ * Deep copy keeping only the shape: every leaf value is hidden, keys stay. For bodies that are
+ * secret as a whole (UPS credentials, binding details, app env), where a key name says nothing.
+ */
+export function redactValues(value: unknown, depth = 0): unknown {
+  if (depth > 64) return REDACTED
+  if (Array.isArray(value)) return value.map((v) => redactValues(v, depth + 1))
+  if (value !== null && typeof value === 'object') {
+    const out: Record<string, unknown> = {}
+    for (const [k, v] of Object.entries(value)) out[k] = redactValues(v, depth + 1)
+    return out
+  }
+  return value === null || value === undefined ? value : REDACTED
+}

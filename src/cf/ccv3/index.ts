@@ -1,0 +1,25 @@
+export * from './client.js'
+export * from './minimum-version.js'
+export * from './query.js'
+export * from './root.js'
+export * from './types.js'
+export {CcCore, type Lister, type Page} from './core.js'
+export type {AppCreate, AppListOptions} from './apps.js'
+export type {AuditEventListOptions} from './audit-events.js'
+export type {DeploymentCreate, DeploymentListOptions} from './deployments.js'
+export type {DomainListOptions} from './domains.js'
+export type {PollOptions} from './jobs.js'
+export type {MetadataPatch, MetadataResource} from './metadata.js'
+export type {OrgListOptions} from './orgs.js'
+export type {ProcessListOptions, ProcessScale, ProcessUpdate} from './processes.js'
+export type {RoutePolicyListOptions} from './route-policies.js'
+export type {DestinationInput, RouteCreate, RouteListOptions} from './routes.js'
+export type {CredentialBindingCreate, CredentialBindingListOptions} from './service-credential-bindings.js'
+export type {
+  ServiceInstanceListOptions,
+  ServiceInstanceUpdate,
+  UserProvidedCreate,
+} from './service-instances.js'
+export type {ServiceOfferingListOptions, ServicePlanListOptions} from './service-offerings.js'
+export type {RouteBindingListOptions} from './service-route-bindings.js'
+export type {SpaceListOptions} from './spaces.js'

@@ -1,0 +1,7 @@
+export * from './errors.js'
+export * from './retry.js'
+export * from './tokens.js'
+export * from './trace.js'
+export * from './transport.js'
+export * from './url.js'
+export * from './warnings.js'

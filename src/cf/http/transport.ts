@@ -1,0 +1,664 @@
+/**
+ * The one HTTP transport every API call goes through (CC, UAA, policy server, Log Cache).
+ *
+ * Per attempt, axios interceptors run in this fixed order:
+ *   request:  guard URL (https, or http on loopback) → authorize (bearer only to trusted origins)
+ *             → count + trace
+ *   response: trace → observe (X-Cf-Warnings, X-RateLimit-*)
+ * Around the attempts, `request()` applies the policies, in this order:
+ *   redirect (GET/HEAD; cross-origin without credentials) → one token replay on 401 → 429 wait
+ *   (Retry-After, capped) → retry with backoff (idempotent only, bounded, per-run budget)
+ *   → decode JSON or classify the error.
+ */
+import {createRequire} from 'node:module'
+import http from 'node:http'
+import https from 'node:https'
+
+import axios, {
+  AxiosHeaders,
+  type AxiosInstance,
+  type AxiosResponse,
+  type InternalAxiosRequestConfig,
+} from 'axios'
+
+import {CfguardError, isCfguardError} from '../../errors.js'
+import {redactText, registerSecret} from '../../redact.js'
+import {
+  ApiError,
+  classifyHttpError,
+  classifyNetworkError,
+  parseCcErrors,
+  parseOAuthError,
+  TRACE_HINT,
+} from './errors.js'
+import {backoffDelay, type HttpMethod, isRetryable, rateLimitWaitMs, RetryBudget} from './retry.js'
+import type {AccessTokenProvider} from './tokens.js'
+import {isSensitivePath, type Tracer} from './trace.js'
+import {describeUrl, originOf, parseSafeUrl} from './url.js'
+import {parseCfWarnings} from './warnings.js'
+
+export type {HttpMethod} from './retry.js'
+
+/**
+ * `bearer`: the session token (trusted origins only); `{bearerToken}`: a given token, same rule
+ * (e.g. revoking it); `{basic}`: client authentication at a token endpoint, any host.
+ */
+export type RequestAuth =
+  'bearer' | 'none' | {bearerToken: string} | {basic: {username: string; password: string}}
+
+export interface HttpRequest {
+  method: HttpMethod
+  /** Absolute URL. */
+  url: string
+  /** Added to the URL; arrays become repeated parameters. */
+  query?: Record<string, string | number | boolean | string[] | undefined>
+  json?: unknown
+  form?: Record<string, string | undefined>
+  /** Default `bearer`: the session token, sent only to the foundation's own origins. */
+  auth?: RequestAuth
+  /** How to read the body: parsed JSON (default), raw text, or not at all. */
+  accept?: 'json' | 'text' | 'none'
+  /** The UAA token POST: may be retried like an idempotent request, counted as a token request. */
+  tokenGrant?: boolean
+  headers?: Record<string, string>
+  /** Name for messages ("Cloud Controller", "UAA", …); default from the origin. */
+  service?: string
+  /** Hide every value of both bodies in the trace (automatic for known secret endpoints). */
+  sensitive?: boolean
+  /** Statuses returned to the caller instead of thrown (e.g. 404 for an existence probe). */
+  allowStatus?: number[]
+}
+
+export interface HttpResponse<T = unknown> {
+  status: number
+  headers: Record<string, string>
+  data: T
+  /** Final URL (after redirects). */
+  url: string
+}
+
+export interface RateLimitState {
+  limit: number | null
+  remaining: number | null
+  resetAt: Date | null
+  observedAt: Date
+}
+
+export interface TransportStats {
+  /** HTTP requests sent, every attempt and token request included. */
+  requests: number
+  retries: number
+  tokenRequests: number
+  authReplays: number
+  rateLimitWaits: number
+  waitedMs: number
+  /** Distinct warnings (X-Cf-Warnings and job warnings), in arrival order. */
+  warnings: string[]
+  byService: Record<string, number>
+}
+
+export interface TransportOptions {
+  /** Per-request timeout (default 30 s, CFGUARD_TIMEOUT). */
+  timeoutMs?: number
+  /** Turns TLS verification off (--skip-ssl-validation); the caller warns the person. */
+  skipSslValidation?: boolean
+  /** Longest 429 wait before failing instead (default 60 s, CFGUARD_MAX_RETRY_WAIT). */
+  maxRetryWaitMs?: number
+  /** Attempts per request for retryable failures (default 3). */
+  maxAttempts?: number
+  retryBudget?: RetryBudget
+  /** Where warnings go (RunContext.warn). */
+  warn?: (message: string) => void
+  tracer?: Tracer | null
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
+  random?: () => number
+  now?: () => Date
+  signal?: AbortSignal
+}
+
+/** Named origins of a foundation, from `GET /` (cf/ccv3/root.ts). */
+export interface TrustedEndpoints {
+  cc: string
+  uaa?: string | null
+  login?: string | null
+  logCache?: string | null
+  networkPolicy?: string | null
+}
+
+export interface Transport {
+  request<T = unknown>(req: HttpRequest): Promise<HttpResponse<T>>
+  /** Allow the bearer token for these endpoints' origins (and name them in messages). */
+  trust(endpoints: TrustedEndpoints): void
+  isTrusted(url: string): boolean
+  setTokenProvider(provider: AccessTokenProvider | null): void
+  /** Record a warning that did not come in a header (job warnings). */
+  addWarning(message: string): void
+  readonly stats: TransportStats
+  /** Last X-RateLimit-* seen; null until a response carried them. */
+  readonly rateLimit: RateLimitState | null
+  onRateLimit(listener: (state: RateLimitState) => void): () => void
+  close(): void
+}
+
+interface AttemptMeta {
+  id: number
+  attempt: number
+  auth: RequestAuth
+  service: string
+  sensitive: boolean
+  tokenGrant: boolean
+  startedAt: number
+  usedToken?: string
+}
+
+declare module 'axios' {
+  interface AxiosRequestConfig {
+    cfguardMeta?: AttemptMeta
+  }
+}
+
+const MAX_REDIRECTS = 5
+const MAX_RATE_LIMIT_WAITS = 5
+const USER_AGENT = `cfguard/${packageVersion()} (node ${process.version})`
+
+export function createTransport(options: TransportOptions = {}): Transport {
+  const now = options.now ?? (() => new Date())
+  const sleep = options.sleep ?? defaultSleep
+  const random = options.random ?? Math.random
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const maxAttempts = options.maxAttempts ?? 3
+  const maxRetryWaitMs = options.maxRetryWaitMs ?? 60_000
+  const budget = options.retryBudget ?? new RetryBudget()
+  const tracer = options.tracer ?? null
+  const trusted = new Map<string, string>()
+  const listeners = new Set<(state: RateLimitState) => void>()
+  const seenWarnings = new Set<string>()
+  let tokens: AccessTokenProvider | null = null
+  let rateLimit: RateLimitState | null = null
+  let sequence = 0
+
+  const stats: TransportStats = {
+    requests: 0,
+    retries: 0,
+    tokenRequests: 0,
+    authReplays: 0,
+    rateLimitWaits: 0,
+    waitedMs: 0,
+    warnings: [],
+    byService: {},
+  }
+
+  const httpAgent = new http.Agent({keepAlive: true, maxSockets: 16})
+  const httpsAgent = new https.Agent({
+    keepAlive: true,
+    maxSockets: 16,
+    rejectUnauthorized: !options.skipSslValidation,
+  })
+
+  const instance: AxiosInstance = axios.create({
+    timeout: timeoutMs,
+    maxRedirects: 0,
+    // axios sends https requests through an http proxy in the clear (the proxy sees the token): no proxies.
+    proxy: false,
+    httpAgent,
+    httpsAgent,
+    responseType: 'text',
+    transformRequest: [(data: unknown) => data],
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    maxContentLength: -1,
+    maxBodyLength: -1,
+    transitional: {clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false},
+  })
+
+  const addWarning = (message: string) => {
+    const clean = redactText(message.trim())
+    if (clean === '' || seenWarnings.has(clean)) return
+    seenWarnings.add(clean)
+    stats.warnings.push(clean)
+    options.warn?.(clean)
+  }
+
+  // Request interceptors run last-registered-first: register in reverse of the execution order.
+  const requestSteps: ((c: InternalAxiosRequestConfig) => Promise<InternalAxiosRequestConfig>)[] = [
+    async function guardUrl(config) {
+      parseSafeUrl(String(config.url), 'request URL')
+      return config
+    },
+    async function authorize(config) {
+      const meta = config.cfguardMeta as AttemptMeta
+      const headers = AxiosHeaders.from(config.headers)
+      headers.delete('Authorization')
+      const url = String(config.url)
+      if (meta.auth === 'bearer' || (typeof meta.auth === 'object' && 'bearerToken' in meta.auth)) {
+        if (!isTrusted(url)) {
+          throw new CfguardError(
+            'BAD_RESPONSE',
+            `refusing to send the access token to ${safeHost(url)}: not one of the foundation's endpoints (CC, UAA, Log Cache, policy server)`,
+            {suggestions: [TRACE_HINT]},
+          )
+        }
+        const given =
+          typeof meta.auth === 'object' && 'bearerToken' in meta.auth ? meta.auth.bearerToken : null
+        if (given === null && !tokens) {
+          throw new CfguardError('NOT_LOGGED_IN', 'not logged in', {suggestions: ['run `cfguard login`']})
+        }
+        const token = given ?? (await (tokens as AccessTokenProvider).accessToken())
+        registerSecret(token)
+        meta.usedToken = token
+        headers.set('Authorization', `bearer ${token}`)
+      } else if (typeof meta.auth === 'object' && 'basic' in meta.auth) {
+        const {username, password} = meta.auth.basic
+        registerSecret(password)
+        headers.set('Authorization', `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`)
+      }
+      config.headers = headers
+      return config
+    },
+    async function countAndTrace(config) {
+      const meta = config.cfguardMeta as AttemptMeta
+      stats.requests++
+      stats.byService[meta.service] = (stats.byService[meta.service] ?? 0) + 1
+      if (meta.tokenGrant) stats.tokenRequests++
+      meta.startedAt = Date.now()
+      tracer?.request({
+        id: meta.id,
+        attempt: meta.attempt,
+        method: String(config.method).toUpperCase(),
+        url: String(config.url),
+        headers: AxiosHeaders.from(config.headers).toJSON() as Record<string, unknown>,
+        body: typeof config.data === 'string' ? config.data : undefined,
+        sensitive: meta.sensitive,
+      })
+      return config
+    },
+  ]
+  for (const step of [...requestSteps].reverse()) instance.interceptors.request.use(step)
+
+  instance.interceptors.response.use(
+    function traceResponse(res: AxiosResponse<string>) {
+      const meta = res.config.cfguardMeta as AttemptMeta
+      tracer?.response({
+        id: meta.id,
+        status: res.status,
+        url: String(res.config.url),
+        headers: plainHeaders(res.headers),
+        body: typeof res.data === 'string' ? res.data : '',
+        elapsedMs: Date.now() - meta.startedAt,
+        sensitive: meta.sensitive,
+      })
+      return res
+    },
+    function traceFailure(err: unknown) {
+      const config = (err as {config?: InternalAxiosRequestConfig}).config
+      const meta = config?.cfguardMeta
+      if (meta && !isCfguardError(err) && meta.startedAt > 0) {
+        tracer?.failure(meta.id, String(config?.url), networkMessage(err), Date.now() - meta.startedAt)
+      }
+      return Promise.reject(err)
+    },
+  )
+  instance.interceptors.response.use(function observe(res: AxiosResponse<string>) {
+    const headers = plainHeaders(res.headers)
+    for (const w of parseCfWarnings(headers['x-cf-warnings'])) addWarning(w)
+    observeRateLimit(headers)
+    return res
+  })
+
+  function observeRateLimit(headers: Record<string, string>): void {
+    if (headers['x-ratelimit-remaining'] === undefined && headers['x-ratelimit-limit'] === undefined) return
+    const num = (v: string | undefined) => (v !== undefined && /^\d+$/.test(v.trim()) ? Number(v) : null)
+    const reset = num(headers['x-ratelimit-reset'])
+    rateLimit = {
+      limit: num(headers['x-ratelimit-limit']),
+      remaining: num(headers['x-ratelimit-remaining']),
+      resetAt: reset === null ? null : new Date(reset * 1000),
+      observedAt: now(),
+    }
+    for (const l of listeners) l(rateLimit)
+  }
+
+  function isTrusted(url: string): boolean {
+    try {
+      return trusted.has(originOf(url))
+    } catch {
+      return false
+    }
+  }
+
+  function serviceFor(url: string, explicit?: string): string {
+    if (explicit) return explicit
+    try {
+      return trusted.get(originOf(url)) ?? new URL(url).host
+    } catch {
+      return 'server'
+    }
+  }
+
+  async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    const id = ++sequence
+    let url = buildUrl(req.url, req.query)
+    const method: HttpMethod = req.method
+    let auth: RequestAuth = req.auth ?? 'bearer'
+    const service = serviceFor(url, req.service)
+    const body = serializeBody(req)
+    const tokenGrant = req.tokenGrant === true
+    let attempt = 0
+    let failedAttempts = 0
+    let authReplayed = false
+    let rateLimitWaits = 0
+    let redirects = 0
+
+    for (;;) {
+      attempt++
+      const sensitive = req.sensitive === true || isSensitivePath(new URL(url).pathname)
+      const meta: AttemptMeta = {id, attempt, auth, service, sensitive, tokenGrant, startedAt: 0}
+      let res: AxiosResponse<string>
+      try {
+        res = await instance.request<string>({
+          url,
+          method,
+          data: method === 'GET' || method === 'HEAD' ? undefined : body.data,
+          headers: {
+            Accept: req.accept === 'text' ? '*/*' : 'application/json',
+            'User-Agent': USER_AGENT,
+            ...(body.contentType ? {'Content-Type': body.contentType} : {}),
+            ...req.headers,
+          },
+          signal: options.signal,
+          cfguardMeta: meta,
+        })
+      } catch (err) {
+        if (isCfguardError(err)) throw err
+        if (options.signal?.aborted) throw new CfguardError('INTERRUPTED', 'interrupted')
+        const code = networkCode(err)
+        failedAttempts++
+        const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED'
+        if (
+          isRetryable({method, errorCode: code, tokenGrant}) &&
+          failedAttempts < maxAttempts &&
+          budget.take(timeout)
+        ) {
+          await pause(backoffDelay(failedAttempts, random))
+          stats.retries++
+          continue
+        }
+        throw classifyNetworkError({
+          method,
+          url,
+          service,
+          code,
+          message: networkMessage(err),
+          attempts: failedAttempts,
+          timeoutMs,
+        })
+      }
+
+      const status = res.status
+      const headers = plainHeaders(res.headers)
+      const text = typeof res.data === 'string' ? res.data : ''
+
+      if (status >= 300 && status < 400 && status !== 304) {
+        const next = followRedirect(url, method, headers.location, status, service, redirects)
+        redirects++
+        // Credentials never follow a redirect to another origin (curl's rule).
+        if (originOf(next) !== originOf(url)) auth = 'none'
+        url = next
+        attempt = 0
+        continue
+      }
+
+      const parsed = status >= 400 ? parseLenient(text) : undefined
+
+      if (status === 401 && auth === 'bearer' && !authReplayed && tokens && isTokenRejection(parsed)) {
+        authReplayed = true
+        stats.authReplays++
+        await tokens.renewAfterRejection((res.config.cfguardMeta as AttemptMeta | undefined)?.usedToken ?? '')
+        continue
+      }
+
+      if (status === 429) {
+        rateLimitWaits++
+        const asked = rateLimitWaitMs(headers, now())
+        const wait = asked ?? backoffDelay(rateLimitWaits, random, {baseMs: 1000, capMs: maxRetryWaitMs})
+        if (wait > maxRetryWaitMs || rateLimitWaits > MAX_RATE_LIMIT_WAITS) {
+          throw rateLimitError(method, url, service, parsed, wait, rateLimitWaits > MAX_RATE_LIMIT_WAITS)
+        }
+        stats.rateLimitWaits++
+        stats.waitedMs += wait
+        await pause(wait)
+        continue
+      }
+
+      if (status >= 400 && !req.allowStatus?.includes(status)) {
+        failedAttempts++
+        if (isRetryable({method, status, tokenGrant}) && failedAttempts < maxAttempts && budget.take()) {
+          await pause(backoffDelay(failedAttempts, random))
+          stats.retries++
+          continue
+        }
+        throw classifyHttpError({method, url, service, status, body: parsed, attempts: failedAttempts})
+      }
+
+      budget.refund()
+      const data =
+        req.accept === 'none'
+          ? undefined
+          : req.accept === 'text'
+            ? text
+            : status >= 400
+              ? parsed
+              : decodeJson(text, status, headers, method, url, service)
+      return {status, headers, data: data as T, url}
+    }
+  }
+
+  async function pause(ms: number): Promise<void> {
+    if (ms > 0) await sleep(ms, options.signal)
+  }
+
+  function rateLimitError(
+    method: HttpMethod,
+    url: string,
+    service: string,
+    body: unknown,
+    waitMs: number,
+    tooMany: boolean,
+  ): CfguardError {
+    const title = parseCcErrors(body)[0]?.title ?? 'rate limited'
+    const seconds = Math.ceil(waitMs / 1000)
+    const until = new Date(now().getTime() + waitMs).toISOString()
+    const reason = tooMany
+      ? `still rate limited after ${MAX_RATE_LIMIT_WAITS} waits`
+      : `it asks to wait ${seconds} s, more than CFGUARD_MAX_RETRY_WAIT (${Math.round(maxRetryWaitMs / 1000)} s)`
+    return new ApiError(
+      'RATE_LIMITED',
+      `${service} rate limit reached (${title}) for ${method} ${describeUrl(url)}: ${reason}`,
+      {method, url, service, status: 429, ccErrors: parseCcErrors(body)},
+      [`run again after ${until}`, 'or raise CFGUARD_MAX_RETRY_WAIT (seconds)'],
+    )
+  }
+
+  return {
+    request,
+    trust(endpoints: TrustedEndpoints) {
+      const add = (url: string | null | undefined, name: string) => {
+        if (!url) return
+        const origin = originOf(parseSafeUrl(url, `${name} URL`))
+        if (!trusted.has(origin)) trusted.set(origin, name)
+      }
+      add(endpoints.cc, 'Cloud Controller')
+      add(endpoints.login, 'UAA')
+      add(endpoints.uaa, 'UAA')
+      add(endpoints.logCache, 'Log Cache')
+      add(endpoints.networkPolicy, 'policy server')
+    },
+    isTrusted,
+    setTokenProvider(provider) {
+      tokens = provider
+    },
+    addWarning,
+    stats,
+    get rateLimit() {
+      return rateLimit
+    },
+    onRateLimit(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    close() {
+      httpAgent.destroy()
+      httpsAgent.destroy()
+      tracer?.close()
+    },
+  }
+}
+
+function followRedirect(
+  url: string,
+  method: HttpMethod,
+  location: string | undefined,
+  status: number,
+  service: string,
+  redirects: number,
+): string {
+  const details = {method, url, service, status}
+  if (!location) {
+    throw new ApiError(
+      'BAD_RESPONSE',
+      `${service} answered ${status} without a Location for ${method} ${describeUrl(url)}`,
+      details,
+    )
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    throw new ApiError(
+      'BAD_RESPONSE',
+      `${service} redirected ${method} ${describeUrl(url)}; cfguard follows redirects only for reads`,
+      details,
+      [TRACE_HINT],
+    )
+  }
+  if (redirects >= MAX_REDIRECTS) {
+    throw new ApiError('BAD_RESPONSE', `too many redirects for ${method} ${describeUrl(url)}`, details, [
+      TRACE_HINT,
+    ])
+  }
+  return parseSafeUrl(new URL(location, url).toString(), 'redirect URL').toString()
+}
+
+/** A 401 worth one token renewal: anything but CC's "no token was sent". */
+function isTokenRejection(body: unknown): boolean {
+  const cc = parseCcErrors(body)[0]
+  if (cc) return cc.title !== 'CF-NotAuthenticated'
+  const oauth = parseOAuthError(body)
+  return oauth === undefined || oauth.error === 'invalid_token' || oauth.error === 'unauthorized'
+}
+
+function decodeJson(
+  text: string,
+  status: number,
+  headers: Record<string, string>,
+  method: HttpMethod,
+  url: string,
+  service: string,
+): unknown {
+  if (status === 204 || text.trim() === '') return undefined
+  try {
+    return JSON.parse(text)
+  } catch {
+    const head = text.trimStart()
+    const kind = head.startsWith('<')
+      ? 'an HTML page instead of JSON'
+      : head.startsWith('{') || head.startsWith('[')
+        ? `truncated or malformed JSON (${text.length} bytes)`
+        : `a body that is not JSON (${headers['content-type'] || 'no content type'})`
+    throw new ApiError(
+      'BAD_RESPONSE',
+      `${service} sent ${kind} for ${method} ${describeUrl(url)} (status ${status})`,
+      {method, url, service, status},
+      ['check that the API URL points at a Cloud Foundry foundation', TRACE_HINT],
+    )
+  }
+}
+
+function parseLenient(text: string): unknown {
+  try {
+    return text.trim() === '' ? undefined : JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
+
+function buildUrl(base: string, query: HttpRequest['query']): string {
+  const url = new URL(base)
+  for (const [key, value] of Object.entries(query ?? {})) {
+    if (value === undefined) continue
+    if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v)
+    else url.searchParams.append(key, String(value))
+  }
+  return url.toString()
+}
+
+function serializeBody(req: HttpRequest): {data?: string; contentType?: string} {
+  if (req.form !== undefined) {
+    const params = new URLSearchParams()
+    for (const [k, v] of Object.entries(req.form)) if (v !== undefined) params.append(k, v)
+    return {data: params.toString(), contentType: 'application/x-www-form-urlencoded'}
+  }
+  if (req.json !== undefined) return {data: JSON.stringify(req.json), contentType: 'application/json'}
+  return {}
+}
+
+function plainHeaders(headers: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  const source =
+    headers instanceof AxiosHeaders ? headers.toJSON() : ((headers ?? {}) as Record<string, unknown>)
+  for (const [k, v] of Object.entries(source)) {
+    if (v === undefined || v === null) continue
+    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
+  }
+  return out
+}
+
+function networkCode(err: unknown): string | undefined {
+  const e = err as {code?: unknown; cause?: {code?: unknown}; message?: unknown}
+  if (typeof e.code === 'string' && e.code !== 'ERR_NETWORK' && e.code !== 'ERR_BAD_RESPONSE') return e.code
+  if (typeof e.cause?.code === 'string') return e.cause.code
+  if (typeof e.message === 'string' && /socket hang up|aborted/i.test(e.message)) return 'ECONNRESET'
+  return typeof e.code === 'string' ? e.code : undefined
+}
+
+function networkMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err)
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host
+  } catch {
+    return 'an unknown host'
+  }
+}
+
+function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new CfguardError('INTERRUPTED', 'interrupted'))
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = () => {
+      clearTimeout(timer)
+      reject(new CfguardError('INTERRUPTED', 'interrupted'))
+    }
+    signal?.addEventListener('abort', onAbort, {once: true})
+  })
+}
+
+function packageVersion(): string {
+  try {
+    return (createRequire(import.meta.url)('../../../package.json') as {version: string}).version
+  } catch {
+    return 'dev'
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * Flags shared by commands. Every flag has its CFGUARD_* environment twin (a test walks the
+ * manifest). Secrets have no flags at all: they come from the environment, stdin or a prompt.
+ */
+import {Flags} from '@oclif/core'
+
+import type {SessionOptions} from '../actions/session.js'
+
+/** Which foundation and how to reach it. */
+export const connectionFlags = {
+  api: Flags.string({
+    summary: 'API URL of the foundation, e.g. https://api.sys.example.com',
+    env: 'CFGUARD_API',
+    helpGroup: 'CONNECTION',
+  }),
+  'skip-ssl-validation': Flags.boolean({
+    summary: 'do not verify TLS certificates (this run only; prints a warning)',
+    env: 'CFGUARD_SKIP_SSL_VALIDATION',
+    helpGroup: 'CONNECTION',
+  }),
+  target: Flags.string({
+    summary: 'use the stored target NAME (see `cfguard login --name`)',
+    env: 'CFGUARD_TARGET',
+    helpGroup: 'CONNECTION',
+  }),
+}
+
+/** What to look at: default = the targeted org/space, else everything visible. */
+export const scopeFlags = {
+  org: Flags.string({char: 'o', summary: 'only this org', env: 'CFGUARD_ORG', helpGroup: 'SCOPE'}),
+  space: Flags.string({
+    char: 's',
+    summary: 'only this space (in the org)',
+    env: 'CFGUARD_SPACE',
+    helpGroup: 'SCOPE',
+  }),
+  all: Flags.boolean({
+    summary: 'everything the token can see (ignore the targeted org and space)',
+    env: 'CFGUARD_ALL',
+    exclusive: ['org', 'space'],
+    helpGroup: 'SCOPE',
+  }),
+}
+
+interface ConnectionAndScope {
+  api?: string
+  'skip-ssl-validation'?: boolean
+  target?: string
+  org?: string
+  space?: string
+  all?: boolean
+}
+
+/** Parsed flags → what `openSession` takes. */
+export function sessionOptions(flags: ConnectionAndScope): SessionOptions {
+  return {
+    api: flags.api,
+    skipSslValidation: flags['skip-ssl-validation'],
+    target: flags.target,
+    org: flags.org,
+    space: flags.space,
+    all: flags.all,
+  }
+}

@@ -1,0 +1,43 @@
+import {Flags} from '@oclif/core'
+
+import type {TargetInfo} from '../actions/auth.js'
+import {BaseCommand} from '../cli/base-command.js'
+import {connectionFlags} from '../cli/flags.js'
+
+export default class Target extends BaseCommand<TargetInfo> {
+  public static readonly summary = 'show the resolved target, or set its org and space'
+  public static readonly description =
+    'Shows the API, CC API version, user or client, org, space and token expiry (never the token). ' +
+    'Targets resolve from flags, then CFGUARD_* variables, then `cfguard login`, then the cf CLI session.'
+  public static readonly examples = [
+    '<%= config.bin %> target',
+    '<%= config.bin %> target -o acme -s prod',
+    '<%= config.bin %> target --name prod',
+    '<%= config.bin %> target --json',
+  ]
+  public static readonly flags = {
+    ...connectionFlags,
+    org: Flags.string({
+      char: 'o',
+      summary: 'set the targeted org (stored targets only)',
+      env: 'CFGUARD_TARGET_ORG',
+    }),
+    space: Flags.string({char: 's', summary: 'set the targeted space', env: 'CFGUARD_TARGET_SPACE'}),
+    name: Flags.string({summary: 'make the stored target NAME the current one', env: 'CFGUARD_TARGET_NAME'}),
+  }
+
+  public async run(): Promise<TargetInfo> {
+    const {flags} = await this.parse(Target)
+    const {showOrSetTarget, renderTarget} = await import('../actions/auth.js')
+    const info = await showOrSetTarget(this.ctx, {
+      api: flags.api,
+      skipSslValidation: flags['skip-ssl-validation'],
+      target: flags.target,
+      use: flags.name,
+      setOrg: flags.org,
+      setSpace: flags.space,
+    })
+    this.print(renderTarget(info, this.ctx.now()))
+    return info
+  }
+}

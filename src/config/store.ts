@@ -1,0 +1,233 @@
+/**
+ * cfguard's own target store: `$CFGUARD_HOME/config.json` (default ~/.cfguard), named targets
+ * for several foundations and the current one. The file is 0600 in a 0700 directory, written
+ * atomically (temp file in the same directory, fsync, rename) under a lock file, so two runs
+ * that refresh tokens at once neither tear the file nor lose each other's update.
+ *
+ * Client secrets are never stored. A password (or SSO) login stores its access and refresh
+ * tokens; a client-credentials login stores only the client id.
+ */
+import {randomBytes} from 'node:crypto'
+import {
+  chmodSync,
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
+import {join} from 'node:path'
+
+import {CfguardError} from '../errors.js'
+import {registerSecret} from '../redact.js'
+
+export interface NamedRef {
+  guid: string | null
+  name: string
+}
+
+export type StoredAuth =
+  | {kind: 'user'; username: string; oauthClient: string; accessToken: string; refreshToken: string | null}
+  | {kind: 'client'; clientId: string}
+
+export interface StoredTarget {
+  api: string
+  auth: StoredAuth
+  org: NamedRef | null
+  space: NamedRef | null
+  savedAt: string
+}
+
+export interface StoreData {
+  version: 1
+  current: string | null
+  targets: Record<string, StoredTarget>
+}
+
+const LOCK_STALE_MS = 30_000
+const LOCK_WAIT_MS = 10_000
+
+const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+export function validateTargetName(name: string): string {
+  if (!TARGET_NAME.test(name)) {
+    throw new CfguardError(
+      'USAGE',
+      `invalid target name "${name}": use letters, digits, ".", "_" or "-" (up to 64)`,
+      {
+        suggestions: ['e.g. `cfguard login --name prod`'],
+      },
+    )
+  }
+  return name
+}
+
+export function emptyStore(): StoreData {
+  return {version: 1, current: null, targets: {}}
+}
+
+export class ConfigStore {
+  readonly dir: string
+  readonly path: string
+
+  constructor(home: string) {
+    this.dir = home
+    this.path = join(home, 'config.json')
+  }
+
+  /** The stored data; an empty store when there is no file yet. */
+  read(): StoreData {
+    let text: string
+    try {
+      text = readFileSync(this.path, 'utf8')
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyStore()
+      throw this.invalid(`cannot be read (${(err as NodeJS.ErrnoException).code})`)
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(text)
+    } catch {
+      throw this.invalid('is not valid JSON')
+    }
+    const data = validate(parsed)
+    if (!data) throw this.invalid('does not have the expected shape')
+    for (const t of Object.values(data.targets)) {
+      if (t.auth.kind === 'user') {
+        registerSecret(t.auth.accessToken)
+        registerSecret(t.auth.refreshToken)
+      }
+    }
+    return data
+  }
+
+  /**
+   * Read–modify–write under the lock. `mutate` changes the data in place (or returns new data);
+   * the result is written atomically and returned.
+   */
+  async update(mutate: (data: StoreData) => StoreData | void): Promise<StoreData> {
+    this.ensureDir()
+    const release = await this.lock()
+    try {
+      const data = this.read()
+      const next = mutate(data) ?? data
+      this.writeAtomically(next)
+      return next
+    } finally {
+      release()
+    }
+  }
+
+  private ensureDir(): void {
+    mkdirSync(this.dir, {recursive: true, mode: 0o700})
+    if ((statSync(this.dir).mode & 0o077) !== 0) chmodSync(this.dir, 0o700)
+  }
+
+  private writeAtomically(data: StoreData): void {
+    const tmp = join(this.dir, `.config.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
+    const fd = openSync(tmp, 'wx', 0o600)
+    try {
+      writeSync(fd, `${JSON.stringify(data, null, 2)}\n`)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    try {
+      renameSync(tmp, this.path)
+    } catch (err) {
+      try {
+        unlinkSync(tmp)
+      } catch {
+        // the temp file is already gone
+      }
+      throw err
+    }
+    chmodSync(this.path, 0o600)
+  }
+
+  private async lock(): Promise<() => void> {
+    const lockPath = `${this.path}.lock`
+    const started = Date.now()
+    for (;;) {
+      try {
+        const fd = openSync(lockPath, 'wx', 0o600)
+        writeSync(fd, `${process.pid} ${new Date().toISOString()}\n`)
+        closeSync(fd)
+        return () => {
+          try {
+            unlinkSync(lockPath)
+          } catch {
+            // removed as stale by another run: nothing to release
+          }
+        }
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
+      }
+      try {
+        if (Date.now() - statSync(lockPath).mtimeMs > LOCK_STALE_MS) {
+          unlinkSync(lockPath)
+          continue
+        }
+      } catch {
+        continue // released between our attempts
+      }
+      if (Date.now() - started > LOCK_WAIT_MS) {
+        throw new CfguardError('CONFIG_INVALID', `another cfguard run holds ${lockPath}`, {
+          suggestions: ['wait for it to finish, or delete the lock file if no cfguard is running'],
+        })
+      }
+      await new Promise((resolve) => setTimeout(resolve, 15 + Math.floor(Math.random() * 20)))
+    }
+  }
+
+  private invalid(why: string): CfguardError {
+    return new CfguardError('CONFIG_INVALID', `cfguard's config ${this.path} ${why}`, {
+      suggestions: [`move it away and log in again: cfguard login`],
+    })
+  }
+}
+
+function isRef(v: unknown): v is NamedRef | null {
+  if (v === null) return true
+  const r = v as NamedRef
+  return (
+    typeof r === 'object' && typeof r.name === 'string' && (r.guid === null || typeof r.guid === 'string')
+  )
+}
+
+function isAuth(v: unknown): v is StoredAuth {
+  const a = v as Record<string, unknown> | null
+  if (!a || typeof a !== 'object') return false
+  if (a.kind === 'client') return typeof a.clientId === 'string'
+  return (
+    a.kind === 'user' &&
+    typeof a.username === 'string' &&
+    typeof a.oauthClient === 'string' &&
+    typeof a.accessToken === 'string' &&
+    (a.refreshToken === null || typeof a.refreshToken === 'string')
+  )
+}
+
+function validate(raw: unknown): StoreData | null {
+  const d = raw as Record<string, unknown> | null
+  if (!d || typeof d !== 'object' || d.version !== 1) return null
+  if (!(d.current === null || typeof d.current === 'string')) return null
+  const targets = d.targets as Record<string, unknown> | undefined
+  if (!targets || typeof targets !== 'object' || Array.isArray(targets)) return null
+  for (const t of Object.values(targets)) {
+    const x = t as Record<string, unknown> | null
+    if (
+      !x ||
+      typeof x.api !== 'string' ||
+      !isAuth(x.auth) ||
+      !isRef(x.org ?? null) ||
+      !isRef(x.space ?? null)
+    )
+      return null
+  }
+  return d as unknown as StoreData
+}
