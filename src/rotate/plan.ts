@@ -1,0 +1,559 @@
+/**
+ * `planRotation`: what a rotate / retire / rollback run will do, from what was observed. Pure.
+ * `--dry-run` prints exactly this; the machine refuses to start when it has refusals, and the
+ * steps it lists are the ones the machine will run (same catalog, same `when`).
+ */
+
+import {ANNOTATION} from './annotations.js'
+import {simulateSteps, stepCatalog, type SimulatedStep} from './catalog.js'
+import type {Observation} from './observe.js'
+import {
+  deriveBindingPhase,
+  deriveKeyPhase,
+  deriveRollbackPhase,
+  deriveUpsPhase,
+  staleInstances,
+  usableSince,
+  type PhaseResult,
+} from './phase.js'
+import type {AppInfo} from './platform.js'
+import type {Phase, RotationAction, RotationKind} from './types.js'
+import {atLeast, MIN_CC_VERSION} from './versions.js'
+import type {CfguardErrorCode} from '../errors.js'
+
+export interface PlanOptions {
+  /** Who acts (lease owner, `rotated-by`). */
+  owner: string
+  maxInFlight: number
+  parallelApps: number
+  /** Keep the old secret / bindings / keys valid this long after the roll; null = retire now. */
+  graceMs: number | null
+  timeoutMs: number
+  allowDowntime: boolean
+  /** Retire before retire-after has passed. */
+  force: boolean
+  /** A new secret was supplied (stdin / --secret-file). */
+  secretSupplied: boolean
+  /**
+   * Refuse a new rotation this soon after the last one finished (unless `force`): a re-run after
+   * a crash in the very last write must not rotate a second time by accident.
+   */
+  minIntervalMs: number
+}
+
+export interface Refusal {
+  code: CfguardErrorCode
+  message: string
+  suggestions: string[]
+  /** A state cfguard will not act on; someone must look (exit 6). */
+  needsHuman?: boolean
+}
+
+export interface PlannedApp {
+  guid: string
+  name: string
+  state: AppInfo['state']
+  /** Live web instances now. */
+  webInstances: number
+  /** Web instances still running the old credentials (the rolling deployment replaces them). */
+  toReplace: number
+  roll: boolean
+  /** Non-web process types: restarted (not rolled) when the deployment finalises. */
+  restartedProcesses: string[]
+  note: string | null
+}
+
+export interface PlannedAuditEvent {
+  type: string
+  /** Exact count the run causes, or null when it depends on retries / renewals (one or more). */
+  count: number | null
+  why: string
+}
+
+export interface VersionGate {
+  feature: string
+  required: string
+  actual: string
+  ok: boolean
+}
+
+export interface RotationPlan {
+  action: RotationAction
+  kind: RotationKind | null
+  target: {guid: string; name: string; type: string; spaceGuid: string}
+  /** The rotation this run continues, or null when a new one starts. */
+  rotationId: string | null
+  resume: boolean
+  phase: Phase
+  phaseReason: string
+  credential: {
+    clientId: string | null
+    currentFingerprint: string | null
+    pendingFingerprint: string | null
+    keyName: string | null
+  }
+  steps: SimulatedStep[]
+  apps: PlannedApp[]
+  expectedRestarts: {webInstances: number; processes: {app: string; types: string[]}[]}
+  auditEvents: PlannedAuditEvent[]
+  versionGates: VersionGate[]
+  retire: {mode: 'now'} | {mode: 'after'; at: string} | {mode: 'operator'} | {mode: 'none'}
+  downtime: boolean
+  refusals: Refusal[]
+  warnings: string[]
+  options: {
+    maxInFlight: number
+    parallelApps: number
+    graceMs: number | null
+    timeoutMs: number
+    allowDowntime: boolean
+  }
+}
+
+const CLIENT_SECRET_SCOPES = ['clients.secret', 'clients.admin', 'uaa.admin']
+
+export function derivePhase(action: RotationAction, obs: Observation): PhaseResult {
+  if (obs.ups) return action === 'rollback' ? deriveRollbackPhase(obs.ups) : deriveUpsPhase(obs.ups)
+  if (obs.binding) return deriveBindingPhase(obs.binding)
+  if (obs.key) return deriveKeyPhase(obs.key)
+  return {phase: 'idle', reason: obs.problem ?? 'nothing observed'}
+}
+
+/**
+ * The phase the action's steps start from. A binding/key rotation whose leftover retire-after
+ * mark has nothing left to retire starts fresh.
+ */
+export function startPhase(action: RotationAction, obs: Observation): PhaseResult {
+  const derived = derivePhase(action, obs)
+  if (action === 'rotate' && derived.phase === 'retired' && (obs.binding ?? obs.key)?.journal === null) {
+    return {phase: 'idle', reason: 'no rotation in progress'}
+  }
+  return derived
+}
+
+export function existingRotationId(obs: Observation): string | null {
+  return (
+    obs.ups?.store?.rotationId ?? obs.binding?.journal?.rotationId ?? obs.key?.journal?.rotationId ?? null
+  )
+}
+
+export interface PlanInput {
+  action: RotationAction
+  observation: Observation
+  options: PlanOptions
+  now: Date
+}
+
+export function planRotation(input: PlanInput): RotationPlan {
+  const {action, observation: obs, options, now} = input
+  const {phase, reason} = startPhase(action, obs)
+  const kind = obs.kind
+  const specs = kind ? stepCatalog(action, kind) : null
+  const grace = options.graceMs !== null && options.graceMs > 0
+  const steps = specs ? simulateSteps(specs, phase, {grace}) : []
+  const runs = (id: SimulatedStep['id']) => steps.some((s) => s.id === id && s.run)
+  const rotationId = existingRotationId(obs)
+
+  const apps = plannedApps(action, obs, phase, runs('roll-apps'))
+  const versionGates: VersionGate[] =
+    kind === 'managed-binding'
+      ? [
+          {
+            feature: 'credential bindings with strategy multiple',
+            required: MIN_CC_VERSION.bindingStrategyMultiple,
+            actual: obs.ccVersion,
+            ok: atLeast(obs.ccVersion, MIN_CC_VERSION.bindingStrategyMultiple),
+          },
+        ]
+      : []
+  const downtime = kind === 'managed-binding' && options.allowDowntime && versionGates.some((g) => !g.ok)
+  const warnings: string[] = []
+  for (const app of apps) if (app.note) warnings.push(`app ${app.name}: ${app.note}`)
+  if (kind === 'managed-binding' && options.allowDowntime) {
+    warnings.push(
+      'allow-downtime: where a second binding is not allowed, the old binding is deleted before the new one is created; apps fail to authenticate until their roll finishes',
+    )
+  }
+
+  return {
+    action,
+    kind,
+    target: {
+      guid: obs.target.guid,
+      name: obs.target.name,
+      type: obs.target.type,
+      spaceGuid: obs.target.spaceGuid,
+    },
+    rotationId,
+    resume: rotationId !== null && action === 'rotate',
+    phase,
+    phaseReason: reason,
+    credential: {
+      clientId: obs.ups?.clientId ?? null,
+      currentFingerprint: obs.ups?.currentFingerprint ?? null,
+      pendingFingerprint: obs.ups?.pendingFingerprint ?? null,
+      keyName: obs.key?.keyName ?? null,
+    },
+    steps,
+    apps,
+    expectedRestarts: {
+      webInstances: apps.reduce((n, a) => n + (a.roll ? a.toReplace : 0), 0),
+      processes: apps
+        .filter((a) => a.roll && a.restartedProcesses.length > 0)
+        .map((a) => ({app: a.name, types: a.restartedProcesses})),
+    },
+    auditEvents: plannedAuditEvents(action, grace, obs, steps, apps, options),
+    versionGates,
+    retire: retireMode(action, kind, grace, options, now),
+    downtime,
+    refusals: refusals(action, obs, phase, reason, options, now, versionGates),
+    warnings,
+    options: {
+      maxInFlight: options.maxInFlight,
+      parallelApps: options.parallelApps,
+      graceMs: options.graceMs,
+      timeoutMs: options.timeoutMs,
+      allowDowntime: options.allowDowntime,
+    },
+  }
+}
+
+/** The time before which instances hold the old credentials (null = every live instance). */
+function staleBoundary(action: RotationAction, obs: Observation, phase: Phase, app: AppInfo): string | null {
+  if (obs.ups) {
+    const updated = action === 'rollback' ? phase === 'rb-restored' : phase === 'updated'
+    return updated ? obs.ups.credentialsUpdatedAt : null
+  }
+  const facts = obs.binding?.apps.find((a) => a.appGuid === app.guid)
+  return facts?.ours?.lastOperation.state === 'succeeded' ? usableSince(facts.ours) : null
+}
+
+function plannedApps(
+  action: RotationAction,
+  obs: Observation,
+  phase: Phase,
+  rollRuns: boolean,
+): PlannedApp[] {
+  if (obs.key) return []
+  return obs.apps.map((app) => {
+    const live = app.webInstances.filter((i) => i.state !== 'DOWN').length
+    const stale = rollRuns ? staleInstances(app, staleBoundary(action, obs, phase, app)).length : 0
+    const roll = rollRuns && app.state === 'STARTED' && stale > 0
+    const note =
+      app.state !== 'STARTED'
+        ? 'stopped: not rolled, picks up the new credentials when it starts'
+        : roll && app.processTypes.some((t) => t !== 'web')
+          ? `non-web processes (${app.processTypes.filter((t) => t !== 'web').join(', ')}) restart, not roll, when the deployment finishes`
+          : null
+    return {
+      guid: app.guid,
+      name: app.name,
+      state: app.state,
+      webInstances: live,
+      toReplace: stale,
+      roll,
+      restartedProcesses: roll ? app.processTypes.filter((t) => t !== 'web') : [],
+      note,
+    }
+  })
+}
+
+function plannedAuditEvents(
+  action: RotationAction,
+  grace: boolean,
+  obs: Observation,
+  steps: SimulatedStep[],
+  apps: PlannedApp[],
+  options: PlanOptions,
+): PlannedAuditEvent[] {
+  const runs = (id: SimulatedStep['id']) => steps.some((s) => s.id === id && s.run)
+  const out: PlannedAuditEvent[] = []
+  const add = (type: string, count: number | null, why: string) => {
+    if (count === null || count > 0) out.push({type, count, why})
+  }
+  const rolled = apps.filter((a) => a.roll).length
+  if (obs.ups) {
+    add(
+      'audit.user_provided_service_instance.show',
+      null,
+      'cfguard reads the credentials of the service and of its rotation state',
+    )
+    add(
+      'audit.user_provided_service_instance.update',
+      null,
+      'lease and annotations; one update carries the new credentials',
+    )
+    if (runs('persist-secret'))
+      add('audit.user_provided_service_instance.create', 1, 'the rotation-state service')
+    const hasStore = obs.ups.storeGuid !== null || runs('persist-secret')
+    const keepsStore = action === 'rotate' && grace
+    if (hasStore && runs('finalize') && !keepsStore) {
+      add('audit.user_provided_service_instance.delete', 1, 'the rotation-state service, at the end')
+    }
+  } else if (obs.binding) {
+    add('audit.service_instance.update', null, 'lease, journal and annotations on the service instance')
+    const needNew = obs.binding.apps.filter((a) => a.ours?.lastOperation.state !== 'succeeded').length
+    if (runs('create-bindings')) {
+      add('audit.service_binding.start_create', needNew, 'one new binding per app')
+      add('audit.service_binding.create', needNew, 'when each new binding is ready')
+    }
+    const older = obs.binding.apps.reduce((n, a) => n + a.older.length, 0)
+    const downtimeDeletes = options.allowDowntime && runs('create-bindings') ? older : 0
+    if (runs('delete-old-bindings') || downtimeDeletes > 0) {
+      add('audit.service_binding.start_delete', older, 'older bindings')
+      add('audit.service_binding.delete', older, 'older bindings')
+    }
+  } else if (obs.key) {
+    add('audit.service_instance.update', null, 'lease, journal and annotations on the service instance')
+    if (runs('create-key')) {
+      add('audit.service_key.start_create', 1, 'the new key')
+      add('audit.service_key.create', 1, 'the new key, when ready')
+    }
+    if (runs('deliver-key')) {
+      add('audit.service_key.show', 1, 'cfguard reads the new key to hand it over')
+      add('audit.service_key.update', 1, 'marks the key as handed over')
+    }
+    if (runs('delete-old-keys')) {
+      const older = obs.key.older.length + (obs.key.journal === null && runs('create-key') ? 1 : 0)
+      add('audit.service_key.start_delete', older, 'older keys')
+      add('audit.service_key.delete', older, 'older keys')
+    }
+  }
+  if (rolled > 0) add('audit.app.deployment.create', rolled, 'one rolling deployment per started app')
+  return out
+}
+
+function retireMode(
+  action: RotationAction,
+  kind: RotationKind | null,
+  grace: boolean,
+  options: PlanOptions,
+  now: Date,
+): RotationPlan['retire'] {
+  if (action === 'rollback' || kind === null) return {mode: 'none'}
+  if (kind === 'ups-external') return {mode: 'operator'}
+  if (action === 'rotate' && grace)
+    return {mode: 'after', at: new Date(now.getTime() + options.graceMs!).toISOString()}
+  return {mode: 'now'}
+}
+
+function leaseRefusal(obs: Observation, owner: string, now: Date): Refusal | null {
+  if (obs.lease === undefined) return null
+  if (obs.lease === null) {
+    return {
+      code: 'LEASE_HELD',
+      message: `the rotation lease on ${obs.target.name} cannot be read`,
+      suggestions: [
+        'remove the annotation cfguard.io/lease from the service instance if no rotation is running',
+      ],
+    }
+  }
+  if (obs.lease.owner === owner || Date.parse(obs.lease.expiresAt) <= now.getTime()) return null
+  return {
+    code: 'LEASE_HELD',
+    message: `${obs.target.name} is being rotated by ${obs.lease.owner} (rotation ${obs.lease.rotationId}) until ${obs.lease.expiresAt}`,
+    suggestions: ['wait for that run to finish, or re-run after the lease expires'],
+  }
+}
+
+function refusals(
+  action: RotationAction,
+  obs: Observation,
+  phase: Phase,
+  reason: string,
+  options: PlanOptions,
+  now: Date,
+  gates: VersionGate[],
+): Refusal[] {
+  const name = obs.target.name
+  if (obs.kind === null) {
+    return [
+      {
+        code: 'ROTATION_REFUSED',
+        message: `cannot ${action} ${name}: ${obs.problem ?? 'unknown credential kind'}`,
+        suggestions: ['list rotatable credentials with `cfguard credentials list`'],
+      },
+    ]
+  }
+  const out: Refusal[] = []
+  const lease = leaseRefusal(obs, options.owner, now)
+  if (lease) out.push(lease)
+  if (obs.ups?.foreignStore) {
+    out.push({
+      code: 'ROTATION_REFUSED',
+      message: `a service named cfguard-rotation-${obs.target.guid} exists in the space but is not cfguard's rotation state`,
+      suggestions: ['rename or delete that service, then re-run'],
+    })
+  }
+  if (phase === 'needs-human') {
+    out.push({
+      code: 'ROTATION_HALTED',
+      message: `${name}: ${reason}; cfguard changes nothing in this state`,
+      suggestions: [
+        'compare the secret the service holds with the UAA client and the apps, fix it by hand, then re-run',
+      ],
+      needsHuman: true,
+    })
+    return out
+  }
+  if (phase === 'unknown') {
+    out.push({
+      code: 'API_UNAVAILABLE',
+      message: `${name}: ${reason}`,
+      suggestions: ['re-run when UAA answers'],
+    })
+    return out
+  }
+  if (action === 'rollback' && (obs.kind === 'managed-binding' || obs.kind === 'service-key')) {
+    out.push({
+      code: 'ROTATION_REFUSED',
+      message: `rollback covers secrets in user-provided services; the older ${obs.kind === 'service-key' ? 'keys' : 'bindings'} of ${name} stay until retirement`,
+      suggestions: ['keep using the older ones until `cfguard credentials retire`; nothing to roll back'],
+    })
+    return out
+  }
+  if (action === 'retire') out.push(...retireRefusals(obs, phase, reason, options, now))
+  if (action === 'rotate') out.push(...rotateRefusals(obs, phase, options, now, gates))
+  return out
+}
+
+function retireRefusals(
+  obs: Observation,
+  phase: Phase,
+  reason: string,
+  options: PlanOptions,
+  now: Date,
+): Refusal[] {
+  const name = obs.target.name
+  if (phase !== 'grace' && phase !== 'recorded' && phase !== 'retired') {
+    const inProgress = existingRotationId(obs) !== null && phase !== 'idle'
+    return [
+      {
+        code: 'ROTATION_REFUSED',
+        message: inProgress
+          ? `${name}: a rotation is in progress (${reason}); nothing to retire yet`
+          : `${name}: nothing to retire (${reason})`,
+        suggestions: inProgress ? [`finish it with \`cfguard credentials rotate ${name}\``] : [],
+      },
+    ]
+  }
+  const after = obs.ups?.retireAfter ?? obs.binding?.retireAfter ?? obs.key?.retireAfter ?? null
+  if (phase === 'grace' && after !== null && Date.parse(after) > now.getTime() && !options.force) {
+    return [
+      {
+        code: 'ROTATION_REFUSED',
+        message: `${name}: the grace period runs until ${after}`,
+        suggestions: ['retire after that time (the next cron run does), or pass --force'],
+      },
+    ]
+  }
+  return []
+}
+
+function rotateRefusals(
+  obs: Observation,
+  phase: Phase,
+  options: PlanOptions,
+  now: Date,
+  gates: VersionGate[],
+): Refusal[] {
+  const name = obs.target.name
+  const out: Refusal[] = []
+  if (phase === 'grace') {
+    const after = obs.ups?.retireAfter ?? obs.binding?.retireAfter ?? obs.key?.retireAfter
+    out.push({
+      code: 'ROTATION_REFUSED',
+      message: `${name}: the previous rotation is in its grace period until ${after}`,
+      suggestions: [
+        `retire it first: \`cfguard credentials retire ${name}\` (with --force before that time)`,
+      ],
+    })
+    return out
+  }
+  if (phase !== 'idle') return out
+  // A fresh start: the preflight of DESIGN.md's rotation protocol.
+  const last = obs.rotatedAt === null ? NaN : Date.parse(obs.rotatedAt)
+  if (!options.force && now.getTime() - last < options.minIntervalMs) {
+    out.push({
+      code: 'ROTATION_REFUSED',
+      message: `${name} was rotated at ${obs.rotatedAt} (rotation ${obs.target.annotations[ANNOTATION.rotationId] ?? 'unknown'}); that rotation is complete`,
+      suggestions: ['to rotate again this soon, pass --force'],
+    })
+  }
+  for (const d of obs.activeDeployments) {
+    const app = obs.apps.find((a) => a.guid === d.appGuid)
+    out.push({
+      code: 'ROTATION_REFUSED',
+      message: `app ${app?.name ?? d.appGuid} has an active deployment (${d.guid}, ${d.statusReason})`,
+      suggestions: ['wait for it to finish (or cancel it), then re-run'],
+    })
+  }
+  const ups = obs.ups
+  if (ups && ups.kind === 'ups-uaa') {
+    if (ups.uaaClient === null) {
+      out.push({
+        code: 'ROTATION_REFUSED',
+        message: `${name}: client ${ups.clientId} is not a client of this foundation's UAA`,
+        suggestions: [
+          'if another identity provider issued it, supply the new secret with --secret-file or on stdin',
+        ],
+      })
+    } else if (ups.uaaClient === 'forbidden') {
+      out.push({
+        code: 'FORBIDDEN',
+        message: `cannot read UAA client ${ups.clientId}: the token lacks clients.read`,
+        suggestions: ['log in as a client or user with clients.read and clients.secret (or clients.admin)'],
+      })
+    }
+    const scopes = ups.callerScopes ?? []
+    if (!scopes.some((s) => CLIENT_SECRET_SCOPES.includes(s) || /^zones\.[^.]+\.admin$/.test(s))) {
+      out.push({
+        code: 'FORBIDDEN',
+        message: `the token cannot change client secrets at UAA (needs clients.secret, clients.admin or uaa.admin)`,
+        suggestions: [
+          'log in with a client that has clients.secret, e.g. `cfguard login --client-credentials`',
+        ],
+      })
+    }
+    if (ups.currentProbe === 'rejected') {
+      out.push({
+        code: 'ROTATION_HALTED',
+        message: `${name}: UAA rejects the secret the service holds now; bound apps already fail to authenticate`,
+        suggestions: ['set a known secret by hand (changeMode UPDATE) and update the service, then rotate'],
+        needsHuman: true,
+      })
+    } else if (ups.currentProbe === 'error') {
+      out.push({
+        code: 'API_UNAVAILABLE',
+        message: `${name}: the token endpoint could not check the current secret`,
+        suggestions: ['re-run when UAA answers'],
+      })
+    }
+  }
+  if (ups && ups.kind === 'ups-external' && !options.secretSupplied) {
+    out.push({
+      code: 'ROTATION_REFUSED',
+      message: `${name}: the new secret of client ${ups.clientId} must come from its identity provider`,
+      suggestions: ['add a second secret at the provider, then pass it with --secret-file or on stdin'],
+    })
+  }
+  if (obs.kind === 'managed-binding') {
+    if (obs.apps.length === 0) {
+      out.push({
+        code: 'ROTATION_REFUSED',
+        message: `${name}: no app is bound; nothing to rotate`,
+        suggestions: ['to rotate a service key, pass --key NAME'],
+      })
+    }
+    for (const gate of gates) {
+      if (!gate.ok && !options.allowDowntime) {
+        out.push({
+          code: 'VERSION_UNSUPPORTED',
+          message: `${gate.feature} needs Cloud Controller ${gate.required} or newer (this one is ${gate.actual}); rotating without it means downtime`,
+          suggestions: ['upgrade the foundation, or accept downtime with --allow-downtime'],
+        })
+      }
+    }
+  }
+  return out
+}
