@@ -30,7 +30,18 @@ export const LABEL = {
   role: 'cfguard.io/role',
   /** On the companion: guid of the service instance it belongs to. */
   rotationTarget: 'cfguard.io/rotation-target',
+  /**
+   * On deployments cfguard creates: which credential change they roll out (a compact time for a
+   * UPS, the new binding's guid for managed bindings). A deployment takes its environment when it
+   * is created, so only one labelled with the current change proves the app runs it.
+   */
+  credentialsChange: 'cfguard.io/credentials-change',
 } as const
+
+/** Label value for a credential change made at `iso` (label values allow [A-Za-z0-9-_.]). */
+export function changeMarker(iso: string): string {
+  return iso.replace(/[^0-9TZ]/g, '')
+}
 
 export const ROLE_ROTATION_STATE = 'rotation-state'
 

@@ -266,9 +266,34 @@ export function stepCatalog(action: RotationAction, kind: RotationKind): StepSpe
   }
 }
 
+/** Every flow walks these in this order (each kind uses a subset). */
+const PHASE_ORDER: Phase[] = [
+  'idle',
+  'started',
+  'generated',
+  'created',
+  'added',
+  'bound',
+  'updated',
+  'delivered',
+  'rolled',
+  'rb-ready',
+  'rb-restored',
+  'rb-rolled',
+  'rb-reverted',
+  'retired',
+  'recorded',
+  'grace',
+  'done',
+]
+const rank = (p: Phase) => PHASE_ORDER.indexOf(p)
+
 /** true = do the step now; a string = why it is skipped. */
 export function stepWhen(spec: StepSpec, phase: Phase, options: CatalogOptions): true | string {
-  if (!spec.runsIn.includes(phase)) return `nothing to do in phase ${phase}`
+  if (!spec.runsIn.includes(phase)) {
+    const past = spec.runsIn.length > 0 && spec.runsIn.every((p) => rank(p) < rank(phase))
+    return past ? `already done (phase ${phase})` : `not needed (phase ${phase})`
+  }
   return spec.skipIf?.(options) ?? true
 }
 

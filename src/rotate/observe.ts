@@ -4,10 +4,17 @@
  * memory; the `Observation` carries fingerprints at most and may be printed.
  */
 
-import {ANNOTATION, decodeJournal, decodeLease, type Lease} from './annotations.js'
+import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
 import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
 import type {Fingerprint} from './fingerprint.js'
-import {isAppFresh, usableSince, type BindingFacts, type KeyFacts, type UpsFacts} from './phase.js'
+import {
+  bindingRollTarget,
+  isAppRolled,
+  upsRollTarget,
+  type BindingFacts,
+  type KeyFacts,
+  type UpsFacts,
+} from './phase.js'
 import type {
   AppInfo,
   BindingInfo,
@@ -64,6 +71,8 @@ export interface Observation {
   /** Apps bound to the target (or recorded in the journal), with their instances. */
   apps: AppInfo[]
   activeDeployments: DeploymentInfo[]
+  /** Deployments cfguard made for a credential change (labelled), any status. */
+  changeDeployments: DeploymentInfo[]
   rotatedAt: string | null
   ups: UpsObservation | null
   binding: BindingObservation | null
@@ -103,6 +112,7 @@ export async function observe(
     problem: null,
     apps: [],
     activeDeployments: [],
+    changeDeployments: [],
     rotatedAt: si.annotations[ANNOTATION.rotatedAt] ?? null,
     ups: null,
     binding: null,
@@ -121,12 +131,13 @@ export async function observe(
 
 async function loadApps(platform: RotationPlatform, appGuids: string[]) {
   const unique = [...new Set(appGuids)].sort()
-  if (unique.length === 0) return {apps: [], activeDeployments: []}
-  const [apps, activeDeployments] = await Promise.all([
+  if (unique.length === 0) return {apps: [], activeDeployments: [], changeDeployments: []}
+  const [apps, activeDeployments, changeDeployments] = await Promise.all([
     platform.listApps(unique),
-    platform.listActiveDeployments(unique),
+    platform.listDeployments({appGuids: unique, statusValues: ['ACTIVE']}),
+    platform.listDeployments({appGuids: unique, labelSelector: LABEL.credentialsChange}),
   ])
-  return {apps: [...apps].sort((a, b) => a.guid.localeCompare(b.guid)), activeDeployments}
+  return {apps: [...apps].sort((a, b) => a.guid.localeCompare(b.guid)), activeDeployments, changeDeployments}
 }
 
 async function observeUps(
@@ -157,10 +168,11 @@ async function observeUps(
   secrets.previous = stored?.previous ?? null
 
   const bindings = await platform.listBindings(si.guid, 'app')
-  const {apps, activeDeployments} = await loadApps(
+  const loaded = await loadApps(
     platform,
     bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
   )
+  const apps = loaded.apps
 
   const probe = async (secret: string | null): Promise<ProbeResult | null> => {
     if (secret === null || options.probe === false) return null
@@ -206,7 +218,9 @@ async function observeUps(
     pendingProbe,
     previousProbe,
     credentialsUpdatedAt,
-    instancesFresh: credentialsUpdatedAt !== null && apps.every((a) => isAppFresh(a, credentialsUpdatedAt)),
+    instancesFresh: apps.every((a) =>
+      isAppRolled(a, upsRollTarget(credentialsUpdatedAt), loaded.changeDeployments),
+    ),
     recordedRotationId: si.annotations[ANNOTATION.rotationId] ?? null,
     retireAfter: si.annotations[ANNOTATION.retireAfter] ?? null,
     clientId: locator.clientId,
@@ -220,7 +234,7 @@ async function observeUps(
     storeGuid: store.status === 'absent' ? null : store.guid,
     foreignStore: store.status === 'foreign',
   }
-  return {observation: {...base, kind, apps, activeDeployments, ups}, secrets}
+  return {observation: {...base, ...loaded, kind, ups}, secrets}
 }
 
 async function observeBindings(platform: RotationPlatform, base: Observation): Promise<Observation> {
@@ -232,8 +246,8 @@ async function observeBindings(platform: RotationPlatform, base: Observation): P
     ...(rotationId ? (journal?.apps ?? []) : []),
     ...bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
   ]
-  const {apps, activeDeployments} = await loadApps(platform, appGuids)
-  const facts = apps.map((app) => {
+  const loaded = await loadApps(platform, appGuids)
+  const facts = loaded.apps.map((app) => {
     const live = bindings.filter((b) => b.appGuid === app.guid && !createFailed(b))
     const ours =
       rotationId === null
@@ -243,12 +257,11 @@ async function observeBindings(platform: RotationPlatform, base: Observation): P
             .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null)
     // Without a rotation in progress (grace), the binding apps use is the newest usable one.
     const newest = rotationId === null ? newestUsable(live) : ours
-    const since = newest?.lastOperation.state === 'succeeded' ? usableSince(newest) : null
     return {
       appGuid: app.guid,
       ours,
       older: live.filter((b) => b.guid !== newest?.guid),
-      fresh: since !== null && isAppFresh(app, since),
+      fresh: isAppRolled(app, bindingRollTarget(newest), loaded.changeDeployments),
     }
   })
   const binding: BindingObservation = {
@@ -257,7 +270,7 @@ async function observeBindings(platform: RotationPlatform, base: Observation): P
     apps: facts,
     bindings,
   }
-  return {...base, kind: 'managed-binding', apps, activeDeployments, binding}
+  return {...base, ...loaded, kind: 'managed-binding', binding}
 }
 
 const createFailed = (b: BindingInfo) =>

@@ -5,7 +5,8 @@
  */
 
 import type {Phase, RotationKind} from './types.js'
-import type {AppInfo, BindingInfo, ProbeResult} from './platform.js'
+import {changeMarker, LABEL} from './annotations.js'
+import type {AppInfo, BindingInfo, DeploymentInfo, ProbeResult} from './platform.js'
 
 /** Facts about a user-provided service rotation (kinds ups-uaa and ups-external). */
 export interface UpsFacts {
@@ -20,7 +21,7 @@ export interface UpsFacts {
   previousProbe: ProbeResult | null
   /** `cfguard.io/credentials-updated-at` on the UPS. */
   credentialsUpdatedAt: string | null
-  /** Every started bound app runs only instances started at or after credentialsUpdatedAt. */
+  /** Every started bound app runs the change of credentialsUpdatedAt (see isAppRolled). */
   instancesFresh: boolean
   /** `cfguard.io/rotation-id` on the UPS: equal to the store's id once finalize recorded it. */
   recordedRotationId: string | null
@@ -114,12 +115,12 @@ export function deriveUpsPhase(f: UpsFacts): PhaseResult {
  * | previous | no (never updated) or all fresh | – | accepted (uaa) | rb-rolled (revert UAA) |
  * | previous | – | – | rejected, or external | rb-reverted (clean up) |
  *
- * Refused (needs-human) without a companion, with the previous secret rejected (retired: too late)
- * or when the UPS holds neither secret.
+ * Nothing to roll back (idle) without a companion; too late (retired) once the previous secret is
+ * rejected; needs-human when the UPS holds neither secret.
  */
 export function deriveRollbackPhase(f: UpsFacts): PhaseResult {
   if (f.store === null) {
-    return {phase: 'needs-human', reason: 'nothing to roll back: no previous secret is kept for this service'}
+    return {phase: 'idle', reason: 'nothing to roll back: no previous secret is kept for this service'}
   }
   const uaa = f.kind === 'ups-uaa'
   if (f.current === 'other' || f.current === 'no-store') {
@@ -130,7 +131,7 @@ export function deriveRollbackPhase(f: UpsFacts): PhaseResult {
   }
   if (uaa && f.previousProbe !== 'accepted') {
     return {
-      phase: 'needs-human',
+      phase: 'retired',
       reason: 'the previous secret is no longer valid (already retired): too late to roll back',
     }
   }
@@ -159,7 +160,7 @@ export interface BindingAppFacts {
   ours: BindingInfo | null
   /** Other bindings of the (app, instance) pair not in `create failed`. */
   older: BindingInfo[]
-  /** No started instance is older than `ours` became usable (stopped apps count as fresh). */
+  /** The app runs its current binding (see isAppRolled); stopped apps count as fresh. */
   fresh: boolean
 }
 
@@ -263,8 +264,40 @@ export function usableSince(binding: BindingInfo): string {
   return done > Date.parse(binding.createdAt) ? binding.lastOperation.updatedAt : binding.createdAt
 }
 
-export function isAppFresh(app: AppInfo, sinceIso: string | null): boolean {
-  return staleInstances(app, sinceIso).length === 0
+/** The credential change an app must run: deployments carry `marker`, instances postdate `since`. */
+export interface RollTarget {
+  marker: string
+  since: string
+}
+
+/**
+ * An app runs a credential change once a rolling deployment created for it (labelled with the
+ * change marker) is FINALIZED/DEPLOYED and no live instance predates the change. Instance age
+ * alone is not proof: a deployment created before the change, or Diego restarting a crashed
+ * instance, starts new instances with the old environment. Stopped apps need nothing now.
+ */
+export function isAppRolled(app: AppInfo, target: RollTarget | null, deployments: DeploymentInfo[]): boolean {
+  if (app.state !== 'STARTED') return true
+  if (target === null) return false
+  const deployed = deployments.some(
+    (d) =>
+      d.appGuid === app.guid &&
+      d.labels[LABEL.credentialsChange] === target.marker &&
+      d.statusValue === 'FINALIZED' &&
+      d.statusReason === 'DEPLOYED',
+  )
+  return deployed && staleInstances(app, target.since).length === 0
+}
+
+export function upsRollTarget(credentialsUpdatedAt: string | null): RollTarget | null {
+  return credentialsUpdatedAt === null
+    ? null
+    : {marker: changeMarker(credentialsUpdatedAt), since: credentialsUpdatedAt}
+}
+
+export function bindingRollTarget(binding: BindingInfo | null): RollTarget | null {
+  if (binding === null || binding.lastOperation.state !== 'succeeded') return null
+  return {marker: binding.guid, since: usableSince(binding)}
 }
 
 export function kindLabel(kind: RotationKind): string {

@@ -12,8 +12,8 @@ import {
   deriveKeyPhase,
   deriveRollbackPhase,
   deriveUpsPhase,
-  staleInstances,
-  usableSince,
+  isAppRolled,
+  upsRollTarget,
   type PhaseResult,
 } from './phase.js'
 import type {AppInfo} from './platform.js'
@@ -55,7 +55,7 @@ export interface PlannedApp {
   state: AppInfo['state']
   /** Live web instances now. */
   webInstances: number
-  /** Web instances still running the old credentials (the rolling deployment replaces them). */
+  /** Web instances the rolling deployment replaces (all live ones of a rolled app). */
   toReplace: number
   roll: boolean
   /** Non-web process types: restarted (not rolled) when the deployment finalises. */
@@ -218,14 +218,18 @@ export function planRotation(input: PlanInput): RotationPlan {
   }
 }
 
-/** The time before which instances hold the old credentials (null = every live instance). */
-function staleBoundary(action: RotationAction, obs: Observation, phase: Phase, app: AppInfo): string | null {
+/** Will the roll step deploy this app? (A rolling deployment replaces every web instance.) */
+function needsRoll(action: RotationAction, obs: Observation, phase: Phase, app: AppInfo): boolean {
+  if (app.state !== 'STARTED') return false
   if (obs.ups) {
-    const updated = action === 'rollback' ? phase === 'rb-restored' : phase === 'updated'
-    return updated ? obs.ups.credentialsUpdatedAt : null
+    const changed = action === 'rollback' ? phase === 'rb-restored' : phase === 'updated'
+    // Before the change every started app rolls; after it, those not yet running it.
+    return changed
+      ? !isAppRolled(app, upsRollTarget(obs.ups.credentialsUpdatedAt), obs.changeDeployments)
+      : true
   }
   const facts = obs.binding?.apps.find((a) => a.appGuid === app.guid)
-  return facts?.ours?.lastOperation.state === 'succeeded' ? usableSince(facts.ours) : null
+  return facts ? !facts.fresh : true
 }
 
 function plannedApps(
@@ -237,8 +241,7 @@ function plannedApps(
   if (obs.key) return []
   return obs.apps.map((app) => {
     const live = app.webInstances.filter((i) => i.state !== 'DOWN').length
-    const stale = rollRuns ? staleInstances(app, staleBoundary(action, obs, phase, app)).length : 0
-    const roll = rollRuns && app.state === 'STARTED' && stale > 0
+    const roll = rollRuns && needsRoll(action, obs, phase, app)
     const note =
       app.state !== 'STARTED'
         ? 'stopped: not rolled, picks up the new credentials when it starts'
@@ -250,7 +253,7 @@ function plannedApps(
       name: app.name,
       state: app.state,
       webInstances: live,
-      toReplace: stale,
+      toReplace: roll ? live : 0,
       roll,
       restartedProcesses: roll ? app.processTypes.filter((t) => t !== 'web') : [],
       note,
@@ -411,6 +414,9 @@ function refusals(
       suggestions: ['keep using the older ones until `cfguard credentials retire`; nothing to roll back'],
     })
     return out
+  }
+  if (action === 'rollback' && (phase === 'idle' || phase === 'retired')) {
+    out.push({code: 'ROTATION_REFUSED', message: `${name}: ${reason}`, suggestions: []})
   }
   if (action === 'retire') out.push(...retireRefusals(obs, phase, reason, options, now))
   if (action === 'rotate') out.push(...rotateRefusals(obs, phase, options, now, gates))

@@ -95,6 +95,7 @@ export interface DeploymentInfo {
   /** DEPLOYING | PAUSED | CANCELING | DEPLOYED | CANCELED | SUPERSEDED */
   statusReason: string
   createdAt: string
+  labels: Annotations
   annotations: Annotations
   /** `status.details.error`, when CC reports one. */
   error: string | null
@@ -171,15 +172,22 @@ export interface RotationPlatform {
   deleteBinding(guid: string): Promise<void>
   /** Apps with their state, process types and web instances (`/v3/apps`, processes, stats). */
   listApps(appGuids: string[]): Promise<AppInfo[]>
-  /** `POST /v3/deployments` strategy rolling, no droplet: redeploy with current bindings. */
+  /**
+   * `POST /v3/deployments` strategy rolling, no droplet: redeploy with current bindings. The new
+   * web process gets its environment (VCAP_SERVICES) when the deployment is created.
+   */
   createDeployment(input: {
     appGuid: string
     maxInFlight: number
     metadata: MetadataPatch
   }): Promise<DeploymentInfo>
   getDeployment(guid: string): Promise<DeploymentInfo>
-  /** `GET /v3/deployments?app_guids=&status_values=ACTIVE`. */
-  listActiveDeployments(appGuids: string[]): Promise<DeploymentInfo[]>
+  /** `GET /v3/deployments?app_guids=&status_values=&label_selector=` (all pages). */
+  listDeployments(query: {
+    appGuids: string[]
+    statusValues?: ('ACTIVE' | 'FINALIZED')[]
+    labelSelector?: string
+  }): Promise<DeploymentInfo[]>
 
   // ---- UAA -------------------------------------------------------------------------------
   /** null on 404; throws FORBIDDEN without clients.read. */

@@ -657,10 +657,17 @@ export class FakePlatform implements RotationPlatform {
     })
   }
 
-  async listActiveDeployments(appGuids: string[]): Promise<DeploymentInfo[]> {
-    return this.call('listActiveDeployments', appGuids.join(','), false, () =>
+  async listDeployments(query: {
+    appGuids: string[]
+    statusValues?: ('ACTIVE' | 'FINALIZED')[]
+    labelSelector?: string
+  }): Promise<DeploymentInfo[]> {
+    const args = `${query.appGuids.join(',')} ${query.statusValues?.join(',') ?? ''} ${query.labelSelector ?? ''}`
+    return this.call('listDeployments', args, false, () =>
       [...this.deployments.values()]
-        .filter((d) => appGuids.includes(d.appGuid) && d.statusValue === 'ACTIVE')
+        .filter((d) => query.appGuids.includes(d.appGuid))
+        .filter((d) => !query.statusValues || query.statusValues.includes(d.statusValue))
+        .filter((d) => !query.labelSelector || matchesSelector(d.labels, query.labelSelector))
         .map((d) => this.deploymentInfo(d)),
     )
   }
@@ -809,6 +816,7 @@ export class FakePlatform implements RotationPlatform {
       statusValue: d.statusValue,
       statusReason: d.statusReason,
       createdAt: iso(d.createdAt),
+      labels: {...d.labels},
       annotations: {...d.annotations},
       error: null,
     }
@@ -959,6 +967,14 @@ function mergeMetadata(
       else target[kind][k] = v
     }
   }
+}
+
+/** CC label selectors, the two forms used here: `key` (exists) and `key=value`, ANDed by commas. */
+function matchesSelector(labels: Record<string, string>, selector: string): boolean {
+  return selector.split(',').every((req) => {
+    const [key, value] = req.split('=') as [string, string | undefined]
+    return value === undefined ? key in labels : labels[key] === value
+  })
 }
 
 function refusal(

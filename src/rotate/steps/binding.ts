@@ -9,10 +9,10 @@
  * "old binding deleted" and "new binding created" still knows the app.
  */
 
-import {ANNOTATION, decodeJournal, encodeJournal} from '../annotations.js'
+import {ANNOTATION, decodeJournal, encodeJournal, LABEL} from '../annotations.js'
 import {halted, refused} from '../halt.js'
 import type {Step, StepContext} from '../machine.js'
-import {staleInstances, usableSince} from '../phase.js'
+import {bindingRollTarget, isAppRolled} from '../phase.js'
 import type {AppInfo, BindingInfo, RotationPlatform} from '../platform.js'
 import {pollDelay, rollApps, verifyInstances} from './roll.js'
 import {isGrace, type RunState} from './state.js'
@@ -218,14 +218,11 @@ async function forgetIfUntouched(
   state.changed = false
 }
 
-async function freshSinceResolver(platform: RotationPlatform, state: RunState) {
+async function rollTargets(platform: RotationPlatform, state: RunState) {
   const byApp = await bindingsByApp(platform, state)
   return {
     appGuids: [...byApp.keys()],
-    since: (app: AppInfo) => {
-      const b = currentBinding(state, byApp.get(app.guid) ?? [])
-      return b && b.lastOperation.state === 'succeeded' ? usableSince(b) : null
-    },
+    targetOf: (app: AppInfo) => bindingRollTarget(currentBinding(state, byApp.get(app.guid) ?? [])),
   }
 }
 
@@ -234,8 +231,8 @@ export const rollBindings = (when: BindingStep['when']): BindingStep => ({
   title: 'Rolling deployment of every bound app',
   when,
   async run(platform, state, ctx) {
-    const {appGuids, since} = await freshSinceResolver(platform, state)
-    return rollApps(platform, state, ctx, appGuids, since)
+    const {appGuids, targetOf} = await rollTargets(platform, state)
+    return rollApps(platform, state, ctx, appGuids, targetOf)
   },
 })
 
@@ -244,8 +241,8 @@ export const verifyBindings = (when: BindingStep['when']): BindingStep => ({
   title: 'Check every instance started after its new binding',
   when,
   async run(platform, state) {
-    const {appGuids, since} = await freshSinceResolver(platform, state)
-    const result = await verifyInstances(platform, appGuids, since)
+    const {appGuids, targetOf} = await rollTargets(platform, state)
+    const result = await verifyInstances(platform, appGuids, targetOf)
     state.phase = 'rolled'
     return result
   },
@@ -257,7 +254,11 @@ export const deleteOldBindings = (when: BindingStep['when']): BindingStep => ({
   when,
   async run(platform, state, ctx) {
     const byApp = await bindingsByApp(platform, state)
-    const apps = await platform.listApps([...byApp.keys()])
+    const appGuids = [...byApp.keys()]
+    const [apps, labelled] = await Promise.all([
+      platform.listApps(appGuids),
+      platform.listDeployments({appGuids, labelSelector: LABEL.credentialsChange}),
+    ])
     let deleted = 0
     for (const [appGuid, mine] of byApp) {
       const current = currentBinding(state, mine)
@@ -268,9 +269,9 @@ export const deleteOldBindings = (when: BindingStep['when']): BindingStep => ({
         )
       }
       const app = apps.find((a) => a.guid === appGuid)
-      if (app && staleInstances(app, usableSince(current)).length > 0) {
+      if (app && !isAppRolled(app, bindingRollTarget(current), labelled)) {
         throw halted(
-          `app ${app.name} still runs instances older than its new binding; not deleting the older ones`,
+          `app ${app.name} does not run its new binding yet; not deleting the older ones`,
           're-run `cfguard credentials rotate`',
         )
       }

@@ -7,41 +7,52 @@
 
 import pLimit from 'p-limit'
 
-import {ANNOTATION} from '../annotations.js'
+import {ANNOTATION, LABEL} from '../annotations.js'
 import {halted} from '../halt.js'
 import type {StepContext, StepResult} from '../machine.js'
-import {staleInstances} from '../phase.js'
+import {isAppRolled, staleInstances, type RollTarget} from '../phase.js'
 import type {AppInfo, DeploymentInfo, RotationPlatform} from '../platform.js'
 import type {RunState} from './state.js'
 import {CfguardError} from '../../errors.js'
 
-/** Per app: the time its instances must have started at or after (null = every live instance). */
-export type FreshSince = (app: AppInfo) => string | null
+/** Per app: the credential change it must run (null = none to roll to yet). */
+export type RollTargetOf = (app: AppInfo) => RollTarget | null
+
+async function readApps(platform: RotationPlatform, appGuids: string[]) {
+  const [apps, active, labelled] = await Promise.all([
+    platform.listApps(appGuids),
+    platform.listDeployments({appGuids, statusValues: ['ACTIVE']}),
+    platform.listDeployments({appGuids, labelSelector: LABEL.credentialsChange}),
+  ])
+  return {apps, active, labelled}
+}
 
 export async function rollApps(
   platform: RotationPlatform,
   state: RunState,
   ctx: StepContext,
   appGuids: string[],
-  freshSince: FreshSince,
+  targetOf: RollTargetOf,
 ): Promise<StepResult> {
   if (appGuids.length === 0) return {detail: 'no bound apps'}
-  const [apps, active] = await Promise.all([
-    platform.listApps(appGuids),
-    platform.listActiveDeployments(appGuids),
-  ])
-  const stopped = apps.filter((a) => a.state !== 'STARTED')
-  for (const a of stopped)
+  const {apps, active, labelled} = await readApps(platform, appGuids)
+  for (const a of apps.filter((x) => x.state !== 'STARTED')) {
     ctx.warn(`app ${a.name} is stopped: not rolled, it picks up the new credentials when it starts`)
-  const toRoll = apps.filter((a) => a.state === 'STARTED' && staleInstances(a, freshSince(a)).length > 0)
+  }
+  const toRoll = apps.filter((a) => !isAppRolled(a, targetOf(a), labelled))
   const deadline = platform.now().getTime() + state.options.timeoutMs
   const limit = pLimit(state.options.parallelApps)
   const deployments = await Promise.all(
     toRoll.map((app) =>
       limit(async () => {
+        const target = targetOf(app)
+        if (target === null) throw halted(`app ${app.name} has no new credentials to roll out yet`, 're-run')
         const mine = active.filter((d) => d.appGuid === app.guid)
-        const ours = mine.find((d) => d.annotations[ANNOTATION.rotationId] === state.rotationId)
-        const foreign = mine.filter((d) => d !== ours)
+        // Ours for this change: wait for it. Ours for an earlier change: supersede it. Someone else's: stop.
+        const current = mine.find((d) => d.labels[LABEL.credentialsChange] === target.marker)
+        const foreign = mine.filter(
+          (d) => d !== current && d.annotations[ANNOTATION.rotationId] !== state.rotationId,
+        )
         if (foreign.length > 0) {
           throw halted(
             `app ${app.name} has an active deployment not started by this rotation (${foreign[0]!.guid})`,
@@ -49,11 +60,14 @@ export async function rollApps(
           )
         }
         const deployment =
-          ours ??
+          current ??
           (await platform.createDeployment({
             appGuid: app.guid,
             maxInFlight: state.options.maxInFlight,
-            metadata: {annotations: {[ANNOTATION.rotationId]: state.rotationId}},
+            metadata: {
+              labels: {[LABEL.credentialsChange]: target.marker},
+              annotations: {[ANNOTATION.rotationId]: state.rotationId},
+            },
           }))
         state.changed = true
         await waitForDeployment(platform, state, ctx, app, deployment, deadline)
@@ -102,22 +116,28 @@ export function pollDelay(platform: RotationPlatform, state: RunState, deadline:
   return Math.max(1, Math.min(state.options.pollIntervalMs, deadline - platform.now().getTime()))
 }
 
+/** Every started app runs the change: a finished deployment for it, no instance older than it. */
 export async function verifyInstances(
   platform: RotationPlatform,
   appGuids: string[],
-  freshSince: FreshSince,
+  targetOf: RollTargetOf,
 ): Promise<StepResult> {
   if (appGuids.length === 0) return {detail: 'no bound apps'}
-  const apps = await platform.listApps(appGuids)
-  const stale = apps.flatMap((a) => staleInstances(a, freshSince(a)).map((i) => ({app: a, index: i.index})))
-  if (stale.length > 0) {
-    const first = stale[0]!
+  const {apps, labelled} = await readApps(platform, appGuids)
+  const behind = apps.filter((a) => !isAppRolled(a, targetOf(a), labelled))
+  if (behind.length > 0) {
+    const app = behind[0]!
+    const target = targetOf(app)
+    const stale = target ? staleInstances(app, target.since) : app.webInstances
     throw new CfguardError(
       'ROTATION_HALTED',
-      `${stale.length} instance(s) still predate the credential change (app ${first.app.name}, index ${first.index})`,
-      {suggestions: ['re-run to roll the app again']},
+      stale.length > 0
+        ? `${behind.length} app(s) still run instances older than the credential change (app ${app.name}, index ${stale[0]!.index})`
+        : `${behind.length} app(s) have no finished deployment of the credential change (app ${app.name})`,
+      {suggestions: ['re-run to roll them again']},
     )
   }
-  const instances = apps.reduce((n, a) => n + a.webInstances.filter((i) => i.state !== 'DOWN').length, 0)
-  return {detail: `${instances} instance(s) in ${apps.length} app(s) run the new credentials`}
+  const started = apps.filter((a) => a.state === 'STARTED')
+  const instances = started.reduce((n, a) => n + a.webInstances.filter((i) => i.state !== 'DOWN').length, 0)
+  return {detail: `${instances} instance(s) in ${started.length} started app(s) run the new credentials`}
 }

@@ -11,6 +11,7 @@ import {secretAt, secretLeaves, withSecret, type SecretLocator} from '../credent
 import {halted, NeedsHumanError, refused} from '../halt.js'
 import type {Step, StepContext, StepResult} from '../machine.js'
 import type {ProbeResult, RotationPlatform} from '../platform.js'
+import {upsRollTarget} from '../phase.js'
 import {createStore, readStore} from '../store.js'
 import {rollApps, verifyInstances} from './roll.js'
 import {isGrace, type RunState} from './state.js'
@@ -271,8 +272,8 @@ export const rollUps = (when: UpsStep['when']): UpsStep => ({
   title: 'Rolling deployment of every bound app',
   when,
   async run(platform, state, ctx) {
-    const since = credentialsUpdatedAt(state)
-    return rollApps(platform, state, ctx, await boundAppGuids(platform, state), () => since)
+    const target = upsRollTarget(credentialsUpdatedAt(state))
+    return rollApps(platform, state, ctx, await boundAppGuids(platform, state), () => target)
   },
 })
 
@@ -281,8 +282,8 @@ export const verifyUps = (when: UpsStep['when'], next: RunState['phase']): UpsSt
   title: 'Check every instance started after the update',
   when,
   async run(platform, state) {
-    const since = credentialsUpdatedAt(state)
-    const result = await verifyInstances(platform, await boundAppGuids(platform, state), () => since)
+    const target = upsRollTarget(credentialsUpdatedAt(state))
+    const result = await verifyInstances(platform, await boundAppGuids(platform, state), () => target)
     state.phase = next
     return result
   },
@@ -291,9 +292,9 @@ export const verifyUps = (when: UpsStep['when'], next: RunState['phase']): UpsSt
 // ---- 6. retire the old secret -------------------------------------------------------------
 
 async function assertAllFresh(platform: RotationPlatform, state: RunState): Promise<void> {
-  const since = credentialsUpdatedAt(state)
+  const target = upsRollTarget(credentialsUpdatedAt(state))
   try {
-    await verifyInstances(platform, await boundAppGuids(platform, state), () => since)
+    await verifyInstances(platform, await boundAppGuids(platform, state), () => target)
   } catch (err) {
     throw halted(
       `not retiring: ${(err as Error).message}`,
@@ -453,7 +454,11 @@ export const revertClient = (when: UpsStep['when']): UpsStep => ({
       state.phase = 'rb-reverted'
       return {detail: 'left to the operator (another identity provider)'}
     }
-    await assertAllFresh(platform, state)
+    // Instances can hold the new secret only if the service ever held it (then it was restored).
+    const startedAt = state.observation.ups?.store?.startedAt
+    const changedAt = credentialsUpdatedAt(state)
+    if (startedAt && changedAt && Date.parse(changedAt) > Date.parse(startedAt))
+      await assertAllFresh(platform, state)
     const [oldOk, newOk] = [await probe(platform, state, previous), await probe(platform, state, pending)]
     if (oldOk === 'error' || newOk === 'error') throw probeError('a secret')
     if (oldOk !== 'accepted')
