@@ -99,6 +99,7 @@ function planOptions(o: ResolvedOptions, options: EngineOptions): PlanOptions {
     allowDowntime: o.allowDowntime,
     force: o.force,
     secretSupplied: typeof options.secretSource === 'function',
+    keySinkGiven: o.keySink !== null,
     minIntervalMs: options.minIntervalMs ?? 10 * MINUTE,
   }
 }
@@ -299,15 +300,19 @@ function refusalOutcome(
   base: Pick<RotationOutcome, 'action' | 'kind' | 'target' | 'rotationId'>,
 ) {
   const first = plan.refusals[0]!
-  const status: RotationStatus = first.needsHuman
-    ? 'needs-human'
-    : first.code === 'LEASE_HELD'
-      ? 'lease-held'
-      : 'refused'
   const err = new CfguardError(first.code, first.message, {suggestions: first.suggestions})
-  return outcomeOf(status, err.exitCode, plan.refusals.map((r) => r.message).join('; '), base, {
-    error: errorOf(err),
-  })
+  const message = plan.refusals.map((r) => r.message).join('; ')
+  if (first.needsHuman)
+    return outcomeOf('needs-human', ExitCode.RotationHalted, message, base, {error: errorOf(err)})
+  if (first.code === 'LEASE_HELD')
+    return outcomeOf('lease-held', err.exitCode, message, base, {error: errorOf(err)})
+  if (err.exitCode === ExitCode.Api) {
+    // Could not look (the token endpoint did not answer): a rotation part-way stays halted.
+    return plan.rotationId !== null
+      ? outcomeOf('halted', ExitCode.RotationHalted, message, base, {error: errorOf(err)})
+      : outcomeOf('failed', err.exitCode, message, base, {error: errorOf(err)})
+  }
+  return outcomeOf('refused', err.exitCode, message, base, {error: errorOf(err)})
 }
 
 function successOutcome(

@@ -34,6 +34,8 @@ export interface PlanOptions {
   force: boolean
   /** A new secret was supplied (stdin / --secret-file). */
   secretSupplied: boolean
+  /** Somewhere to hand new service key credentials (file or --reveal). */
+  keySinkGiven: boolean
   /**
    * Refuse a new rotation this soon after the last one finished (unless `force`): a re-run after
    * a crash in the very last write must not rotate a second time by accident.
@@ -300,7 +302,18 @@ function plannedAuditEvents(
       add('audit.service_binding.start_create', needNew, 'one new binding per app')
       add('audit.service_binding.create', needNew, 'when each new binding is ready')
     }
-    const older = obs.binding.apps.reduce((n, a) => n + a.older.length, 0)
+    // Retire: the older ones. Rotate: every live binding of the apps except the new ones.
+    const keep = new Set(obs.binding.apps.flatMap((a) => (a.ours ? [a.ours.guid] : [])))
+    const older =
+      action === 'retire'
+        ? obs.binding.apps.reduce((n, a) => n + a.older.length, 0)
+        : obs.binding.bindings.filter(
+            (b) =>
+              b.appGuid !== null &&
+              obs.binding!.apps.some((a) => a.appGuid === b.appGuid) &&
+              !keep.has(b.guid) &&
+              !(b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'),
+          ).length
     const downtimeDeletes = options.allowDowntime && runs('create-bindings') ? older : 0
     if (runs('delete-old-bindings') || downtimeDeletes > 0) {
       add('audit.service_binding.start_delete', older, 'older bindings')
@@ -475,6 +488,13 @@ function rotateRefusals(
       ],
     })
     return out
+  }
+  if (obs.kind === 'service-key' && !options.keySinkGiven) {
+    out.push({
+      code: 'USAGE',
+      message: `${name}: the new key's credentials need somewhere to go`,
+      suggestions: ['pass --output-file PATH (written 0600), or --reveal to print them'],
+    })
   }
   if (phase !== 'idle') return out
   // A fresh start: the preflight of DESIGN.md's rotation protocol.
