@@ -267,12 +267,14 @@ async function* run(
 }
 
 async function takeSuppliedSecret(state: RunState, options: EngineOptions): Promise<CfguardError | null> {
-  if (
-    state.kind !== 'ups-external' ||
-    typeof options.secretSource !== 'function' ||
-    state.action !== 'rotate'
-  )
-    return null
+  if (typeof options.secretSource !== 'function' || state.action !== 'rotate') return null
+  if (state.kind !== 'ups-external') {
+    return new CfguardError(
+      'ROTATION_REFUSED',
+      `${state.target.name}: a rotation that generates its own secret (${state.kind}) is in progress; a supplied secret would not be used`,
+      {suggestions: ['re-run without --secret-file to finish it, or roll it back first']},
+    )
+  }
   let secret: string
   try {
     secret = (await options.secretSource()).trim()

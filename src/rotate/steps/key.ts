@@ -145,6 +145,12 @@ export const deleteOldKeys = (when: KeyStep['when']): KeyStep => ({
     if (!keep || keep.lastOperation.state !== 'succeeded') {
       throw halted('no usable new key; not deleting the older ones', 're-run `cfguard credentials rotate`')
     }
+    if (state.action === 'rotate' && keep.annotations[ANNOTATION.deliveredAt] === undefined) {
+      throw halted(
+        'the new key was not handed over yet; not deleting the older ones',
+        're-run to hand it over',
+      )
+    }
     let deleted = 0
     for (const k of keys) {
       if (k.guid === keep.guid) continue

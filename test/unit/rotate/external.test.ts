@@ -62,6 +62,20 @@ describe('rotate: user-provided service holding a secret of another identity pro
     expect(outcome.message).to.contain('another new secret')
   })
 
+  it('refuses a supplied secret while a UAA rotation (which makes its own secret) is in progress', async () => {
+    const w = upsWorld()
+    w.fake.faults = [{op: 'changeClientSecret', nth: 1, mode: 'crash-before'}]
+    await collect(rotate(w.fake, {serviceInstanceGuid: w.ups}, baseOptions()))
+    w.fake.restart()
+    const mine = w.fake.secret('mine')
+    const {outcome} = await collect(
+      rotate(w.fake, {serviceInstanceGuid: w.ups}, baseOptions({secretSource: async () => mine})),
+    )
+    expect(outcome.status).to.equal('refused')
+    expect(outcome.message).to.contain('generates its own secret')
+    expect(w.fake.instance(w.ups)!.credentials!.client_secret === w.initialSecret).to.equal(true)
+  })
+
   it('rolls back by restoring and rolling; removal at the provider is left to the operator', async () => {
     const w = upsWorld({external: true})
     const seen = watchInstances(w.fake)
