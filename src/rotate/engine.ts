@@ -7,7 +7,8 @@
 
 import {randomBytes} from 'node:crypto'
 
-import {existingRotationId, planRotation, startPhase, type PlanOptions, type RotationPlan} from './plan.js'
+import {existingRotationId} from './phase.js'
+import {planRotation, startPhase, type PlanOptions, type RotationPlan} from './plan.js'
 import type {EventTarget, RotationEvent, RotationOutcome} from './events.js'
 import {processFingerprint, type Fingerprint} from './fingerprint.js'
 import {NeedsHumanError} from './halt.js'

@@ -4,6 +4,7 @@
  * are compared in memory and arrive here as "the UPS holds the pending secret" and probe results).
  */
 
+import type {Observation} from './observe.js'
 import type {Phase, RotationKind} from './types.js'
 import {changeMarker, LABEL} from './annotations.js'
 import type {AppInfo, BindingInfo, DeploymentInfo, ProbeResult} from './platform.js'
@@ -311,4 +312,11 @@ export function kindLabel(kind: RotationKind): string {
     case 'service-key':
       return 'service key'
   }
+}
+
+/** The rotation in progress on the target (from its companion state or journal), if any. */
+export function existingRotationId(obs: Observation): string | null {
+  return (
+    obs.ups?.store?.rotationId ?? obs.binding?.journal?.rotationId ?? obs.key?.journal?.rotationId ?? null
+  )
 }

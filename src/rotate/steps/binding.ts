@@ -11,19 +11,17 @@
 
 import {ANNOTATION, decodeJournal, encodeJournal, LABEL} from '../annotations.js'
 import {halted, refused} from '../halt.js'
-import type {Step, StepContext} from '../machine.js'
+import type {Step} from '../machine.js'
 import {bindingRollTarget, isAppRolled} from '../phase.js'
 import type {AppInfo, BindingInfo, RotationPlatform} from '../platform.js'
-import {pollDelay, rollApps, verifyInstances} from './roll.js'
+import {createdByThisRun, createFailed, deleteAndWait, settle} from './jobs.js'
+import {rollApps, verifyInstances} from './roll.js'
 import {isGrace, type RunState} from './state.js'
 import {atLeast, MIN_CC_VERSION} from '../versions.js'
 
 type BindingStep = Step<RunState>
 
-const createFailed = (b: BindingInfo) =>
-  b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'
-const isOurs = (state: RunState) => (b: BindingInfo) =>
-  b.annotations[ANNOTATION.rotationId] === state.rotationId
+const isOurs = createdByThisRun
 
 function journalApps(state: RunState): string[] {
   const journal = decodeJournal(state.target.annotations[ANNOTATION.journal])
@@ -53,51 +51,6 @@ async function bindingsByApp(
   const byApp = new Map<string, BindingInfo[]>([...new Set(appGuids)].sort().map((g) => [g, []]))
   for (const b of all) if (b.appGuid) byApp.get(b.appGuid)?.push(b)
   return byApp
-}
-
-/** Polls one binding until its create/delete settles; null once it is gone. */
-async function settle(
-  platform: RotationPlatform,
-  state: RunState,
-  ctx: StepContext,
-  binding: BindingInfo,
-  what: string,
-): Promise<BindingInfo | null> {
-  const deadline = platform.now().getTime() + state.options.timeoutMs
-  let b: BindingInfo | null = binding
-  while (b !== null && (b.lastOperation.state === 'initial' || b.lastOperation.state === 'in progress')) {
-    if (platform.now().getTime() >= deadline) {
-      throw halted(`${what} (${b.guid}) is still in progress after the timeout`, 're-run to keep waiting')
-    }
-    await ctx.heartbeat()
-    await platform.sleep(pollDelay(platform, state, deadline))
-    b = await platform.getBinding(b.guid)
-  }
-  return b
-}
-
-async function deleteAndWait(
-  platform: RotationPlatform,
-  state: RunState,
-  ctx: StepContext,
-  b: BindingInfo,
-  what: string,
-) {
-  if (!(b.lastOperation.type === 'delete' && b.lastOperation.state === 'in progress'))
-    await platform.deleteBinding(b.guid)
-  state.changed = true
-  const left = await settle(
-    platform,
-    state,
-    ctx,
-    {...b, lastOperation: {...b.lastOperation, type: 'delete', state: 'in progress'}},
-    what,
-  )
-  if (left !== null)
-    throw halted(
-      `${what} (${b.guid}) could not be deleted (${left.lastOperation.state})`,
-      're-run to try again',
-    )
 }
 
 export const recordJournal = (when: BindingStep['when']): BindingStep => ({

@@ -17,14 +17,12 @@ import {
 import {createKey, deleteOldKeys, deliverKey} from './key.js'
 import {leaseStep} from './lease.js'
 import {isGrace, type RunState} from './state.js'
+import {finalizeRollback, restoreCredentials, revertClient} from './rollback.js'
 import {
   addSecret,
-  finalizeRollback,
   finalizeUps,
   persistSecret,
-  restoreCredentials,
   retireSecret,
-  revertClient,
   rollUps,
   updateCredentials,
   verifySecret,

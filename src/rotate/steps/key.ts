@@ -10,14 +10,11 @@ import {halted, refused} from '../halt.js'
 import type {Step, StepContext} from '../machine.js'
 import {keyFamily} from '../observe.js'
 import type {BindingInfo, RotationPlatform} from '../platform.js'
-import {pollDelay} from './roll.js'
+import {createdByThisRun, createFailed, deleteAndWait, settle} from './jobs.js'
 import type {RunState} from './state.js'
 import {registerSecret} from '../../redact.js'
 
 type KeyStep = Step<RunState>
-
-const createFailed = (b: BindingInfo) =>
-  b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'
 
 function familyName(state: RunState): string {
   const name = state.observation.key?.keyName
@@ -33,42 +30,10 @@ async function family(platform: RotationPlatform, state: RunState): Promise<Bind
   return keyFamily(await platform.listBindings(state.target.guid, 'key'), familyName(state))
 }
 
-const isOurs = (state: RunState) => (k: BindingInfo) =>
-  k.annotations[ANNOTATION.rotationId] === state.rotationId
+const isOurs = createdByThisRun
 
-async function settle(
-  platform: RotationPlatform,
-  state: RunState,
-  ctx: StepContext,
-  key: BindingInfo,
-  what: string,
-) {
-  const deadline = platform.now().getTime() + state.options.timeoutMs
-  let k: BindingInfo | null = key
-  while (k !== null && (k.lastOperation.state === 'initial' || k.lastOperation.state === 'in progress')) {
-    if (platform.now().getTime() >= deadline)
-      throw halted(`${what} (${k.guid}) is still in progress after the timeout`, 're-run to keep waiting')
-    await ctx.heartbeat()
-    await platform.sleep(pollDelay(platform, state, deadline))
-    k = await platform.getBinding(k.guid)
-  }
-  return k
-}
-
-async function deleteKey(platform: RotationPlatform, state: RunState, ctx: StepContext, key: BindingInfo) {
-  if (!(key.lastOperation.type === 'delete' && key.lastOperation.state === 'in progress'))
-    await platform.deleteBinding(key.guid)
-  state.changed = true
-  const left = await settle(
-    platform,
-    state,
-    ctx,
-    {...key, lastOperation: {...key.lastOperation, type: 'delete', state: 'in progress'}},
-    `key ${key.name}`,
-  )
-  if (left !== null)
-    throw halted(`key ${key.name} could not be deleted (${left.lastOperation.state})`, 're-run to try again')
-}
+const deleteKey = (platform: RotationPlatform, state: RunState, ctx: StepContext, key: BindingInfo) =>
+  deleteAndWait(platform, state, ctx, key, `key ${key.name}`)
 
 export const createKey = (when: KeyStep['when']): KeyStep => ({
   id: 'create-key',

@@ -9,7 +9,7 @@
 import {ANNOTATION} from '../annotations.js'
 import {secretAt, secretLeaves, withSecret, type SecretLocator} from '../credentials.js'
 import {halted, NeedsHumanError, refused} from '../halt.js'
-import type {Step, StepContext, StepResult} from '../machine.js'
+import type {Step, StepResult} from '../machine.js'
 import type {ProbeResult, RotationPlatform} from '../platform.js'
 import {upsRollTarget} from '../phase.js'
 import {createStore, readStore} from '../store.js'
@@ -20,23 +20,23 @@ import {registerSecret} from '../../redact.js'
 
 type UpsStep = Step<RunState>
 
-function locatorOf(state: RunState): SecretLocator {
+export function locatorOf(state: RunState): SecretLocator {
   const locator = state.secrets.locator
   if (!locator) throw new TypeError('UPS rotation without a located secret')
   return locator
 }
 
-function pendingOf(state: RunState): string {
+export function pendingOf(state: RunState): string {
   if (state.pending === null) throw new TypeError('no pending secret in state')
   return state.pending
 }
 
-function previousOf(state: RunState): string {
+export function previousOf(state: RunState): string {
   if (state.previous === null) throw new TypeError('no previous secret in state')
   return state.previous
 }
 
-const fp = (state: RunState, secret: string) => state.options.fingerprint(secret)
+export const fp = (state: RunState, secret: string) => state.options.fingerprint(secret)
 
 export async function probe(
   platform: RotationPlatform,
@@ -53,21 +53,21 @@ export async function probe(
   })
 }
 
-function probeError(what: string): CfguardError {
+export function probeError(what: string): CfguardError {
   return new CfguardError('API_UNAVAILABLE', `the token endpoint did not say whether ${what} is valid`, {
     suggestions: ['re-run when the identity provider answers; nothing was changed by this step'],
   })
 }
 
 /** The UPS credentials as they are now (registered as secrets) and the secret at the locator. */
-async function readCurrent(platform: RotationPlatform, state: RunState) {
+export async function readCurrent(platform: RotationPlatform, state: RunState) {
   const credentials = await platform.readUpsCredentials(state.target.guid)
   for (const s of secretLeaves(credentials)) registerSecret(s)
   const secret = secretAt(credentials, locatorOf(state))
   return {credentials, secret}
 }
 
-function changedOutside(state: RunState): NeedsHumanError {
+export function changedOutside(state: RunState): NeedsHumanError {
   return new NeedsHumanError(
     `the credentials of ${state.target.name} hold neither the new nor the previous secret: they were changed outside this rotation`,
     ['find out who changed them; roll back with `cfguard credentials rollback` or finish by hand'],
@@ -79,7 +79,7 @@ export async function boundAppGuids(platform: RotationPlatform, state: RunState)
   return [...new Set(bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])))].sort()
 }
 
-const credentialsUpdatedAt = (state: RunState) =>
+export const credentialsUpdatedAt = (state: RunState) =>
   state.target.annotations[ANNOTATION.credentialsUpdatedAt] ?? state.credentialsUpdatedAt
 
 // ---- 2. generate / take the new secret and persist it on the platform -------------------
@@ -291,7 +291,7 @@ export const verifyUps = (when: UpsStep['when'], next: RunState['phase']): UpsSt
 
 // ---- 6. retire the old secret -------------------------------------------------------------
 
-async function assertAllFresh(platform: RotationPlatform, state: RunState): Promise<void> {
+export async function assertAllFresh(platform: RotationPlatform, state: RunState): Promise<void> {
   const target = upsRollTarget(credentialsUpdatedAt(state))
   try {
     await verifyInstances(platform, await boundAppGuids(platform, state), () => target)
@@ -400,104 +400,5 @@ export const finalizeUps = (when: UpsStep['when']): UpsStep => ({
     if (state.storeGuid) await platform.deleteServiceInstance(state.storeGuid)
     state.phase = 'done'
     return {detail: 'rotation recorded; pending state removed', data: {rotation_id: state.rotationId}}
-  },
-})
-
-// ---- rollback ----------------------------------------------------------------------------
-
-export const restoreCredentials = (when: UpsStep['when']): UpsStep => ({
-  id: 'restore-credentials',
-  title: 'Put the previous secret back into the service',
-  when,
-  async run(platform, state) {
-    const previous = previousOf(state)
-    const {credentials, secret} = await readCurrent(platform, state)
-    if (secret !== pendingOf(state)) throw changedOutside(state)
-    if (state.kind === 'ups-uaa') {
-      const ok = await probe(platform, state, previous)
-      if (ok === 'error') throw probeError('the previous secret')
-      if (ok !== 'accepted')
-        throw new NeedsHumanError('the previous secret is no longer valid: too late to roll back')
-    }
-    const at = platform.now().toISOString()
-    await platform.updateServiceInstance(state.target.guid, {
-      credentials: withSecret(credentials, locatorOf(state), previous),
-      metadata: {annotations: {[ANNOTATION.credentialsUpdatedAt]: at}},
-    })
-    state.changed = true
-    state.credentialsUpdatedAt = at
-    state.target = {
-      ...state.target,
-      annotations: {...state.target.annotations, [ANNOTATION.credentialsUpdatedAt]: at},
-    }
-    state.phase = 'rb-restored'
-    return {detail: `the service holds ${fp(state, previous)} again`}
-  },
-})
-
-/**
- * UAA `UPDATE` (replace all secrets with the previous one) only once every instance runs the
- * previous secret: DELETE would remove the older secret — the one being restored.
- */
-export const revertClient = (when: UpsStep['when']): UpsStep => ({
-  id: 'revert-client',
-  title: 'Make the previous secret the only one at UAA (changeMode UPDATE)',
-  when,
-  async run(platform, state, ctx: StepContext) {
-    const previous = previousOf(state)
-    const pending = pendingOf(state)
-    const clientId = locatorOf(state).clientId
-    const {secret} = await readCurrent(platform, state)
-    if (secret !== previous) throw changedOutside(state)
-    if (state.kind === 'ups-external') {
-      ctx.warn(`remove the new secret (${fp(state, pending)}) of client ${clientId} at its identity provider`)
-      state.phase = 'rb-reverted'
-      return {detail: 'left to the operator (another identity provider)'}
-    }
-    // Instances can hold the new secret only if the service ever held it (then it was restored).
-    const startedAt = state.observation.ups?.store?.startedAt
-    const changedAt = credentialsUpdatedAt(state)
-    if (startedAt && changedAt && Date.parse(changedAt) > Date.parse(startedAt))
-      await assertAllFresh(platform, state)
-    const [oldOk, newOk] = [await probe(platform, state, previous), await probe(platform, state, pending)]
-    if (oldOk === 'error' || newOk === 'error') throw probeError('a secret')
-    if (oldOk !== 'accepted')
-      throw new NeedsHumanError('the previous secret is no longer valid; not changing UAA')
-    if (newOk === 'rejected') {
-      state.phase = 'rb-reverted'
-      return {detail: 'UAA accepts only the previous secret already'}
-    }
-    await platform.changeClientSecret({clientId, changeMode: 'UPDATE', secret: previous, oldSecret: previous})
-    state.changed = true
-    if ((await probe(platform, state, previous)) !== 'accepted') {
-      throw new NeedsHumanError(`UAA rejects the restored secret of client ${clientId} after UPDATE`)
-    }
-    state.phase = 'rb-reverted'
-    return {
-      detail: `UAA accepts only ${fp(state, previous)} now`,
-      data: {removed_fingerprint: fp(state, pending)},
-    }
-  },
-})
-
-export const finalizeRollback = (when: UpsStep['when']): UpsStep => ({
-  id: 'finalize',
-  title: 'Record the rollback and release the lease',
-  when,
-  async run(platform, state) {
-    await platform.updateServiceInstance(state.target.guid, {
-      metadata: {
-        annotations: {
-          [ANNOTATION.rolledBackAt]: platform.now().toISOString(),
-          [ANNOTATION.retireAfter]: null,
-          [ANNOTATION.lease]: null,
-        },
-      },
-    })
-    state.leaseToken = null
-    state.changed = true
-    if (state.storeGuid) await platform.deleteServiceInstance(state.storeGuid)
-    state.phase = 'done'
-    return {detail: 'rolled back; rotation state removed'}
   },
 })
