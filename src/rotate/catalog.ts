@@ -186,6 +186,19 @@ const KEY_ROTATE: StepSpec[] = [
 
 const UPS_RETIRE = (external: boolean): StepSpec[] => [
   lease(['grace', 'recorded']),
+  // Apps bound or restarted since the rotation are proven (or rolled) before anything is retired.
+  {
+    id: 'roll-apps',
+    title: 'Roll any bound app not proven to run the new secret',
+    runsIn: ['grace'],
+    leadsTo: 'grace',
+  },
+  {
+    id: 'verify-instances',
+    title: 'Check every instance runs the new secret',
+    runsIn: ['grace'],
+    leadsTo: 'grace',
+  },
   {
     id: 'retire-secret',
     title: external

@@ -242,10 +242,9 @@ async function observeBindings(platform: RotationPlatform, base: Observation): P
   const journal = decodeJournal(si.annotations[ANNOTATION.journal])
   const rotationId = journal?.kind === 'managed-binding' ? journal.rotationId : null
   const bindings = await platform.listBindings(si.guid, 'app')
-  const appGuids = [
-    ...(rotationId ? (journal?.apps ?? []) : []),
-    ...bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
-  ]
+  // A rotation in progress covers the apps its journal recorded (even if one is unbound right now).
+  const appGuids =
+    rotationId && journal ? journal.apps : bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
   const loaded = await loadApps(platform, appGuids)
   const facts = loaded.apps.map((app) => {
     const live = bindings.filter((b) => b.appGuid === app.guid && !createFailed(b))

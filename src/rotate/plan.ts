@@ -217,7 +217,7 @@ export function planRotation(input: PlanInput): RotationPlan {
 function needsRoll(action: RotationAction, obs: Observation, phase: Phase, app: AppInfo): boolean {
   if (app.state !== 'STARTED') return false
   if (obs.ups) {
-    const changed = action === 'rollback' ? phase === 'rb-restored' : phase === 'updated'
+    const changed = action === 'rollback' ? phase === 'rb-restored' : phase === 'updated' || phase === 'grace'
     // Before the change every started app rolls; after it, those not yet running it.
     return changed
       ? !isAppRolled(app, upsRollTarget(obs.ups.credentialsUpdatedAt), obs.changeDeployments)

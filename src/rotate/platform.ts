@@ -170,7 +170,10 @@ export interface RotationPlatform {
   updateBindingMetadata(guid: string, metadata: MetadataPatch): Promise<void>
   /** `DELETE /v3/service_credential_bindings/:guid`; managed: returns while the job runs. */
   deleteBinding(guid: string): Promise<void>
-  /** Apps with their state, process types and web instances (`/v3/apps`, processes, stats). */
+  /**
+   * Apps with their state, process types and web instances (`/v3/apps?guids=`, processes, stats):
+   * every web instance of the app, from the old and the new process while a deployment runs.
+   */
   listApps(appGuids: string[]): Promise<AppInfo[]>
   /**
    * `POST /v3/deployments` strategy rolling, no droplet: redeploy with current bindings. The new

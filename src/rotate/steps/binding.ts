@@ -215,6 +215,8 @@ export const deleteOldBindings = (when: BindingStep['when']): BindingStep => ({
     let deleted = 0
     for (const [appGuid, mine] of byApp) {
       const current = currentBinding(state, mine)
+      const older = mine.filter((b) => b.guid !== current?.guid && !createFailed(b))
+      if (older.length === 0) continue
       if (!current || current.lastOperation.state !== 'succeeded') {
         throw halted(
           `app ${appGuid} has no usable new binding; not deleting its older ones`,
@@ -228,8 +230,7 @@ export const deleteOldBindings = (when: BindingStep['when']): BindingStep => ({
           're-run `cfguard credentials rotate`',
         )
       }
-      for (const b of mine) {
-        if (b.guid === current.guid || createFailed(b)) continue
+      for (const b of older) {
         await deleteAndWait(platform, state, ctx, b, 'an older binding')
         deleted++
       }

@@ -52,7 +52,7 @@ function factories(action: RotationAction, kind: RotationKind): Partial<Record<S
       'verify-secret': (w) => verifySecret(w),
       'update-credentials': (w) => updateCredentials(w),
       'roll-apps': (w) => rollUps(w),
-      'verify-instances': (w) => verifyUps(w, 'rolled'),
+      'verify-instances': (w) => verifyUps(w, action === 'retire' ? 'grace' : 'rolled'),
       'retire-secret': (w) => retireSecret(w, action === 'retire' ? 'recorded' : 'retired'),
       finalize: (w) => finalizeUps(w),
     }

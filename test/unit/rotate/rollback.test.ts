@@ -130,3 +130,23 @@ describe('rollback of a user-provided service rotation', () => {
     }
   })
 })
+
+describe('retire after apps changed during the grace period', () => {
+  it('rolls an app bound during the grace period before retiring the old secret', async () => {
+    const w = upsWorld()
+    const seen = watchInstances(w.fake)
+    await collect(rotate(w.fake, {serviceInstanceGuid: w.ups}, baseOptions({graceMs: DAY})))
+    // A new app is bound and started later; nothing proves which secret its containers hold.
+    const late = w.fake.addApp('space-0000-prod', 'billing-late', {instances: 1})
+    w.fake.bindAtSetup(late, w.ups)
+    w.fake.app(late)!.instances = []
+    w.fake.startApps(0)
+    w.fake.advance(DAY + 1)
+    const {outcome, events} = await collect(retire(w.fake, {serviceInstanceGuid: w.ups}, baseOptions()))
+    expect(outcome.status).to.equal('retired')
+    const roll = events.find((e) => e.type === 'step-done' && e.step === 'roll-apps')!
+    expect(roll.data!.apps).to.deep.equal([late])
+    expect(seen.violations).to.deep.equal([])
+    expect(w.fake.client(CLIENT)!.secrets).to.have.length(1)
+  })
+})
