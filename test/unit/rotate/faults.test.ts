@@ -8,10 +8,25 @@
 import {expect} from 'chai'
 
 import {ANNOTATION, stateServiceName} from '../../../src/rotate/annotations.js'
-import {collect, rotate, type EngineOptions, type RotationRequest} from '../../../src/rotate/engine.js'
+import {
+  collect,
+  retire,
+  rotate,
+  type EngineOptions,
+  type RotationRequest,
+} from '../../../src/rotate/engine.js'
 import type {RotationOutcome} from '../../../src/rotate/events.js'
 import type {FakePlatform, FaultMode} from '../../helpers/fake-platform.js'
-import {baseOptions, CLIENT, keyWorld, managedWorld, SPACE, upsWorld, watchInstances} from './world.js'
+import {
+  baseOptions,
+  CLIENT,
+  IDP_TOKEN_ENDPOINT,
+  keyWorld,
+  managedWorld,
+  SPACE,
+  upsWorld,
+  watchInstances,
+} from './world.js'
 
 const MODES: FaultMode[] = ['fail-before', 'fail-after', 'crash-before', 'crash-after']
 
@@ -55,6 +70,15 @@ function keyFinished(fake: FakePlatform, request: RotationRequest) {
   expect(si.annotations[ANNOTATION.lease]).to.equal(undefined, 'lease released')
 }
 
+function externalFinished(fake: FakePlatform, request: RotationRequest) {
+  const si = fake.instance(request.serviceInstanceGuid)!
+  const idp = fake.client(CLIENT, IDP_TOKEN_ENDPOINT)!
+  expect(si.credentials!.client_secret === idp.secrets[1]).to.equal(true, 'the UPS holds the supplied secret')
+  expect(fake.secretChanges).to.deep.equal([], 'another provider is never changed')
+  expect(si.annotations[ANNOTATION.lease]).to.equal(undefined, 'lease released')
+  expect([...fake.instancesById.values()].some((s) => s.name === stateServiceName(si.guid))).to.equal(false)
+}
+
 const delivered: string[] = []
 const SCENARIOS: Scenario[] = [
   {
@@ -64,6 +88,20 @@ const SCENARIOS: Scenario[] = [
       return {fake: w.fake, request: {serviceInstanceGuid: w.ups}, options: baseOptions()}
     },
     check: upsFinished,
+  },
+  {
+    name: 'user-provided service with another identity provider',
+    make: () => {
+      const w = upsWorld({external: true})
+      const supplied = w.fake.secret('idp-issued')
+      w.fake.client(CLIENT, IDP_TOKEN_ENDPOINT)!.secrets.push(supplied)
+      return {
+        fake: w.fake,
+        request: {serviceInstanceGuid: w.ups},
+        options: baseOptions({secretSource: async () => supplied}),
+      }
+    },
+    check: externalFinished,
   },
   {
     name: 'managed bindings (strategy multiple)',
@@ -177,5 +215,39 @@ describe('rotation faults: the space the state lives in', () => {
     expect(companion.labels['cfguard.io/role']).to.equal('rotation-state')
     expect(Object.keys(companion.credentials!)).to.not.include('client_secret')
     expect(w.fake.bindingsOf(companion.guid)).to.deep.equal([])
+  })
+})
+
+describe('retire faults: every call of a retirement after a grace period', () => {
+  it('a re-run finishes it with exactly one DELETE and no instance ever rejected', async () => {
+    const prepare = async () => {
+      const w = upsWorld()
+      await collect(rotate(w.fake, {serviceInstanceGuid: w.ups}, baseOptions({graceMs: 86_400_000})))
+      w.fake.advance(86_400_001)
+      return w
+    }
+    const probe = await prepare()
+    const start = probe.fake.calls.length
+    expect(
+      (await collect(retire(probe.fake, {serviceInstanceGuid: probe.ups}, baseOptions()))).outcome.status,
+    ).to.equal('retired')
+    const calls = probe.fake.calls.length - start
+    for (let i = 1; i <= calls; i++) {
+      for (const mode of MODES) {
+        const w = await prepare()
+        const seen = watchInstances(w.fake)
+        w.fake.faults = [{index: w.fake.calls.length + i, mode}]
+        await collect(retire(w.fake, {serviceInstanceGuid: w.ups}, baseOptions()))
+        w.fake.restart()
+        const again = (await collect(retire(w.fake, {serviceInstanceGuid: w.ups}, baseOptions()))).outcome
+        const where = `${mode} at retire call ${i}`
+        const done = again.status === 'retired' || again.message.includes('nothing to retire')
+        expect(done, `${where}: ${again.message}`).to.equal(true)
+        expect(w.fake.changesOf(CLIENT, 'DELETE'), where).to.equal(1)
+        expect(w.fake.client(CLIENT)!.secrets, where).to.have.length(1)
+        expect(w.fake.instance(w.ups)!.annotations[ANNOTATION.retireAfter], where).to.equal(undefined)
+        expect(seen.violations, where).to.deep.equal([])
+      }
+    }
   })
 })
