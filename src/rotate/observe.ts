@@ -1,0 +1,319 @@
+/**
+ * Reads what the platform says about one rotation target (read-only calls only) and turns it into
+ * facts for the pure phase derivation and plan. Secret values stay in `ObservedSecrets`, in
+ * memory; the `Observation` carries fingerprints at most and may be printed.
+ */
+
+import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
+import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
+import type {Fingerprint} from './fingerprint.js'
+import {
+  bindingRollTarget,
+  isAppRolled,
+  upsRollTarget,
+  type BindingFacts,
+  type KeyFacts,
+  type UpsFacts,
+} from './phase.js'
+import type {
+  AppInfo,
+  BindingInfo,
+  DeploymentInfo,
+  ProbeResult,
+  RotationPlatform,
+  ServiceInstanceInfo,
+  UaaClientInfo,
+} from './platform.js'
+import {readStore} from './store.js'
+import type {RotationKind} from './types.js'
+import {CfguardError, isCfguardError} from '../errors.js'
+import {registerSecret} from '../redact.js'
+
+export interface RotationTarget {
+  serviceInstanceGuid: string
+  /** Service-key rotation: the key family (name of the key being replaced). */
+  keyName?: string | null
+  /** A secret source was given: the UPS holds a secret of another identity provider. */
+  externalSecret?: boolean
+}
+
+export interface UpsObservation extends UpsFacts {
+  clientId: string
+  currentFingerprint: string
+  pendingFingerprint: string | null
+  previousFingerprint: string | null
+  tokenEndpoint: string | null
+  issuer: string | null
+  uaaClient: UaaClientInfo | null | 'forbidden' | 'not-checked'
+  callerScopes: string[] | null
+  storeGuid: string | null
+  /** A service with the companion's name that is not cfguard's rotation state. */
+  foreignStore: boolean
+}
+
+export interface BindingObservation extends BindingFacts {
+  bindings: BindingInfo[]
+}
+
+export interface KeyObservation extends KeyFacts {
+  keyName: string
+  family: BindingInfo[]
+}
+
+export interface Observation {
+  target: ServiceInstanceInfo
+  ccVersion: string
+  /** undefined = no lease; null = unreadable lease annotation. */
+  lease: Lease | null | undefined
+  kind: RotationKind | null
+  /** Why the target cannot be rotated (when kind is null). */
+  problem: string | null
+  /** Apps bound to the target (or recorded in the journal), with their instances. */
+  apps: AppInfo[]
+  activeDeployments: DeploymentInfo[]
+  /** Deployments cfguard made for a credential change (labelled), any status. */
+  changeDeployments: DeploymentInfo[]
+  rotatedAt: string | null
+  ups: UpsObservation | null
+  binding: BindingObservation | null
+  key: KeyObservation | null
+}
+
+/** Secret values seen while observing: never printed, never part of the plan. */
+export interface ObservedSecrets {
+  credentials: Record<string, unknown> | null
+  locator: SecretLocator | null
+  pending: string | null
+  previous: string | null
+}
+
+export interface ObserveOptions {
+  fingerprint: Fingerprint
+  /** Probe secrets at the token endpoint (off only for plans that must not reach UAA). */
+  probe?: boolean
+}
+
+export async function observe(
+  platform: RotationPlatform,
+  target: RotationTarget,
+  options: ObserveOptions,
+): Promise<{observation: Observation; secrets: ObservedSecrets}> {
+  const si = await platform.getServiceInstance(target.serviceInstanceGuid)
+  if (si === null) {
+    throw new CfguardError('NOT_FOUND', `service instance ${target.serviceInstanceGuid} not found`, {
+      suggestions: ['check the name or guid with `cfguard credentials list`'],
+    })
+  }
+  const base: Observation = {
+    target: si,
+    ccVersion: await platform.ccVersion(),
+    lease: decodeLease(si.annotations[ANNOTATION.lease]),
+    kind: null,
+    problem: null,
+    apps: [],
+    activeDeployments: [],
+    changeDeployments: [],
+    rotatedAt: si.annotations[ANNOTATION.rotatedAt] ?? null,
+    ups: null,
+    binding: null,
+    key: null,
+  }
+  const secrets: ObservedSecrets = {credentials: null, locator: null, pending: null, previous: null}
+  if (si.type === 'user-provided') {
+    if (target.keyName) {
+      return {observation: {...base, problem: 'user-provided services have no service keys'}, secrets}
+    }
+    return observeUps(platform, target, base, secrets, options)
+  }
+  if (target.keyName) return {observation: await observeKey(platform, base, target.keyName), secrets}
+  return {observation: await observeBindings(platform, base), secrets}
+}
+
+async function loadApps(platform: RotationPlatform, appGuids: string[]) {
+  const unique = [...new Set(appGuids)].sort()
+  if (unique.length === 0) return {apps: [], activeDeployments: [], changeDeployments: []}
+  const [apps, activeDeployments, changeDeployments] = await Promise.all([
+    platform.listApps(unique),
+    platform.listDeployments({appGuids: unique, statusValues: ['ACTIVE']}),
+    platform.listDeployments({appGuids: unique, labelSelector: LABEL.credentialsChange}),
+  ])
+  return {apps: [...apps].sort((a, b) => a.guid.localeCompare(b.guid)), activeDeployments, changeDeployments}
+}
+
+async function observeUps(
+  platform: RotationPlatform,
+  target: RotationTarget,
+  base: Observation,
+  secrets: ObservedSecrets,
+  options: ObserveOptions,
+): Promise<{observation: Observation; secrets: ObservedSecrets}> {
+  const si = base.target
+  const credentials = await platform.readUpsCredentials(si.guid)
+  for (const s of secretLeaves(credentials)) registerSecret(s)
+  const locator = locateSecret(credentials)
+  if (locator) registerSecret(locator.secret)
+  secrets.credentials = credentials
+  secrets.locator = locator
+  if (locator === null) {
+    return {
+      observation: {...base, problem: 'its credentials hold no client id and client secret to rotate'},
+      secrets,
+    }
+  }
+  const store = await readStore(platform, si)
+  const stored = store.status === 'present' ? store.state : null
+  const kind: 'ups-uaa' | 'ups-external' =
+    stored?.kind ?? (target.externalSecret ? 'ups-external' : 'ups-uaa')
+  secrets.pending = stored?.pending ?? null
+  secrets.previous = stored?.previous ?? null
+
+  const bindings = await platform.listBindings(si.guid, 'app')
+  const loaded = await loadApps(
+    platform,
+    bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
+  )
+  const apps = loaded.apps
+
+  const probe = async (secret: string | null): Promise<ProbeResult | null> => {
+    if (secret === null || options.probe === false) return null
+    if (kind === 'ups-external' && locator.tokenEndpoint === null && locator.issuer === null) return null
+    return platform.probeClientSecret({
+      clientId: locator.clientId,
+      secret,
+      tokenEndpoint: kind === 'ups-uaa' ? null : locator.tokenEndpoint,
+      issuer: kind === 'ups-uaa' ? null : locator.issuer,
+    })
+  }
+  const current: UpsFacts['current'] =
+    stored === null
+      ? 'no-store'
+      : locator.secret === stored.pending
+        ? 'pending'
+        : locator.secret === stored.previous
+          ? 'previous'
+          : 'other'
+  const [currentProbe, pendingProbe, previousProbe] =
+    stored === null
+      ? [await probe(locator.secret), null, null]
+      : [null, await probe(stored.pending), kind === 'ups-uaa' ? await probe(stored.previous) : null]
+
+  let uaaClient: UpsObservation['uaaClient'] = 'not-checked'
+  let callerScopes: string[] | null = null
+  if (kind === 'ups-uaa') {
+    try {
+      uaaClient = await platform.getUaaClient(locator.clientId)
+    } catch (err) {
+      if (!(isCfguardError(err) && err.code === 'FORBIDDEN')) throw err
+      uaaClient = 'forbidden'
+    }
+    callerScopes = await platform.uaaCallerScopes()
+  }
+  const credentialsUpdatedAt = si.annotations[ANNOTATION.credentialsUpdatedAt] ?? null
+  const fp = options.fingerprint
+  const ups: UpsObservation = {
+    kind,
+    store: stored ? {rotationId: stored.rotationId, startedAt: stored.startedAt} : null,
+    current,
+    currentProbe,
+    pendingProbe,
+    previousProbe,
+    credentialsUpdatedAt,
+    instancesFresh: apps.every((a) =>
+      isAppRolled(a, upsRollTarget(credentialsUpdatedAt), loaded.changeDeployments),
+    ),
+    recordedRotationId: si.annotations[ANNOTATION.rotationId] ?? null,
+    retireAfter: si.annotations[ANNOTATION.retireAfter] ?? null,
+    clientId: locator.clientId,
+    currentFingerprint: fp(locator.secret),
+    pendingFingerprint: stored ? fp(stored.pending) : null,
+    previousFingerprint: stored ? fp(stored.previous) : null,
+    tokenEndpoint: locator.tokenEndpoint,
+    issuer: locator.issuer,
+    uaaClient,
+    callerScopes,
+    storeGuid: store.status === 'absent' ? null : store.guid,
+    foreignStore: store.status === 'foreign',
+  }
+  return {observation: {...base, ...loaded, kind, ups}, secrets}
+}
+
+async function observeBindings(platform: RotationPlatform, base: Observation): Promise<Observation> {
+  const si = base.target
+  const journal = decodeJournal(si.annotations[ANNOTATION.journal])
+  const rotationId = journal?.kind === 'managed-binding' ? journal.rotationId : null
+  const bindings = await platform.listBindings(si.guid, 'app')
+  // A rotation in progress covers the apps its journal recorded (even if one is unbound right now).
+  const appGuids =
+    rotationId && journal ? journal.apps : bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  const loaded = await loadApps(platform, appGuids)
+  const facts = loaded.apps.map((app) => {
+    const live = bindings.filter((b) => b.appGuid === app.guid && !createFailed(b))
+    const ours =
+      rotationId === null
+        ? null
+        : (live
+            .filter((b) => b.annotations[ANNOTATION.rotationId] === rotationId)
+            .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null)
+    // Without a rotation in progress (grace), the binding apps use is the newest usable one.
+    const newest = rotationId === null ? newestUsable(live) : ours
+    return {
+      appGuid: app.guid,
+      ours,
+      older: live.filter((b) => b.guid !== newest?.guid),
+      fresh: isAppRolled(app, bindingRollTarget(newest), loaded.changeDeployments),
+    }
+  })
+  const binding: BindingObservation = {
+    journal: rotationId ? {rotationId} : null,
+    retireAfter: si.annotations[ANNOTATION.retireAfter] ?? null,
+    apps: facts,
+    bindings,
+  }
+  return {...base, ...loaded, kind: 'managed-binding', binding}
+}
+
+const createFailed = (b: BindingInfo) =>
+  b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'
+
+function newestUsable(bindings: BindingInfo[]): BindingInfo | null {
+  return (
+    bindings
+      .filter((b) => b.lastOperation.type === 'create' && b.lastOperation.state === 'succeeded')
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null
+  )
+}
+
+/** Keys of one family: the key named `keyName`, and keys cfguard created to replace it. */
+export function keyFamily(keys: BindingInfo[], keyName: string): BindingInfo[] {
+  return keys.filter((k) => k.name === keyName || k.annotations[ANNOTATION.keyFamily] === keyName)
+}
+
+async function observeKey(
+  platform: RotationPlatform,
+  base: Observation,
+  keyName: string,
+): Promise<Observation> {
+  const si = base.target
+  const journal = decodeJournal(si.annotations[ANNOTATION.journal])
+  const rotationId =
+    journal?.kind === 'service-key' && journal.keyName === keyName ? journal.rotationId : null
+  const family = keyFamily(await platform.listBindings(si.guid, 'key'), keyName)
+  const live = family.filter((k) => !createFailed(k))
+  const ours =
+    rotationId === null
+      ? null
+      : (live.find((k) => k.annotations[ANNOTATION.rotationId] === rotationId) ?? null)
+  const newest = rotationId === null ? newestUsable(live) : ours
+  const key: KeyObservation = {
+    journal: rotationId ? {rotationId} : null,
+    retireAfter: si.annotations[ANNOTATION.retireAfter] ?? null,
+    ours,
+    delivered: ours !== null && ours.annotations[ANNOTATION.deliveredAt] !== undefined,
+    older: live.filter((k) => k.guid !== newest?.guid),
+    keyName,
+    family,
+  }
+  const problem =
+    family.length === 0 && rotationId === null ? `it has no service key named "${keyName}"` : null
+  return {...base, kind: problem ? null : 'service-key', problem, key}
+}

@@ -1,0 +1,143 @@
+/**
+ * Steps 5a/5b: a rolling deployment of every started app that still runs instances older than the
+ * credential change (apps in parallel up to `parallelApps`, `max_in_flight` per app), waiting for
+ * FINALIZED/DEPLOYED within `timeoutMs`; then the check that no instance predates the change.
+ * Deployments carry the rotation id, so a re-run waits for its own instead of starting another.
+ */
+
+import pLimit from 'p-limit'
+
+import {ANNOTATION, LABEL} from '../annotations.js'
+import {halted} from '../halt.js'
+import type {StepContext, StepResult} from '../machine.js'
+import {isAppRolled, staleInstances, type RollTarget} from '../phase.js'
+import type {AppInfo, DeploymentInfo, RotationPlatform} from '../platform.js'
+import type {RunState} from './state.js'
+import {CfguardError} from '../../errors.js'
+
+/** Per app: the credential change it must run (null = none to roll to yet). */
+export type RollTargetOf = (app: AppInfo) => RollTarget | null
+
+async function readApps(platform: RotationPlatform, appGuids: string[]) {
+  const [apps, active, labelled] = await Promise.all([
+    platform.listApps(appGuids),
+    platform.listDeployments({appGuids, statusValues: ['ACTIVE']}),
+    platform.listDeployments({appGuids, labelSelector: LABEL.credentialsChange}),
+  ])
+  return {apps, active, labelled}
+}
+
+export async function rollApps(
+  platform: RotationPlatform,
+  state: RunState,
+  ctx: StepContext,
+  appGuids: string[],
+  targetOf: RollTargetOf,
+): Promise<StepResult> {
+  if (appGuids.length === 0) return {detail: 'no bound apps'}
+  const {apps, active, labelled} = await readApps(platform, appGuids)
+  for (const a of apps.filter((x) => x.state !== 'STARTED')) {
+    ctx.warn(`app ${a.name} is stopped: not rolled, it picks up the new credentials when it starts`)
+  }
+  const toRoll = apps.filter((a) => !isAppRolled(a, targetOf(a), labelled))
+  const deadline = platform.now().getTime() + state.options.timeoutMs
+  const limit = pLimit(state.options.parallelApps)
+  const deployments = await Promise.all(
+    toRoll.map((app) =>
+      limit(async () => {
+        const target = targetOf(app)
+        if (target === null) throw halted(`app ${app.name} has no new credentials to roll out yet`, 're-run')
+        const mine = active.filter((d) => d.appGuid === app.guid)
+        // Ours for this change: wait for it. Ours for an earlier change: supersede it. Someone else's: stop.
+        const current = mine.find((d) => d.labels[LABEL.credentialsChange] === target.marker)
+        const foreign = mine.filter(
+          (d) => d !== current && d.annotations[ANNOTATION.rotationId] !== state.rotationId,
+        )
+        if (foreign.length > 0) {
+          throw halted(
+            `app ${app.name} has an active deployment not started by this rotation (${foreign[0]!.guid})`,
+            'wait for it to finish, then re-run to continue the rotation',
+          )
+        }
+        const deployment =
+          current ??
+          (await platform.createDeployment({
+            appGuid: app.guid,
+            maxInFlight: state.options.maxInFlight,
+            metadata: {
+              labels: {[LABEL.credentialsChange]: target.marker},
+              annotations: {[ANNOTATION.rotationId]: state.rotationId},
+            },
+          }))
+        state.changed = true
+        await waitForDeployment(platform, state, ctx, app, deployment, deadline)
+        return deployment.guid
+      }),
+    ),
+  )
+  const skipped = apps.length - toRoll.length
+  return {
+    detail: `${toRoll.length} app(s) rolled${skipped > 0 ? `, ${skipped} already current or stopped` : ''}`,
+    data: {apps: toRoll.map((a) => a.guid), deployments},
+  }
+}
+
+async function waitForDeployment(
+  platform: RotationPlatform,
+  state: RunState,
+  ctx: StepContext,
+  app: AppInfo,
+  first: DeploymentInfo,
+  deadline: number,
+): Promise<void> {
+  let d = first
+  for (;;) {
+    if (d.statusValue === 'FINALIZED') {
+      if (d.statusReason === 'DEPLOYED') return
+      throw halted(
+        `the deployment of app ${app.name} ended ${d.statusReason}${d.error ? `: ${d.error}` : ''}`,
+        'look at the app (`cf events`), then re-run to roll it again',
+      )
+    }
+    if (platform.now().getTime() >= deadline) {
+      throw halted(
+        `the deployment of app ${app.name} (${d.guid}) is still ${d.statusReason} after the timeout`,
+        're-run to keep waiting (or raise --timeout); the old credentials stay valid meanwhile',
+      )
+    }
+    await ctx.heartbeat()
+    await platform.sleep(pollDelay(platform, state, deadline))
+    d = await platform.getDeployment(d.guid)
+  }
+}
+
+/** Sleep until the next poll, never past the deadline. */
+export function pollDelay(platform: RotationPlatform, state: RunState, deadline: number): number {
+  return Math.max(1, Math.min(state.options.pollIntervalMs, deadline - platform.now().getTime()))
+}
+
+/** Every started app runs the change: a finished deployment for it, no instance older than it. */
+export async function verifyInstances(
+  platform: RotationPlatform,
+  appGuids: string[],
+  targetOf: RollTargetOf,
+): Promise<StepResult> {
+  if (appGuids.length === 0) return {detail: 'no bound apps'}
+  const {apps, labelled} = await readApps(platform, appGuids)
+  const behind = apps.filter((a) => !isAppRolled(a, targetOf(a), labelled))
+  if (behind.length > 0) {
+    const app = behind[0]!
+    const target = targetOf(app)
+    const stale = target ? staleInstances(app, target.since) : app.webInstances
+    throw new CfguardError(
+      'ROTATION_HALTED',
+      stale.length > 0
+        ? `${behind.length} app(s) still run instances older than the credential change (app ${app.name}, index ${stale[0]!.index})`
+        : `${behind.length} app(s) have no finished deployment of the credential change (app ${app.name})`,
+      {suggestions: ['re-run to roll them again']},
+    )
+  }
+  const started = apps.filter((a) => a.state === 'STARTED')
+  const instances = started.reduce((n, a) => n + a.webInstances.filter((i) => i.state !== 'DOWN').length, 0)
+  return {detail: `${instances} instance(s) in ${started.length} started app(s) run the new credentials`}
+}

@@ -1,0 +1,123 @@
+/**
+ * Rollback of a user-provided service rotation, back to the previous secret while UAA still
+ * accepts it: put it back into the service, roll every app, and only then make it the only
+ * secret at UAA (`UPDATE`; `DELETE` would remove the older secret — the one being restored), so
+ * no running instance ever holds a rejected secret.
+ */
+
+import {ANNOTATION} from '../annotations.js'
+import {withSecret} from '../credentials.js'
+import {NeedsHumanError} from '../halt.js'
+import type {Step, StepContext} from '../machine.js'
+import type {RunState} from './state.js'
+import {
+  assertAllFresh,
+  changedOutside,
+  credentialsUpdatedAt,
+  fp,
+  locatorOf,
+  pendingOf,
+  previousOf,
+  probe,
+  probeError,
+  readCurrent,
+} from './ups.js'
+
+type UpsStep = Step<RunState>
+
+export const restoreCredentials = (when: UpsStep['when']): UpsStep => ({
+  id: 'restore-credentials',
+  title: 'Put the previous secret back into the service',
+  when,
+  async run(platform, state) {
+    const previous = previousOf(state)
+    const {credentials, secret} = await readCurrent(platform, state)
+    if (secret !== pendingOf(state)) throw changedOutside(state)
+    if (state.kind === 'ups-uaa') {
+      const ok = await probe(platform, state, previous)
+      if (ok === 'error') throw probeError('the previous secret')
+      if (ok !== 'accepted')
+        throw new NeedsHumanError('the previous secret is no longer valid: too late to roll back')
+    }
+    const at = platform.now().toISOString()
+    await platform.updateServiceInstance(state.target.guid, {
+      credentials: withSecret(credentials, locatorOf(state), previous),
+      metadata: {annotations: {[ANNOTATION.credentialsUpdatedAt]: at}},
+    })
+    state.changed = true
+    state.credentialsUpdatedAt = at
+    state.target = {
+      ...state.target,
+      annotations: {...state.target.annotations, [ANNOTATION.credentialsUpdatedAt]: at},
+    }
+    state.phase = 'rb-restored'
+    return {detail: `the service holds ${fp(state, previous)} again`}
+  },
+})
+
+/**
+ * UAA `UPDATE` (replace all secrets with the previous one) only once every instance runs the
+ * previous secret: DELETE would remove the older secret — the one being restored.
+ */
+export const revertClient = (when: UpsStep['when']): UpsStep => ({
+  id: 'revert-client',
+  title: 'Make the previous secret the only one at UAA (changeMode UPDATE)',
+  when,
+  async run(platform, state, ctx: StepContext) {
+    const previous = previousOf(state)
+    const pending = pendingOf(state)
+    const clientId = locatorOf(state).clientId
+    const {secret} = await readCurrent(platform, state)
+    if (secret !== previous) throw changedOutside(state)
+    if (state.kind === 'ups-external') {
+      ctx.warn(`remove the new secret (${fp(state, pending)}) of client ${clientId} at its identity provider`)
+      state.phase = 'rb-reverted'
+      return {detail: 'left to the operator (another identity provider)'}
+    }
+    // Instances can hold the new secret only if the service ever held it (then it was restored).
+    const startedAt = state.observation.ups?.store?.startedAt
+    const changedAt = credentialsUpdatedAt(state)
+    if (startedAt && changedAt && Date.parse(changedAt) > Date.parse(startedAt))
+      await assertAllFresh(platform, state)
+    const [oldOk, newOk] = [await probe(platform, state, previous), await probe(platform, state, pending)]
+    if (oldOk === 'error' || newOk === 'error') throw probeError('a secret')
+    if (oldOk !== 'accepted')
+      throw new NeedsHumanError('the previous secret is no longer valid; not changing UAA')
+    if (newOk === 'rejected') {
+      state.phase = 'rb-reverted'
+      return {detail: 'UAA accepts only the previous secret already'}
+    }
+    await platform.changeClientSecret({clientId, changeMode: 'UPDATE', secret: previous, oldSecret: previous})
+    state.changed = true
+    if ((await probe(platform, state, previous)) !== 'accepted') {
+      throw new NeedsHumanError(`UAA rejects the restored secret of client ${clientId} after UPDATE`)
+    }
+    state.phase = 'rb-reverted'
+    return {
+      detail: `UAA accepts only ${fp(state, previous)} now`,
+      data: {removed_fingerprint: fp(state, pending)},
+    }
+  },
+})
+
+export const finalizeRollback = (when: UpsStep['when']): UpsStep => ({
+  id: 'finalize',
+  title: 'Record the rollback and release the lease',
+  when,
+  async run(platform, state) {
+    await platform.updateServiceInstance(state.target.guid, {
+      metadata: {
+        annotations: {
+          [ANNOTATION.rolledBackAt]: platform.now().toISOString(),
+          [ANNOTATION.retireAfter]: null,
+          [ANNOTATION.lease]: null,
+        },
+      },
+    })
+    state.leaseToken = null
+    state.changed = true
+    if (state.storeGuid) await platform.deleteServiceInstance(state.storeGuid)
+    state.phase = 'done'
+    return {detail: 'rolled back; rotation state removed'}
+  },
+})
