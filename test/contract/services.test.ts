@@ -363,3 +363,42 @@ describe('contract: service instances and credential bindings (§5)', () => {
     expect(httpOnly.status).to.equal(422)
   })
 })
+
+describe('contract: broker failures', () => {
+  const ctx = useSimulator({})
+
+  it('a failing broker ends the binding job FAILED with errors; the failed binding does not block a retry', async () => {
+    const admin = await ccAs(ctx.sim, 'admin')
+    const space = (await admin.get('/v3/spaces?names=dev')).json.resources[0].guid
+    const app = (await admin.post('/v3/apps', {name: 'a', relationships: {space: {data: {guid: space}}}}))
+      .json.guid
+    const plan = (await admin.get('/v3/service_plans?service_offering_names=legacy-db')).json.resources[0]
+      .guid
+    const si = await admin.post('/v3/service_instances', {
+      type: 'managed',
+      name: 'db',
+      relationships: {space: {data: {guid: space}}, service_plan: {data: {guid: plan}}},
+    })
+    await waitForJob(ctx.sim, admin, si.headers.get('location')!)
+    const siGuid = (await admin.get('/v3/service_instances?names=db')).json.resources[0].guid
+    const offering = [...ctx.sim.state.offerings.all()].find((o) => o.name === 'legacy-db')!
+    offering.brokerFails = true
+    const body = {
+      type: 'app',
+      relationships: {service_instance: {data: {guid: siGuid}}, app: {data: {guid: app}}},
+    }
+    const first = await admin.post('/v3/service_credential_bindings', body)
+    const job = await waitForJob(ctx.sim, admin, first.headers.get('location')!)
+    expect(job.state).to.equal('FAILED')
+    expect(job.errors).to.have.length(1)
+    const failed = (await admin.get(`/v3/service_credential_bindings?app_guids=${app}`)).json.resources[0]
+    expect(failed.last_operation).to.include({type: 'create', state: 'failed'})
+    offering.brokerFails = false
+    const retry = await admin.post('/v3/service_credential_bindings', body)
+    expect(retry.status).to.equal(202)
+    expect((await waitForJob(ctx.sim, admin, retry.headers.get('location')!)).state).to.equal('COMPLETE')
+    expect(
+      (await admin.get(`/v3/service_credential_bindings?app_guids=${app}`)).json.resources,
+    ).to.have.length(1)
+  })
+})

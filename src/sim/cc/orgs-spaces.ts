@@ -1,5 +1,6 @@
 /** Organizations and spaces (enough for targeting and includes). */
 import type {Org, Space} from '../core/model.js'
+import {recordEvent} from '../runtime/audit.js'
 import type {CcCtx} from './context.js'
 import {parseJsonBody} from './context.js'
 import {notAuthorized, notFound} from './errors.js'
@@ -93,6 +94,14 @@ export function registerOrgsSpaces(r: CcRoutes): void {
     if (typeof body.name === 'string') org.name = body.name
     applyMetadata(org.metadata, body.metadata)
     org.updatedAt = ctx.state.now()
+    recordEvent(ctx.state, {
+      type: 'audit.organization.update',
+      actor: ctx.actor.auditActor,
+      target: {guid: org.guid, type: 'organization', name: org.name},
+      data: {request: body},
+      spaceGuid: null,
+      orgGuid: org.guid,
+    })
     return ok(presentOrg(ctx, org))
   })
 
@@ -147,6 +156,13 @@ export function registerOrgsSpaces(r: CcRoutes): void {
     if (typeof body.name === 'string') space.name = body.name
     applyMetadata(space.metadata, body.metadata)
     space.updatedAt = ctx.state.now()
+    recordEvent(ctx.state, {
+      type: 'audit.space.update',
+      actor: ctx.actor.auditActor,
+      target: {guid: space.guid, type: 'space', name: space.name},
+      data: {request: body},
+      spaceGuid: space.guid,
+    })
     return ok(presentSpace(ctx, space))
   })
 }

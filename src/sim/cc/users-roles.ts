@@ -1,5 +1,6 @@
 /** Users and roles (§2.1: a client acts as a CC user whose guid is the client id). */
 import type {CcUser, Role, RoleType} from '../core/model.js'
+import {recordEvent} from '../runtime/audit.js'
 import type {CcCtx} from './context.js'
 import {parseJsonBody, requireAdmin} from './context.js'
 import {notFound, unprocessable} from './errors.js'
@@ -121,6 +122,17 @@ export function registerUsersRoles(r: CcRoutes): void {
       userGuid,
       spaceGuid: type.startsWith('space_') ? spaceGuid : null,
       orgGuid: type.startsWith('space_') ? null : orgGuid,
+    })
+    const user = ctx.state.users.get(userGuid)!
+    const where = role.spaceGuid ? 'space' : 'organization'
+    recordEvent(ctx.state, {
+      type: `audit.user.${type}_add`,
+      actor: ctx.actor.auditActor,
+      target: {guid: user.guid, type: 'user', name: user.username ?? user.guid},
+      data: {request: {type, [`${where}_guid`]: role.spaceGuid ?? role.orgGuid}},
+      spaceGuid: role.spaceGuid,
+      orgGuid:
+        role.orgGuid ?? (role.spaceGuid ? (ctx.state.spaces.get(role.spaceGuid)?.orgGuid ?? null) : null),
     })
     return created(presentRole(ctx, role))
   })

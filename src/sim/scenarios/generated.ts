@@ -114,6 +114,8 @@ export function buildGenerated(state: SimState, appCount: number): BaseFoundatio
     if (neighbour && r.chance(0.2)) b.bind(app, neighbour, {createdAgoMs: r.int(5, 50) * DAY})
     if (ups) lastUps.set(space.guid, ups)
 
+    // Log Cache lost the metrics of a few processes: their stats come with a warning.
+    if (r.chance(0.01)) b.web(app).metricsUnavailable = true
     if (r.chance(0.9)) {
       b.start(app, r.int(1, 3) * DAY)
       // A few credentials change after the instances started: those instances drift.
