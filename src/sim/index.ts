@@ -116,6 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!a) throw new Error(`no app ${app}`)
       const entry = state.traffic.get(a.guid)
       state.traffic.set(a.guid, {profile: {...profile}, rawLines: entry?.rawLines ?? [], cache: null})
+      state.trafficLru.delete(a.guid)
     },
     addRawLine(app, line) {
       const a = findApp(app)
@@ -123,11 +124,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       const entry = state.traffic.get(a.guid) ?? {profile: {}, rawLines: [], cache: null}
       entry.rawLines.push(line)
       entry.cache = null
+      state.trafficLru.delete(a.guid)
       state.traffic.set(a.guid, entry)
     },
     clear(app) {
       const a = findApp(app)
-      if (a) state.traffic.delete(a.guid)
+      if (a) {
+        state.traffic.delete(a.guid)
+        state.trafficLru.delete(a.guid)
+      }
     },
   }
 

@@ -3,6 +3,7 @@ import {withRow} from '../core/table.js'
 import type {App, AppFeature, Process} from '../core/model.js'
 import type {SimState} from '../core/state.js'
 import {recordEvent} from '../runtime/audit.js'
+import {releaseBrokerCredentials} from '../runtime/broker.js'
 import {restartApp, startApp, stopApp} from '../runtime/diego.js'
 import {snapshotEnv} from '../runtime/vcap.js'
 import {DEV_SUPPORTER} from './actor.js'
@@ -309,7 +310,10 @@ export function registerApps(r: CcRoutes): void {
 
 export function deleteAppRecord(state: SimState, app: App): void {
   for (const p of state.processes.lookup('app', app.guid)) state.processes.delete(p.guid)
-  for (const b of state.bindings.lookup('app', app.guid)) state.bindings.delete(b.guid)
+  for (const b of state.bindings.lookup('app', app.guid)) {
+    releaseBrokerCredentials(state, b)
+    state.bindings.delete(b.guid)
+  }
   for (const d of state.deployments.lookup('app', app.guid)) state.deployments.delete(d.guid)
   for (const route of state.routes.lookup('app', app.guid)) {
     route.destinations = route.destinations.filter((d) => d.appGuid !== app.guid)

@@ -3,6 +3,8 @@
  * (served behind the API host, as on a real foundation). Auth, rate limiting, CC error bodies
  * and `X-Cf-Warnings` happen here; handlers live one file per resource.
  */
+import {randomUUID} from 'node:crypto'
+
 import type {SimState} from '../core/state.js'
 import {Router} from '../server/router.js'
 import {json, type OriginApp, type SimRequest, type SimResponse} from '../server/types.js'
@@ -145,6 +147,7 @@ export function createCcApp(state: SimState, tokens: TokenService, options: CcAp
         if (!(err instanceof CcError)) console.error('simulator: unexpected error', err)
       }
       if (limited) response.headers = {...(response.headers ?? {}), ...limited.headers}
+      response.headers = {...(response.headers ?? {}), 'X-Vcap-Request-Id': randomUUID()}
       return response
     },
   }

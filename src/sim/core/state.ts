@@ -59,8 +59,11 @@ interface Timer {
 export interface TrafficEntry {
   profile: TrafficProfile
   rawLines: string[]
-  /** Materialised envelopes and the instance set they were generated for. */
-  cache: {instanceKey: string; envelopes: unknown[]; ns: bigint[]} | null
+  /**
+   * The instance set the logs were generated for and the end of their window. Envelopes are
+   * regenerated from these (deterministically) when they fall out of the small LRU cache.
+   */
+  cache: {instanceKey: string; anchorMs: number} | null
 }
 
 export const DEFAULT_FEATURE_FLAGS: Record<string, boolean> = {
@@ -139,6 +142,8 @@ export class SimState {
   }
 
   readonly traffic = new Map<string, TrafficEntry>()
+  /** Recently read apps' envelopes (bounded: a 10,000-app traffic audit must not keep them all). */
+  readonly trafficLru = new Map<string, {envelopes: unknown[]; ns: bigint[]}>()
 
   constructor(config: SimConfig, clock: SimClock = createClock()) {
     this.config = config

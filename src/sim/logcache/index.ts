@@ -87,11 +87,10 @@ export function createLogCacheApp(state: SimState, tokens: TokenService): Origin
     const actor = await actorFor(req)
     if (!actor) return json(401, {error: 'invalid_token'})
     const out: Record<string, unknown> = {}
-    for (const [guid, entry] of state.traffic) {
+    for (const guid of state.traffic.keys()) {
       const app = state.apps.get(guid)
       if (!app || !(isAdmin(actor) || actor.canReadSpace(app.spaceGuid))) continue
-      const data = entry.cache ? entry.cache : null
-      const ns = data ? data.ns : materialise(state, app).ns
+      const ns = materialise(state, app).ns
       out[guid] = {
         count: String(ns.length),
         expired: '0',

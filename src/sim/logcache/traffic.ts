@@ -3,8 +3,6 @@
  * codes, response times), a few app log lines, and container metric gauges. Generated
  * deterministically per app when first read and kept until the app's running instances change.
  */
-import {randomUUID} from 'node:crypto'
-
 import type {App, Instance, Process, Route} from '../core/model.js'
 import {Random, hashString} from '../core/random.js'
 import type {SimState, TrafficEntry} from '../core/state.js'
@@ -57,15 +55,25 @@ function entryFor(state: SimState, appGuid: string): TrafficEntry {
   return entry
 }
 
+const LRU_SIZE = 256
+
 export function materialise(state: SimState, app: App): Materialised {
   const entry = entryFor(state, app.guid)
   const instances = runningWebInstances(state, app)
   const key = instances.map((x) => x.instance.guid).join(',')
-  if (entry.cache && entry.cache.instanceKey === key) {
-    return {envelopes: entry.cache.envelopes as Envelope[], ns: entry.cache.ns}
+  if (!entry.cache || entry.cache.instanceKey !== key) {
+    entry.cache = {instanceKey: key, anchorMs: state.now()}
+    state.trafficLru.delete(app.guid)
   }
-  const generated = generate(state, app, entry.profile, entry.rawLines, instances)
-  entry.cache = {instanceKey: key, envelopes: generated.envelopes, ns: generated.ns}
+  const cached = state.trafficLru.get(app.guid)
+  if (cached) {
+    state.trafficLru.delete(app.guid)
+    state.trafficLru.set(app.guid, cached)
+    return cached as Materialised
+  }
+  const generated = generate(state, app, entry.profile, entry.rawLines, instances, entry.cache.anchorMs)
+  state.trafficLru.set(app.guid, generated)
+  if (state.trafficLru.size > LRU_SIZE) state.trafficLru.delete(state.trafficLru.keys().next().value!)
   return generated
 }
 
@@ -75,9 +83,9 @@ function generate(
   profile: TrafficProfile,
   rawLines: string[],
   instances: {process: Process; instance: Instance}[],
+  endMs: number,
 ): Materialised {
   const r = new Random(hashString(app.guid) ^ state.config.seed)
-  const endMs = state.now()
   const windowMs = (profile.windowSeconds ?? 900) * 1000
   const space = state.spaces.get(app.spaceGuid)
   const org = space ? state.orgs.get(space.orgGuid) : undefined
@@ -184,7 +192,7 @@ function generate(
         at(),
         String(instance.index),
         tags,
-        `${new Date(endMs).toISOString()} INFO request handled (${randomUUID().slice(0, 8)})`,
+        `${new Date(endMs).toISOString()} INFO request handled (${r.token(8)})`,
       )
     }
     const ns = BigInt(endMs) * 1_000_000n
