@@ -148,7 +148,7 @@ describe('contract: service instances and credential bindings (§5)', () => {
     const dev = await ccAs(ctx.sim, 'spaceDeveloper')
     const details = await dev.get(`/v3/service_credential_bindings/${binding.json.guid}/details`)
     expect(details.status).to.equal(200)
-    expect(details.json).to.have.keys('credentials', 'syslog_drain_url')
+    expect(details.json).to.have.keys('credentials', 'syslog_drain_url', 'volume_mounts')
     expect(
       ctx.sim.auditEvents({type: 'audit.service_binding.show', targetGuid: binding.json.guid}),
     ).to.have.length(1)

@@ -140,7 +140,6 @@ export function registerCredentialBindingReads(r: CcRoutes): void {
         'Creation of service credential binding is not complete',
       )
     }
-    const si = ctx.state.serviceInstances.get(b.serviceInstanceGuid)
     recordEvent(ctx.state, {
       type: b.type === 'app' ? 'audit.service_binding.show' : 'audit.service_key.show',
       actor: ctx.actor.auditActor,
@@ -153,7 +152,6 @@ export function registerCredentialBindingReads(r: CcRoutes): void {
       body.syslog_drain_url = b.syslogDrainUrl
       body.volume_mounts = []
     }
-    if (si?.type === 'user-provided') delete body.volume_mounts
     return ok(body)
   })
 
