@@ -110,6 +110,8 @@ export default class Sim extends BaseCommand<undefined> {
     }).catch((err: Error & {code?: string}) => {
       if (err.code === 'EADDRINUSE')
         throw usageError(`port ${port} (or the next two) is in use`, 'pick another --port, or --port 0')
+      if (err.code === 'EADDRNOTAVAIL')
+        throw usageError(`cannot listen on ${flags.host} here`, 'use --host 127.0.0.1')
       throw err
     })
     if (errorRate > 0) sim.faults.set({errorRate})

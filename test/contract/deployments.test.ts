@@ -78,7 +78,9 @@ describe('contract: apps lifecycle and rolling deployments (§3.6, §3.7)', () =
     expect(d.revision).to.have.keys('guid', 'version')
 
     // The deployment's environment was fixed when it was created: a later change is not seen.
-    await admin.patch(`/v3/service_instances/${upsGuid}`, {credentials: {client_id: 'billing', client_secret: 'v3'}})
+    await admin.patch(`/v3/service_instances/${upsGuid}`, {
+      credentials: {client_id: 'billing', client_secret: 'v3'},
+    })
 
     let now = web()
     expect(now.filter((i) => oldGuids.includes(i.instanceGuid))).to.have.length(3)
