@@ -7,15 +7,12 @@
  * Client secrets are never stored. A password (or SSO) login stores its access and refresh
  * tokens; a client-credentials login stores only the client id.
  */
-import {randomBytes} from 'node:crypto'
 import {
   chmodSync,
   closeSync,
-  fsyncSync,
   mkdirSync,
   openSync,
   readFileSync,
-  renameSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -23,6 +20,7 @@ import {
 import {join} from 'node:path'
 
 import {CfguardError} from '../errors.js'
+import {writeFileAtomic} from './atomic-file.js'
 import {registerSecret} from '../redact.js'
 
 export interface NamedRef {
@@ -128,25 +126,7 @@ export class ConfigStore {
   }
 
   private writeAtomically(data: StoreData): void {
-    const tmp = join(this.dir, `.config.json.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
-    const fd = openSync(tmp, 'wx', 0o600)
-    try {
-      writeSync(fd, `${JSON.stringify(data, null, 2)}\n`)
-      fsyncSync(fd)
-    } finally {
-      closeSync(fd)
-    }
-    try {
-      renameSync(tmp, this.path)
-    } catch (err) {
-      try {
-        unlinkSync(tmp)
-      } catch {
-        // the temp file is already gone
-      }
-      throw err
-    }
-    chmodSync(this.path, 0o600)
+    writeFileAtomic(this.path, `${JSON.stringify(data, null, 2)}\n`, {mode: 0o600})
   }
 
   private async lock(): Promise<() => void> {

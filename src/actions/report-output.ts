@@ -1,0 +1,74 @@
+import {resolve} from 'node:path'
+
+import {writeFileAtomic} from '../config/atomic-file.js'
+import {ExitCode} from '../errors.js'
+import type {AuditResult} from '../model/finding.js'
+import {
+  buildCompliance,
+  exceedsFailOn,
+  renderReport,
+  type ReportFormat,
+  type ReportInput,
+} from '../report/index.js'
+import type {FailOn} from '../report/types.js'
+import type {RunContext} from './context.js'
+
+export interface ReportRequest {
+  format: ReportFormat
+  output?: string
+  failOn: FailOn
+  compliance?: 'soc2'
+  title?: string
+  toolVersion?: string
+}
+
+export interface EmittedReport {
+  /** Text for stdout (null when written to --output, or under --json where the envelope prints). */
+  stdout: string | null
+  /** 3 when a finding is at or above --fail-on, else 0. */
+  exitCode: number
+  /** The result as returned under --json (with the compliance block when asked). */
+  result: AuditResult
+}
+
+/**
+ * Renders a report in the asked format, writes it to --output (atomically, 0644: reports hold no
+ * secrets) or hands it back for stdout, and decides the gate's exit code. Under --json the
+ * command returns `result` and oclif prints the envelope; an --output file is still written.
+ */
+export function emitReport(ctx: RunContext, request: ReportRequest, input: ReportInput): EmittedReport {
+  const rules = input.rules ?? []
+  const result: AuditResult =
+    request.compliance === 'soc2'
+      ? {...input.result, compliance: buildCompliance(input.result, rules)}
+      : input.result
+  const text = renderReport(
+    request.format,
+    {...input, result},
+    {
+      failOn: request.failOn,
+      compliance: request.compliance ?? null,
+      width: terminalWidth(ctx),
+      ...(request.title ? {title: request.title} : {}),
+      ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
+    },
+  )
+  let stdout: string | null = null
+  if (request.output) {
+    const path = resolve(request.output)
+    writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`, {mode: 0o644})
+    ctx.info(`report written to ${request.output}`)
+  } else if (!ctx.json) {
+    stdout = text
+  }
+  const exitCode = exceedsFailOn(result.findings, request.failOn)
+    ? ExitCode.FindingsAtOrAboveThreshold
+    : ExitCode.Ok
+  return {stdout, exitCode, result}
+}
+
+function terminalWidth(ctx: RunContext): number {
+  const fromEnv = Number(ctx.env.COLUMNS)
+  if (Number.isFinite(fromEnv) && fromEnv >= 60) return Math.min(fromEnv, 200)
+  return process.stdout.columns && process.stdout.columns >= 60 ? Math.min(process.stdout.columns, 200) : 100
+}
