@@ -98,7 +98,10 @@ export interface TransportStats {
 }
 
 export interface TransportOptions {
-  /** Per-request timeout (default 30 s, CFGUARD_TIMEOUT). */
+  /**
+   * Per-request timeout (default 30 s, CFGUARD_TIMEOUT): nothing received for this long, or the
+   * whole answer not complete within twice this long.
+   */
   timeoutMs?: number
   /** Turns TLS verification off (--skip-ssl-validation); the caller warns the person. */
   skipSslValidation?: boolean
@@ -159,6 +162,16 @@ declare module 'axios' {
 
 const MAX_REDIRECTS = 5
 const MAX_RATE_LIMIT_WAITS = 5
+/**
+ * Largest body read (after decompression). A CC page of 5000 apps is about 3 MiB; anything near
+ * this is a broken or hostile server, and reading on would exhaust memory (a 3 GB body crashes V8).
+ */
+export const MAX_RESPONSE_BYTES = 100 * 1024 * 1024
+/**
+ * The socket timeout only fires when nothing arrives for `timeoutMs`; a server dripping a byte
+ * at a time never trips it. A whole attempt is also abandoned after this many timeouts.
+ */
+const DEADLINE_TIMEOUTS = 2
 const USER_AGENT = `cfguard/${packageVersion()} (node ${process.version})`
 
 export function createTransport(options: TransportOptions = {}): Transport {
@@ -206,7 +219,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
     validateStatus: () => true,
-    maxContentLength: -1,
+    maxContentLength: MAX_RESPONSE_BYTES,
     maxBodyLength: -1,
     transitional: {clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false},
   })
@@ -354,6 +367,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const sensitive = req.sensitive === true || isSensitivePath(new URL(url).pathname)
       const meta: AttemptMeta = {id, attempt, auth, service, sensitive, tokenGrant, startedAt: 0}
       let res: AxiosResponse<string>
+      const deadline = new AbortController()
+      const deadlineMs = timeoutMs * DEADLINE_TIMEOUTS
+      const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs)
       try {
         res = await instance.request<string>({
           url,
@@ -365,13 +381,15 @@ export function createTransport(options: TransportOptions = {}): Transport {
             ...(body.contentType ? {'Content-Type': body.contentType} : {}),
             ...req.headers,
           },
-          signal: options.signal,
+          signal: options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal,
           cfguardMeta: meta,
         })
       } catch (err) {
         if (isCfguardError(err)) throw err
         if (options.signal?.aborted) throw new CfguardError('INTERRUPTED', 'interrupted')
-        const code = networkCode(err)
+        if (isBodyTooLarge(err)) throw bodyTooLarge(method, url, service)
+        const overDeadline = deadline.signal.aborted
+        const code = overDeadline ? 'ETIMEDOUT' : networkCode(err)
         failedAttempts++
         const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED'
         if (
@@ -390,8 +408,10 @@ export function createTransport(options: TransportOptions = {}): Transport {
           code,
           message: networkMessage(err),
           attempts: failedAttempts,
-          timeoutMs,
+          timeoutMs: overDeadline ? deadlineMs : timeoutMs,
         })
+      } finally {
+        clearTimeout(deadlineTimer)
       }
 
       const status = res.status
@@ -528,6 +548,7 @@ function followRedirect(
       'BAD_RESPONSE',
       `${service} answered ${status} without a Location for ${method} ${describeUrl(url)}`,
       details,
+      [TRACE_HINT],
     )
   }
   if (method !== 'GET' && method !== 'HEAD') {
@@ -544,6 +565,20 @@ function followRedirect(
     ])
   }
   return parseSafeUrl(new URL(location, url).toString(), 'redirect URL').toString()
+}
+
+function isBodyTooLarge(err: unknown): boolean {
+  const message = (err as {message?: unknown} | null)?.message
+  return typeof message === 'string' && message.startsWith('maxContentLength size of')
+}
+
+function bodyTooLarge(method: HttpMethod, url: string, service: string): ApiError {
+  return new ApiError(
+    'BAD_RESPONSE',
+    `${service} sent more than ${MAX_RESPONSE_BYTES / 1024 / 1024} MiB for ${method} ${describeUrl(url)}; refusing to read further`,
+    {method, url, service},
+    ['check that the API URL points at a Cloud Foundry foundation', TRACE_HINT],
+  )
 }
 
 /** A 401 worth one token renewal: anything but CC's "no token was sent". */
