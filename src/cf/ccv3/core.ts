@@ -131,6 +131,7 @@ export class CcCore {
     const single = (query as PagingOptions).page !== undefined
     const origin = originOf(this.apiUrl)
     const seen = new Set<string>()
+    let mostPages = 0
     for (let n = 0; ; n++) {
       if (n >= this.maxPages) throw this.badList(url, `more than ${this.maxPages} pages`)
       seen.add(url)
@@ -144,10 +145,34 @@ export class CcCore {
       ) {
         throw this.badList(url, 'a body that is not a CC list')
       }
-      yield {resources: body.resources, included: body.included ?? {}, pagination: body.pagination}
+      const malformed = body.resources.findIndex((r) => !isResource(r))
+      if (malformed >= 0)
+        throw this.badList(
+          url,
+          `a list whose resource #${malformed + 1} is malformed (guid and name must be strings)`,
+        )
+      const included =
+        body.included !== null && typeof body.included === 'object' && !Array.isArray(body.included)
+          ? body.included
+          : {}
+      yield {resources: body.resources, included, pagination: body.pagination}
       const next = body.pagination.next?.href
       if (single || !next) return
-      const nextUrl = new URL(next, url).toString()
+      if (typeof next !== 'string') throw this.badList(url, 'a pagination.next that is not a URL')
+      // Pages may shift while they are walked (one page of slack), but an empty page that still
+      // points further, or a chain far past total_pages, is a server looping us.
+      const total = body.pagination.total_pages
+      if (typeof total === 'number' && Number.isSafeInteger(total)) mostPages = Math.max(mostPages, total)
+      if (body.resources.length === 0)
+        throw this.badList(url, 'an empty page that still points at a next page')
+      if (mostPages > 0 && n + 1 > mostPages + 1)
+        throw this.badList(url, `more pages than its total_pages (${mostPages})`)
+      let nextUrl: string
+      try {
+        nextUrl = new URL(next, url).toString()
+      } catch {
+        throw this.badList(url, 'a pagination.next that is not a URL')
+      }
       if (originOf(nextUrl) !== origin)
         throw this.badList(url, `pagination.next pointing at another host (${new URL(nextUrl).host})`)
       if (seen.has(nextUrl)) throw this.badList(url, 'pagination.next pointing back at a page already read')
@@ -239,6 +264,17 @@ export interface Lister<T, O> {
   /** Exactly one match, else NOT_FOUND (none) or USAGE (several): how name lookups fail. */
   single(options: O): Promise<T>
   first(options?: O): Promise<T | null>
+}
+
+/** A CC resource: an object with a non-empty string guid, and a string (or null) name if any. */
+function isResource(r: unknown): r is {guid: string} {
+  if (r === null || typeof r !== 'object' || Array.isArray(r)) return false
+  const {guid, name} = r as {guid?: unknown; name?: unknown}
+  return (
+    typeof guid === 'string' &&
+    guid !== '' &&
+    (name === undefined || name === null || typeof name === 'string')
+  )
 }
 
 function mergeIncluded(into: Map<string, Map<string, unknown>>, block: Record<string, unknown[]>): void {
