@@ -41,24 +41,26 @@ export async function discoverRoot(transport: Transport, apiUrl: string): Promis
       ['check the API URL (--api / CFGUARD_API): it is the `api.` host of the foundation', TRACE_HINT],
     )
   if (res.status === 404) throw notCf('GET / answered 404')
-  const links = res.data?.links
-  if (!links || typeof links !== 'object') throw notCf('GET / has no links')
-  const v3 = links.cloud_controller_v3
-  const version = v3?.meta?.version
-  if (!v3?.href || typeof version !== 'string')
-    throw notCf('no cloud_controller_v3 link with a version (CC API v3 is required)')
-  const login = links.login?.href ?? links.uaa?.href
-  const uaa = links.uaa?.href ?? links.login?.href
-  if (!login || !uaa) throw notCf('no login/uaa link')
+  const links = (res.data as {links?: unknown} | null | undefined)?.links as WireRoot['links'] | undefined
+  if (!links || typeof links !== 'object' || Array.isArray(links)) throw notCf('GET / has no links')
+  // A server may send anything: only a non-empty string is a link.
   const link = (name: string): string | null => {
-    const href = links[name]?.href
+    const entry = links[name]
+    const href = entry !== null && typeof entry === 'object' ? entry.href : undefined
     return typeof href === 'string' && href !== '' ? href : null
   }
+  const v3 = link('cloud_controller_v3')
+  const version = links.cloud_controller_v3?.meta?.version
+  if (!v3 || typeof version !== 'string')
+    throw notCf('no cloud_controller_v3 link with a version (CC API v3 is required)')
+  const login = link('login') ?? link('uaa')
+  const uaa = link('uaa') ?? link('login')
+  if (!login || !uaa) throw notCf('no login/uaa link')
   const safe = (href: string | null, name: string) =>
     href === null ? null : stripSlash(parseSafeUrl(href, `${name} link`).toString())
   return {
     api,
-    ccV3: safe(v3.href, 'cloud_controller_v3') as string,
+    ccV3: safe(v3, 'cloud_controller_v3') as string,
     ccVersion: version,
     login: safe(login, 'login') as string,
     uaa: safe(uaa, 'uaa') as string,
