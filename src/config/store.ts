@@ -113,6 +113,16 @@ export class ConfigStore {
     try {
       const data = this.read()
       const next = mutate(data) ?? data
+      // Never write what the next run could not read back (e.g. an org without a name from a bad API answer).
+      if (!validate(JSON.parse(JSON.stringify(next)))) {
+        throw new CfguardError(
+          'CONFIG_INVALID',
+          `refusing to save ${this.path}: the new content is malformed; nothing was changed`,
+          {
+            suggestions: ['CFGUARD_TRACE=true shows what the API answered'],
+          },
+        )
+      }
       this.writeAtomically(next)
       return next
     } finally {
