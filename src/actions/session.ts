@@ -76,7 +76,10 @@ export function transportOptions(ctx: RunContext, skipSslValidation: boolean): T
     if (raw === undefined || raw.trim() === '') return fallback
     const n = Number(raw)
     if (!Number.isFinite(n) || n < min)
-      throw usageError(`${name} must be a number of seconds ≥ ${min}, not "${raw}"`)
+      throw usageError(
+        `${name} must be a number of seconds ≥ ${min}, not "${raw}"`,
+        `e.g. ${name}=${fallback / 1000}, or unset it for the default`,
+      )
     return n * 1000
   }
   return {
