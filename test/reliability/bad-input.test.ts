@@ -1,0 +1,699 @@
+/**
+ * Bad-input corpus: the built CLI against a loopback server that misbehaves (and against bad
+ * flags, files and URLs). Every case ends in one `cfguard: …` line with next steps and the
+ * documented exit code (2 usage/config, 4 auth, 5 API); none crashes or hangs (every run has a
+ * timeout). One `it` per case.
+ */
+import {expect} from 'chai'
+import {mkdirSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {runCli, tempDir, type CliResult} from '../helpers/cli.js'
+import {
+  ccList,
+  ccOrg,
+  replies,
+  startHostileFoundation,
+  startHostileServer,
+  type HostileFoundation,
+  type HostileServer,
+} from '../helpers/hostile-server.js'
+import {commandExists} from './commands.js'
+import {expectCleanFailure} from './expect.js'
+
+const USAGE = 2
+const AUTH = 4
+const API = 5
+
+interface World {
+  f: HostileFoundation
+  /** Another origin (a different port): must never see the token. */
+  other: HostileServer
+  home: string
+  cfHome: string
+}
+
+interface Case {
+  name: string
+  /** Break the foundation. */
+  setup?: (w: World) => void | Promise<void>
+  /** Default: `login --api <f> --client-id <id> -o acme` with the secret in the environment. */
+  args?: (w: World) => string[]
+  env?: (w: World) => Record<string, string | undefined>
+  exit: number
+  message: RegExp
+  /** Extra checks after the run. */
+  check?: (w: World, r: CliResult) => void
+  timeoutMs?: number
+  /** A command that may not be built yet: the case is pending until it is. */
+  needs?: string[]
+}
+
+const loginArgs = (w: World) => ['login', '--api', w.f.url, '--client-id', w.f.client.id, '-o', 'acme']
+/** Lists are walked page after page by the audit (login only looks one org up). */
+const AUDIT = ['audit']
+const auditArgs = () => ['audit', '--json', '--all', '--fail-on', 'never']
+const auditEnv = (w: World) => ({CFGUARD_API: w.f.url, CFGUARD_CLIENT_ID: w.f.client.id})
+const orgs = '/v3/organizations'
+
+/** No request reached the other origin with credentials (or at all, when `none`). */
+function otherSawNoToken(w: World): void {
+  const withAuth = w.other.requests.filter((r) => r.headers.authorization !== undefined)
+  expect(withAuth.length, 'requests carrying Authorization to the other host').to.equal(0)
+}
+
+const CASES: Case[] = [
+  // ---- bodies that are not what they claim
+  {
+    name: 'an HTML page (200) instead of a CC list',
+    setup: ({f}) => f.route('GET', orgs, replies.html(200)),
+    exit: API,
+    message: /HTML page instead of JSON/,
+  },
+  {
+    name: 'a plain-text body instead of JSON',
+    setup: ({f}) => f.route('GET', orgs, replies.text(200, 'OK')),
+    exit: API,
+    message: /not JSON/,
+  },
+  {
+    name: 'truncated JSON',
+    setup: ({f}) => f.route('GET', orgs, replies.truncatedJson(200, ccList([ccOrg('acme')]))),
+    exit: API,
+    message: /truncated or malformed JSON/,
+  },
+  {
+    name: 'an HTML 502 from a proxy (retried, then one line)',
+    setup: ({f}) =>
+      f.route('GET', orgs, replies.html(502, '<html><body><h1>502 Bad Gateway</h1>nginx</body></html>')),
+    exit: API,
+    message: /returned 502 after 3 attempts/,
+    check: ({f}) => expect(f.received(orgs).length).to.equal(3),
+  },
+  {
+    name: 'a 500 with a CC error body after every retry',
+    setup: ({f}) =>
+      f.route(
+        'GET',
+        orgs,
+        replies.json(500, {errors: [{code: 10001, title: 'UnknownError', detail: 'boom'}]}),
+      ),
+    exit: API,
+    message: /returned 500 after 3 attempts \(UnknownError/,
+  },
+  {
+    name: 'a 403 CF-NotAuthorized',
+    setup: ({f}) =>
+      f.route(
+        'GET',
+        orgs,
+        replies.json(403, {
+          errors: [{code: 10003, title: 'CF-NotAuthorized', detail: 'You are not authorized'}],
+        }),
+      ),
+    exit: AUTH,
+    message: /not authorized/,
+  },
+  {
+    name: 'the token endpoint answers an HTML login page',
+    setup: ({f}) => f.route('POST', '/oauth/token', replies.html(200)),
+    exit: API,
+    message: /UAA sent an HTML page/,
+  },
+  {
+    name: 'the token response has no access_token',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', replies.json(200, {token_type: 'bearer', expires_in: 600})),
+    exit: API,
+    message: /without an access token/,
+  },
+  // ---- wrong types and missing fields
+  {
+    name: 'a CC list whose resources is an object',
+    setup: ({f}) =>
+      f.route('GET', orgs, replies.json(200, {pagination: {next: null}, resources: {guid: 'x'}})),
+    exit: API,
+    message: /not a CC list/,
+  },
+  {
+    name: 'a CC list without pagination',
+    setup: ({f}) => f.route('GET', orgs, replies.json(200, {resources: [ccOrg('acme')]})),
+    exit: API,
+    message: /not a CC list/,
+  },
+  {
+    name: 'a CC list with null and non-object resources',
+    setup: ({f}) => f.route('GET', orgs, replies.json(200, ccList([null, 42, 'acme']))),
+    exit: API,
+    message: /Cloud Controller sent/,
+  },
+  {
+    name: 'an org without a guid or name',
+    setup: ({f}) => f.route('GET', orgs, replies.json(200, ccList([{suspended: false}]))),
+    exit: API,
+    message: /Cloud Controller sent/,
+  },
+  {
+    name: 'an org whose guid and name are numbers',
+    setup: ({f}) => f.route('GET', orgs, replies.json(200, ccList([{...ccOrg('acme'), guid: 7, name: 8}]))),
+    exit: API,
+    message: /Cloud Controller sent/,
+  },
+  {
+    name: 'a root without links',
+    setup: ({f}) => f.route('GET', '/', replies.json(200, {hello: 'world'})),
+    exit: API,
+    message: /does not look like a Cloud Foundry API: GET \/ has no links/,
+  },
+  {
+    name: 'a root whose login link is a number',
+    setup: ({f}) =>
+      f.route(
+        'GET',
+        '/',
+        replies.json(200, {
+          links: {
+            cloud_controller_v3: {href: `${f.url}/v3`, meta: {version: '3.228.0'}},
+            login: {href: 42},
+            uaa: {href: 42},
+          },
+        }),
+      ),
+    exit: API,
+    message: /does not look like a Cloud Foundry API/,
+  },
+  {
+    name: 'a root whose CC version is not a string',
+    setup: ({f}) =>
+      f.route(
+        'GET',
+        '/',
+        replies.json(200, {
+          links: {cloud_controller_v3: {href: `${f.url}/v3`, meta: {version: 3}}, login: {href: f.url}},
+        }),
+      ),
+    exit: API,
+    message: /cloud_controller_v3 link with a version/,
+  },
+  {
+    name: 'a root that is a JSON array',
+    setup: ({f}) => f.route('GET', '/', replies.json(200, [1, 2, 3])),
+    exit: API,
+    message: /does not look like a Cloud Foundry API/,
+  },
+  {
+    name: 'a token response whose access_token is a number',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', replies.json(200, {access_token: 12345, token_type: 'bearer'})),
+    exit: API,
+    message: /without an access token/,
+  },
+  // ---- absurd pagination
+  {
+    name: 'pagination.next pointing at the same page',
+    needs: AUDIT,
+    args: auditArgs,
+    env: auditEnv,
+    setup: ({f}) =>
+      f.route('GET', orgs, (req, res) =>
+        replies.json(200, ccList([ccOrg('acme', 'org-acme')], {next: {href: `${f.url}${req.url}`}}))(
+          req,
+          res,
+        ),
+      ),
+    exit: API,
+    message: /pagination\.next pointing back at a page already read/,
+  },
+  {
+    name: 'pagination.next pointing at another host (never contacted)',
+    needs: AUDIT,
+    args: auditArgs,
+    env: auditEnv,
+    setup: ({f, other}) =>
+      f.route(
+        'GET',
+        orgs,
+        replies.json(200, ccList([ccOrg('acme')], {next: {href: `${other.url}/v3/organizations?page=2`}})),
+      ),
+    exit: API,
+    message: /pagination\.next pointing at another host/,
+    check: ({other}) => expect(other.requests.length).to.equal(0),
+  },
+  {
+    name: 'a pagination.next loop of two pages',
+    needs: AUDIT,
+    args: auditArgs,
+    env: auditEnv,
+    setup: ({f}) =>
+      f.route('GET', orgs, (req, res) => {
+        const page = req.query.get('page') === '2' ? 2 : 1
+        const next = page === 1 ? `${f.url}/v3/organizations?page=2` : `${f.url}/v3/organizations?page=1`
+        return replies.json(200, ccList([ccOrg(`org-${page}`, `guid-${page}`)], {next: {href: next}}))(
+          req,
+          res,
+        )
+      }),
+    exit: API,
+    message: /pointing back at a page already read/,
+  },
+  {
+    name: 'a pagination.next chain that never ends (empty pages)',
+    needs: AUDIT,
+    args: auditArgs,
+    env: auditEnv,
+    setup: ({f}) =>
+      f.route('GET', orgs, (req, res) => {
+        const page = Number(req.query.get('page') ?? '1')
+        return replies.json(
+          200,
+          ccList([], {
+            total_results: 0,
+            total_pages: 1,
+            next: {href: `${f.url}/v3/organizations?page=${page + 1}`},
+          }),
+        )(req, res)
+      }),
+    exit: API,
+    message: /Cloud Controller sent/,
+    check: ({f}) => expect(f.received(orgs).length).to.be.lessThan(10),
+  },
+  {
+    name: 'a pagination.next chain far longer than total_pages',
+    needs: AUDIT,
+    args: auditArgs,
+    env: auditEnv,
+    setup: ({f}) =>
+      f.route('GET', orgs, (req, res) => {
+        const page = Number(req.query.get('page') ?? '1')
+        return replies.json(
+          200,
+          ccList([ccOrg(`other-${page}`, `guid-${page}`)], {
+            total_results: 2,
+            total_pages: 2,
+            next: {href: `${f.url}/v3/organizations?page=${page + 1}`},
+          }),
+        )(req, res)
+      }),
+    exit: API,
+    message: /Cloud Controller sent/,
+    check: ({f}) => expect(f.received(orgs).length).to.be.lessThan(10),
+  },
+  {
+    name: 'pagination.next that is not a URL',
+    needs: AUDIT,
+    args: auditArgs,
+    env: auditEnv,
+    setup: ({f}) =>
+      f.route('GET', orgs, replies.json(200, ccList([ccOrg('other')], {next: {href: 'http://[not a url'}}))),
+    exit: API,
+    message: /Cloud Controller sent/,
+  },
+  {
+    name: 'pagination.next over plain http to a non-loopback host',
+    needs: AUDIT,
+    args: auditArgs,
+    env: auditEnv,
+    setup: ({f}) =>
+      f.route(
+        'GET',
+        orgs,
+        replies.json(
+          200,
+          ccList([ccOrg('other')], {next: {href: 'http://api.example.com/v3/organizations?page=2'}}),
+        ),
+      ),
+    exit: API,
+    message: /another host/,
+  },
+  // ---- redirects
+  {
+    name: 'a redirect of a GET to another host: followed without the Authorization header',
+    setup: ({f, other}) => {
+      f.route('GET', orgs, replies.redirect(302, `${other.url}/v3/organizations?names=acme`))
+      other.route(
+        'GET',
+        orgs,
+        replies.json(401, {
+          errors: [{code: 10002, title: 'CF-NotAuthenticated', detail: 'Authentication error'}],
+        }),
+      )
+    },
+    exit: AUTH,
+    message: /needs a token/,
+    check: (w) => {
+      expect(w.other.received(orgs).length).to.equal(1)
+      otherSawNoToken(w)
+    },
+  },
+  {
+    name: 'a redirect of the token POST to another host: refused, the secret never leaves',
+    setup: ({f, other}) => f.route('POST', '/oauth/token', replies.redirect(307, `${other.url}/oauth/token`)),
+    exit: API,
+    message: /redirected POST .*follows redirects only for reads/,
+    check: ({other}) => expect(other.requests.length).to.equal(0),
+  },
+  {
+    name: 'a redirect loop',
+    setup: ({f}) => f.route('GET', orgs, replies.redirect(302, `${f.url}/v3/organizations`)),
+    exit: API,
+    message: /too many redirects/,
+  },
+  {
+    name: 'a redirect without a Location',
+    setup: ({f}) =>
+      f.route('GET', orgs, (_req, res) => {
+        res.writeHead(302, {'Content-Length': 0})
+        res.end()
+      }),
+    exit: API,
+    message: /without a Location/,
+  },
+  {
+    name: 'a redirect to plain http on a non-loopback host',
+    setup: ({f}) => f.route('GET', orgs, replies.redirect(302, 'http://api.example.com/v3/organizations')),
+    exit: USAGE,
+    message: /refusing plain http to api\.example\.com/,
+  },
+  // ---- forged and invalid tokens (login verifies the token with the UAA's keys)
+  {
+    name: 'a token with alg: none',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', async (req, res) => {
+        const parts = (await f.token()).split('.')
+        const header = Buffer.from(JSON.stringify({alg: 'none', typ: 'JWT'})).toString('base64url')
+        return replies.json(200, {access_token: `${header}.${parts[1]}.`, token_type: 'bearer'})(req, res)
+      }),
+    exit: AUTH,
+    message: /failed verification/,
+  },
+  {
+    name: 'a token signed HS256 with the public key (algorithm confusion)',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', async (req, res) => {
+        const now = Math.floor(Date.now() / 1000)
+        const forged = await f.sign(
+          {sub: f.client.id, client_id: f.client.id, iss: f.issuer, iat: now, exp: now + 600},
+          {alg: 'HS256'},
+          new TextEncoder().encode(f.publicKeyPem),
+        )
+        return replies.json(200, {access_token: forged, token_type: 'bearer'})(req, res)
+      }),
+    exit: AUTH,
+    message: /failed verification: its algorithm is not RS256/,
+  },
+  {
+    name: 'a token with an unknown kid',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', async (req, res) => {
+        const now = Math.floor(Date.now() / 1000)
+        const forged = await f.sign(
+          {sub: 'x', iss: f.issuer, iat: now, exp: now + 600},
+          {kid: 'someone-elses-key'},
+        )
+        return replies.json(200, {access_token: forged, token_type: 'bearer'})(req, res)
+      }),
+    exit: AUTH,
+    message: /signed with a key the UAA does not publish/,
+    check: ({f}) => expect(f.received('/token_keys').length).to.equal(2),
+  },
+  {
+    name: 'a token from another issuer',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', async (req, res) =>
+        replies.json(200, {
+          access_token: await f.token({iss: 'https://uaa.evil.example/oauth/token'}),
+          token_type: 'bearer',
+        })(req, res),
+      ),
+    exit: AUTH,
+    message: /claim "iss"/,
+  },
+  {
+    name: 'an expired token',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', async (req, res) => {
+        const now = Math.floor(Date.now() / 1000)
+        return replies.json(200, {
+          access_token: await f.token({iat: now - 7200, exp: now - 3600}),
+          token_type: 'bearer',
+        })(req, res)
+      }),
+    exit: AUTH,
+    message: /expired/,
+  },
+  {
+    name: 'a JWE-shaped token (five segments)',
+    setup: ({f}) =>
+      f.route(
+        'POST',
+        '/oauth/token',
+        replies.json(200, {access_token: 'eyJhbGciOiJSU0EtT0FFUCJ9.a.b.c.d', token_type: 'bearer'}),
+      ),
+    exit: AUTH,
+    message: /not a signed JWT/,
+  },
+  // ---- bounded reads and timeouts
+  {
+    name: 'a 3 GB Content-Length (read is bounded)',
+    setup: ({f}) => f.route('GET', orgs, replies.endless(3 * 1024 ** 3)),
+    exit: API,
+    message: /more than/,
+    timeoutMs: 60_000,
+  },
+  {
+    name: 'an endless body without Content-Length (read is bounded)',
+    setup: ({f}) => f.route('GET', orgs, replies.endless()),
+    exit: API,
+    message: /more than/,
+    timeoutMs: 60_000,
+  },
+  {
+    name: 'a gzip bomb',
+    setup: ({f}) => f.route('GET', orgs, replies.gzipBomb(300 * 1024 ** 2)),
+    exit: API,
+    message: /more than/,
+    timeoutMs: 60_000,
+  },
+  {
+    name: 'a server that never answers (timeout, retried, then one line)',
+    setup: ({f}) => f.route('GET', orgs, replies.never()),
+    env: () => ({CFGUARD_TIMEOUT: '1'}),
+    exit: API,
+    message: /did not answer GET \/v3\/organizations.* within 1 s after 3 attempts/,
+    check: ({f}) => expect(f.received(orgs).length).to.equal(3),
+  },
+  {
+    name: 'headers, then a body that never comes',
+    setup: ({f}) => f.route('GET', orgs, replies.headersThenSilence()),
+    env: () => ({CFGUARD_TIMEOUT: '1'}),
+    exit: API,
+    message: /did not answer/,
+  },
+  {
+    name: 'a body dripped one byte at a time, forever',
+    setup: ({f}) => f.route('GET', orgs, replies.drip(100)),
+    env: () => ({CFGUARD_TIMEOUT: '1'}),
+    exit: API,
+    message: /did not answer/,
+  },
+  {
+    name: 'connections closed without an answer',
+    setup: ({f}) => f.route('GET', orgs, replies.drop()),
+    exit: API,
+    message: /failed after 3 attempts/,
+  },
+  {
+    name: 'a 429 asking to wait an hour (fails at once instead of sleeping)',
+    setup: ({f}) =>
+      f.route(
+        'GET',
+        orgs,
+        replies.json(
+          429,
+          {errors: [{code: 10013, title: 'CF-RateLimitExceeded', detail: 'Rate Limit Exceeded'}]},
+          {'Retry-After': '3600'},
+        ),
+      ),
+    exit: API,
+    message: /rate limit reached \(CF-RateLimitExceeded\).*3600 s/,
+  },
+  {
+    name: 'a 429 that never ends, with a Retry-After that is not a time',
+    setup: ({f}) => f.route('GET', orgs, replies.json(429, {errors: []}, {'Retry-After': 'soon'})),
+    env: () => ({CFGUARD_MAX_RETRY_WAIT: '1'}),
+    exit: API,
+    message: /still rate limited after 5 waits/,
+  },
+  // ---- UAA that refuses
+  {
+    name: 'a UAA that always answers 500 (retried a bounded number of times)',
+    setup: ({f}) =>
+      f.route('POST', '/oauth/token', replies.json(500, {error: 'server_error', error_description: 'boom'})),
+    exit: API,
+    message: /UAA failed/,
+    check: ({f}) => expect(f.tokenRequests()).to.be.at.most(3),
+  },
+  {
+    name: 'a UAA that rejects the client credentials',
+    env: () => ({CFGUARD_CLIENT_SECRET: 'not-the-secret'}),
+    exit: AUTH,
+    message: /rejected the credentials/,
+    check: ({f}) => expect(f.tokenRequests()).to.equal(1),
+  },
+  // ---- URLs and flags
+  {
+    name: '--api notaurl',
+    args: ({f}) => ['login', '--api', 'notaurl', '--client-id', f.client.id],
+    exit: USAGE,
+    message: /invalid API URL "notaurl"/,
+  },
+  {
+    name: '--api ftp://',
+    args: ({f}) => ['login', '--api', 'ftp://files.example.com', '--client-id', f.client.id],
+    exit: USAGE,
+    message: /only https:\/\/ URLs are supported/,
+  },
+  {
+    name: 'CFGUARD_API with plain http to a non-loopback host',
+    args: ({f}) => ['login', '--client-id', f.client.id],
+    env: () => ({CFGUARD_API: 'http://api.example.com'}),
+    exit: USAGE,
+    message: /refusing plain http to api\.example\.com/,
+  },
+  {
+    name: 'a root advertising a token endpoint over plain http elsewhere',
+    setup: ({f}) =>
+      f.route(
+        'GET',
+        '/',
+        replies.json(200, {
+          links: {
+            cloud_controller_v3: {href: `${f.url}/v3`, meta: {version: '3.228.0'}},
+            login: {href: 'http://login.example.com'},
+            uaa: {href: 'http://uaa.example.com'},
+          },
+        }),
+      ),
+    exit: USAGE,
+    message: /refusing plain http to login\.example\.com/,
+  },
+  {
+    name: 'an unknown flag',
+    args: ({f}) => ['login', '--api', f.url, '--bogus'],
+    exit: USAGE,
+    message: /Nonexistent flag: --bogus/,
+  },
+  {
+    name: 'CFGUARD_TIMEOUT that is not a number',
+    env: () => ({CFGUARD_TIMEOUT: 'soon'}),
+    exit: USAGE,
+    message: /CFGUARD_TIMEOUT must be a number of seconds/,
+  },
+  {
+    name: 'CFGUARD_TRACE naming a file in a missing directory',
+    env: ({home}) => ({CFGUARD_TRACE: join(home, 'no', 'such', 'dir', 'trace.log')}),
+    exit: USAGE,
+    message: /cannot open trace file/,
+  },
+  {
+    name: '`rules x` (an unknown rule id)',
+    args: () => ['rules', 'x'],
+    exit: USAGE,
+    message: /unknown rule/,
+  },
+  // ---- malformed configuration files
+  {
+    name: 'a cf CLI config that is not JSON',
+    setup: ({cfHome}) => writeCfConfig(cfHome, '{"Target": "https://api.example.com",'),
+    args: () => ['target'],
+    exit: USAGE,
+    message: /cf CLI config .* is not valid JSON/,
+  },
+  {
+    name: 'a cf CLI config with wrong types',
+    setup: ({cfHome}) => writeCfConfig(cfHome, JSON.stringify({Target: 42, AccessToken: ['x']})),
+    args: () => ['target'],
+    exit: USAGE,
+    message: /cf CLI config .* has a \w+ that is not a string/,
+  },
+  {
+    name: 'a cf CLI config without a Target',
+    setup: ({cfHome}) => writeCfConfig(cfHome, JSON.stringify({AccessToken: 'bearer x', RefreshToken: 'y'})),
+    args: () => ['target'],
+    exit: AUTH,
+    message: /no foundation targeted/,
+  },
+  {
+    name: 'a cf CLI config that is a JSON array',
+    setup: ({cfHome}) => writeCfConfig(cfHome, '[]'),
+    args: () => ['target'],
+    exit: USAGE,
+    message: /is not a JSON object/,
+  },
+  {
+    name: "cfguard's own config that is not JSON",
+    setup: ({home}) => writeOwnConfig(home, 'not json at all'),
+    args: () => ['target'],
+    exit: USAGE,
+    message: /cfguard's config .* is not valid JSON/,
+  },
+  {
+    name: "cfguard's own config with the wrong shape",
+    setup: ({home}) =>
+      writeOwnConfig(home, JSON.stringify({version: 1, current: 'x', targets: {x: {api: 5}}})),
+    args: () => ['target'],
+    exit: USAGE,
+    message: /does not have the expected shape/,
+  },
+]
+
+function writeCfConfig(cfHome: string, text: string): void {
+  mkdirSync(join(cfHome, '.cf'), {recursive: true})
+  writeFileSync(join(cfHome, '.cf', 'config.json'), text)
+}
+
+function writeOwnConfig(home: string, text: string): void {
+  mkdirSync(home, {recursive: true, mode: 0o700})
+  writeFileSync(join(home, 'config.json'), text, {mode: 0o600})
+}
+
+describe('reliability: bad-input corpus', function () {
+  this.timeout(90_000)
+  let w: World
+
+  beforeEach(async () => {
+    w = {
+      f: await startHostileFoundation(),
+      other: await startHostileServer(),
+      home: join(tempDir('cfguard-bad-'), 'home'),
+      cfHome: tempDir('cf-bad-'),
+    }
+  })
+  afterEach(async () => {
+    await w.f.close()
+    await w.other.close()
+  })
+
+  it(`has at least 40 cases (${CASES.length})`, () => {
+    expect(CASES.length).to.be.at.least(40)
+  })
+
+  for (const c of CASES) {
+    it(c.name, async function () {
+      if (c.needs && !commandExists(c.needs)) this.skip()
+      await c.setup?.(w)
+      const r = await runCli((c.args ?? loginArgs)(w), {
+        env: {
+          CFGUARD_HOME: w.home,
+          CF_HOME: w.cfHome,
+          CFGUARD_CLIENT_SECRET: w.f.client.secret,
+          CFGUARD_MAX_RETRY_WAIT: '2',
+          ...c.env?.(w),
+        },
+        timeoutMs: c.timeoutMs ?? 30_000,
+      })
+      expectCleanFailure(r, c.exit, c.message)
+      c.check?.(w, r)
+    })
+  }
+})

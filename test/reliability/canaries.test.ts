@@ -1,0 +1,319 @@
+/**
+ * Secret canaries across every command and output mode: unique values planted in the simulator
+ * (UPS credentials, env vars, binding details, service keys, UAA client secrets, the user's
+ * password, access and refresh tokens), then every command runs in every output mode with
+ * CFGUARD_TRACE=/file, and through error paths (403, 500 after retries, a bad flag, a wrong
+ * password, an interrupted run). No canary — and no JWT at all — may appear in stdout, stderr,
+ * trace files, report files, files under $CFGUARD_HOME (tokens are allowed only in cfguard's own
+ * token store, config.json) or audit logs. Failures name the stream and the canary, never its value.
+ */
+import {expect} from 'chai'
+import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import {runCli, tempDir, type CliResult} from '../helpers/cli.js'
+import {
+  addToken,
+  cfLoginTokens,
+  describeLeaks,
+  filesUnder,
+  plantCanaries,
+  type Leak,
+  type PlantedFoundation,
+} from '../helpers/canary.js'
+import {useSimulator} from '../helpers/sim.js'
+import {commandExists, reportCommands} from './commands.js'
+
+interface Output {
+  where: string
+  text: string
+}
+
+interface Run {
+  label: string
+  args: string[]
+  env?: Record<string, string | undefined>
+  input?: string
+  /** Expected exit code (the error paths). */
+  exit?: number
+  /** Files the run writes besides $CFGUARD_HOME (reports, audit logs): scanned too. */
+  files?: string[]
+  /** Send SIGINT once the run is this many ms old (interrupted run). */
+  interruptAfterMs?: number
+  before?: () => void
+  after?: () => void
+}
+
+const JWT = /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/
+
+describe('reliability: secret canaries in every output', function () {
+  this.timeout(120_000)
+  const ctx = useSimulator({scenario: 'empty', seed: 9})
+  let planted: PlantedFoundation
+  const outputs: Output[] = []
+  const stats = {runs: 0, modes: new Set<string>()}
+
+  before(async () => {
+    planted = await plantCanaries(ctx.sim)
+  })
+
+  after(() => {
+    if (!planted) return
+    const leaks = scanAll()
+    console.log(
+      `      canaries: ${planted.canaries.size} planted, ${stats.runs} runs (${stats.modes.size} command/mode pairs), ${outputs.length} streams and files scanned, ${leaks.length} occurrences`,
+    )
+  })
+
+  function scanAll(from = 0): Leak[] {
+    const leaks: Leak[] = []
+    for (const o of outputs.slice(from)) {
+      leaks.push(...planted.canaries.find(o.where, o.text))
+      if (!o.where.endsWith('/config.json') && JWT.test(o.text))
+        leaks.push({where: o.where, canary: 'any JWT'})
+    }
+    return leaks
+  }
+
+  /** Tokens cfguard stored are canaries everywhere else. */
+  function learnStoredTokens(home: string): void {
+    const path = join(home, 'config.json')
+    if (!existsSync(path)) return
+    const store = JSON.parse(readFileSync(path, 'utf8')) as {
+      targets: Record<string, {auth: {accessToken?: string; refreshToken?: string | null}}>
+    }
+    for (const [name, t] of Object.entries(store.targets)) {
+      if (t.auth.accessToken) addToken(planted.canaries, `stored-access-token-${name}`, t.auth.accessToken)
+      if (t.auth.refreshToken) addToken(planted.canaries, `stored-refresh-token-${name}`, t.auth.refreshToken)
+      planted.canaries.allow(`stored-access-token-${name}`, '/config.json')
+      planted.canaries.allow(`stored-refresh-token-${name}`, '/config.json')
+    }
+  }
+
+  async function runAll(home: string, runs: Run[]): Promise<void> {
+    const cfHome = tempDir('cf-canary-')
+    const first = outputs.length
+    for (const run of runs) {
+      const dir = tempDir('cfguard-canary-run-')
+      const trace = join(dir, 'trace.log')
+      run.before?.()
+      let r: CliResult
+      try {
+        r = await runCli(run.args, {
+          env: {
+            CFGUARD_HOME: home,
+            CF_HOME: cfHome,
+            CFGUARD_TRACE: trace,
+            CFGUARD_MAX_RETRY_WAIT: '1',
+            ...run.env,
+          },
+          input: run.input,
+          timeoutMs: 60_000,
+          onSpawn: (child) => {
+            if (run.interruptAfterMs !== undefined)
+              setTimeout(() => child.kill('SIGINT'), run.interruptAfterMs)
+          },
+        })
+      } finally {
+        run.after?.()
+      }
+      stats.runs++
+      stats.modes.add(`${run.args.filter((a) => !a.startsWith('http')).join(' ')}`)
+      const label = `[${run.label}]`
+      expect(r.code, `${label} exit code; stderr: ${redactForMessage(r.stderr)}`).to.equal(run.exit ?? 0)
+      learnStoredTokens(home)
+      outputs.push({where: `${label} stdout`, text: r.stdout}, {where: `${label} stderr`, text: r.stderr})
+      if (existsSync(trace)) outputs.push({where: `${label} trace file`, text: readFileSync(trace, 'utf8')})
+      outputs.push(...filesUnder(home, `${label} $CFGUARD_HOME`))
+      for (const file of run.files ?? []) {
+        if (existsSync(file)) outputs.push({where: `${label} ${file}`, text: readFileSync(file, 'utf8')})
+      }
+    }
+    const leaks = scanAll(first)
+    expect(leaks.length, describeLeaks(leaks)).to.equal(0)
+  }
+
+  /** What a failure message may show of stderr: nothing that could be a secret. */
+  function redactForMessage(text: string): string {
+    const out = text.slice(0, 800)
+    if (planted.canaries.find('stderr', out).length > 0 || JWT.test(out))
+      return '[withheld: it holds a canary]'
+    return out
+  }
+
+  it('login, target, logout and rules in every mode (password login)', async () => {
+    const home = join(tempDir('cfguard-canary-'), 'home')
+    const api = ctx.sim.apiUrl
+    const pw = {CFGUARD_PASSWORD: planted.user.password}
+    await runAll(home, [
+      {
+        label: 'login human',
+        args: ['login', '--api', api, '-u', planted.user.username, '-o', 'acme', '-s', 'dev'],
+        env: pw,
+      },
+      {label: 'login json', args: ['login', '--json', '--api', api, '-u', planted.user.username], env: pw},
+      {
+        label: 'login password-stdin',
+        args: ['login', '--api', api, '-u', planted.user.username, '--password-stdin', '--name', 'second'],
+        input: `${planted.user.password}\n`,
+      },
+      {label: 'target human', args: ['target']},
+      {label: 'target json', args: ['target', '--json']},
+      {label: 'target -o -s', args: ['target', '-o', 'acme', '-s', 'dev']},
+      {label: 'target --target second', args: ['target', '--target', 'second', '--json']},
+      {label: 'rules', args: ['rules']},
+      {label: 'rules json', args: ['rules', '--json']},
+      {label: 'rules one', args: ['rules', 'identity/secret-in-env']},
+      {label: 'logout', args: ['logout', '--name', 'second']},
+      {label: 'logout json', args: ['logout', '--json', '--all']},
+    ])
+  })
+
+  it('client credentials from the environment, and a cf CLI session read from its config', async () => {
+    const home = join(tempDir('cfguard-canary-'), 'home')
+    const api = ctx.sim.apiUrl
+    const client = {CFGUARD_CLIENT_ID: planted.client.id, CFGUARD_CLIENT_SECRET: planted.client.secret}
+    await runAll(home, [
+      {label: 'env target', args: ['target', '--api', api], env: client},
+      {label: 'env target json', args: ['target', '--api', api, '--json'], env: client},
+      {
+        label: 'login client',
+        args: ['login', '--api', api, '--client-id', planted.client.id],
+        env: {CFGUARD_CLIENT_SECRET: planted.client.secret},
+      },
+      {
+        label: 'login client stdin',
+        args: ['login', '--api', api, '--client-id', planted.client.id, '--json'],
+        input: `${planted.client.secret}\n`,
+      },
+      {
+        label: 'target stored client',
+        args: ['target', '--json'],
+        env: {CFGUARD_CLIENT_SECRET: planted.client.secret},
+      },
+    ])
+
+    // The cf CLI's session: its tokens are canaries everywhere (cfguard never copies them).
+    const cfHome = tempDir('cf-canary-')
+    const tokens = await cfLoginTokens(ctx.sim, planted.user)
+    addToken(planted.canaries, 'cf-cli-access-token', tokens.accessToken)
+    addToken(planted.canaries, 'cf-cli-refresh-token', tokens.refreshToken)
+    mkdirSync(join(cfHome, '.cf'), {recursive: true})
+    const cfConfig = join(cfHome, '.cf', 'config.json')
+    writeFileSync(
+      cfConfig,
+      JSON.stringify({
+        ConfigVersion: 4,
+        Target: api,
+        AccessToken: `bearer ${tokens.accessToken}`,
+        RefreshToken: tokens.refreshToken,
+        UAAOAuthClient: 'cf',
+        UAAOAuthClientSecret: '',
+        OrganizationFields: {GUID: '', Name: 'acme'},
+        SpaceFields: {GUID: '', Name: 'dev'},
+      }),
+    )
+    chmodSync(cfConfig, 0o400)
+    const cfHomeEnv = {CF_HOME: cfHome}
+    const home2 = join(tempDir('cfguard-canary-'), 'home')
+    await runAll(home2, [
+      {label: 'cf-cli target', args: ['target'], env: cfHomeEnv},
+      {label: 'cf-cli target json', args: ['target', '--json'], env: cfHomeEnv},
+    ])
+  })
+
+  it('error paths: wrong password, 403, 500 after retries, bad flag, interrupted run', async () => {
+    const home = join(tempDir('cfguard-canary-'), 'home')
+    const api = ctx.sim.apiUrl
+    const client = {CFGUARD_CLIENT_ID: planted.client.id, CFGUARD_CLIENT_SECRET: planted.client.secret}
+    const faults = ctx.sim.faults
+    await runAll(home, [
+      {
+        label: 'wrong password',
+        args: ['login', '--api', api, '-u', planted.user.username],
+        env: {CFGUARD_PASSWORD: `${planted.user.password}x`},
+        exit: 4,
+      },
+      {
+        label: 'wrong client secret json',
+        args: ['target', '--api', api, '--json'],
+        env: {...client, CFGUARD_CLIENT_SECRET: `${planted.client.secret}x`},
+        exit: 4,
+      },
+      {
+        label: '403 on the org lookup',
+        args: ['login', '--api', api, '--client-id', planted.client.id, '-o', 'acme'],
+        env: {CFGUARD_CLIENT_SECRET: planted.client.secret},
+        before: () =>
+          faults.failNth({method: 'GET', path: '/v3/organizations', nth: 1, mode: 'status', status: 403}),
+        after: () => faults.clear(),
+        exit: 4,
+      },
+      {
+        label: '500 after retries',
+        args: ['login', '--api', api, '--client-id', planted.client.id, '-o', 'acme'],
+        env: {CFGUARD_CLIENT_SECRET: planted.client.secret},
+        before: () => faults.set({errorRate: 1, origins: ['cc']}),
+        after: () => faults.clear(),
+        exit: 5,
+      },
+      {
+        label: 'UAA 500 after retries json',
+        args: ['target', '--api', api, '--json'],
+        env: client,
+        before: () => faults.set({errorRate: 1, origins: ['uaa']}),
+        after: () => faults.clear(),
+        exit: 5,
+      },
+      {label: 'bad flag', args: ['login', '--api', api, '--bogus'], env: client, exit: 2},
+      {label: 'bad flag json', args: ['target', '--json', '--nope'], env: client, exit: 2},
+      {
+        label: 'interrupted',
+        args: ['target', '--api', api],
+        env: client,
+        before: () => faults.set({stallRate: 1, stallMs: 4000, origins: ['cc']}),
+        after: () => faults.clear(),
+        interruptAfterMs: 1500,
+        exit: 130,
+      },
+    ])
+  })
+
+  for (const command of reportCommands) {
+    it(`${command.join(' ')}: every format, --output, --json, trace`, async function () {
+      if (!commandExists(command)) this.skip()
+      const home = join(tempDir('cfguard-canary-'), 'home')
+      const dir = tempDir('cfguard-canary-out-')
+      const env = {
+        CFGUARD_API: ctx.sim.apiUrl,
+        CFGUARD_CLIENT_ID: planted.client.id,
+        CFGUARD_CLIENT_SECRET: planted.client.secret,
+      }
+      const runs: Run[] = [
+        {label: `${command.join(' ')} human`, args: [...command, '--all', '--fail-on', 'never'], env},
+        {
+          label: `${command.join(' ')} --json`,
+          args: [...command, '--all', '--json', '--fail-on', 'never'],
+          env,
+        },
+      ]
+      for (const format of ['table', 'json', 'sarif', 'junit', 'markdown', 'html']) {
+        const file = join(dir, `report.${format}`)
+        runs.push(
+          {
+            label: `${command.join(' ')} --format ${format}`,
+            args: [...command, '--all', '--format', format, '--fail-on', 'never'],
+            env,
+          },
+          {
+            label: `${command.join(' ')} --format ${format} --output`,
+            args: [...command, '--all', '--format', format, '--output', file, '--fail-on', 'never'],
+            env,
+            files: [file],
+          },
+        )
+      }
+      await runAll(home, runs)
+    })
+  }
+})
