@@ -120,13 +120,12 @@ export class TokenRequestLimiter {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
+  /** Counts one token request, or throws AUTH_FAILED when the window is full. */
   take(): void {
-    const t = this.now().getTime()
-    while (this.times.length > 0 && t - (this.times[0] as number) >= this.windowMs) this.times.shift()
-    if (this.times.length >= this.max) {
+    if (!this.tryTake()) {
       throw new CfguardError(
         'AUTH_FAILED',
-        `stopped after ${this.max} token requests within ${Math.round(this.windowMs / 1000)} s: the credentials keep being rejected`,
+        `stopped after ${this.max} token requests within ${Math.round(this.windowMs / 1000)} s: UAA keeps refusing or failing them`,
         {
           suggestions: [
             'check the credentials, then run `cfguard login`',
@@ -135,7 +134,15 @@ export class TokenRequestLimiter {
         },
       )
     }
+  }
+
+  /** Counts one token request if the window has room; false (nothing counted) when it is full. */
+  tryTake(): boolean {
+    const t = this.now().getTime()
+    while (this.times.length > 0 && t - (this.times[0] as number) >= this.windowMs) this.times.shift()
+    if (this.times.length >= this.max) return false
     this.times.push(t)
+    return true
   }
 }
 

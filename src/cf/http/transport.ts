@@ -67,6 +67,11 @@ export interface HttpRequest {
   sensitive?: boolean
   /** Statuses returned to the caller instead of thrown (e.g. 404 for an existence probe). */
   allowStatus?: number[]
+  /**
+   * The session's own token requests: every attempt counts, retries included. The first attempt
+   * throws when the limit is spent; a retry is simply not made.
+   */
+  tokenLimiter?: {take(): void; tryTake(): boolean}
 }
 
 export interface HttpResponse<T = unknown> {
@@ -361,6 +366,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let authReplayed = false
     let rateLimitWaits = 0
     let redirects = 0
+    req.tokenLimiter?.take()
+    const mayResend = () => req.tokenLimiter?.tryTake() ?? true
 
     for (;;) {
       attempt++
@@ -395,7 +402,8 @@ export function createTransport(options: TransportOptions = {}): Transport {
         if (
           isRetryable({method, errorCode: code, tokenGrant}) &&
           failedAttempts < maxAttempts &&
-          budget.take(timeout)
+          budget.take(timeout) &&
+          mayResend()
         ) {
           await pause(backoffDelay(failedAttempts, random))
           stats.retries++
@@ -441,7 +449,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         rateLimitWaits++
         const asked = rateLimitWaitMs(headers, now())
         const wait = asked ?? backoffDelay(rateLimitWaits, random, {baseMs: 1000, capMs: maxRetryWaitMs})
-        if (wait > maxRetryWaitMs || rateLimitWaits > MAX_RATE_LIMIT_WAITS) {
+        if (wait > maxRetryWaitMs || rateLimitWaits > MAX_RATE_LIMIT_WAITS || !mayResend()) {
           throw rateLimitError(method, url, service, parsed, wait, rateLimitWaits > MAX_RATE_LIMIT_WAITS)
         }
         stats.rateLimitWaits++
@@ -452,7 +460,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
       if (status >= 400 && !req.allowStatus?.includes(status)) {
         failedAttempts++
-        if (isRetryable({method, status, tokenGrant}) && failedAttempts < maxAttempts && budget.take()) {
+        if (
+          isRetryable({method, status, tokenGrant}) &&
+          failedAttempts < maxAttempts &&
+          budget.take() &&
+          mayResend()
+        ) {
           await pause(backoffDelay(failedAttempts, random))
           stats.retries++
           continue

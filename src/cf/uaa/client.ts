@@ -37,7 +37,7 @@ export interface UaaClientOptions {
   /** Root `uaa` link: client management and keys. */
   uaaUrl: string
   now?: () => Date
-  /** Counts this session's own grants (not probes of other clients). */
+  /** Counts this session's own token requests, every attempt (not probes of other clients). */
   limiter?: TokenRequestLimiter
 }
 
@@ -53,7 +53,6 @@ export function createUaaClient(options: UaaClientOptions) {
     client: OAuthClientAuth,
     hints: {suggestions: string[]; expired?: boolean},
   ): Promise<UaaTokens> {
-    options.limiter?.take()
     registerSecret(client.secret)
     try {
       const res = await transport.request<WireTokenResponse>({
@@ -62,6 +61,7 @@ export function createUaaClient(options: UaaClientOptions) {
         form,
         auth: {basic: {username: client.id, password: client.secret}},
         tokenGrant: true,
+        tokenLimiter: options.limiter,
         service: UAA,
       })
       return decodeTokenResponse(res.data, now(), tokenUrl)
