@@ -17,6 +17,7 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs'
+import {hostname} from 'node:os'
 import {join} from 'node:path'
 
 import {CfguardError} from '../errors.js'
@@ -145,7 +146,7 @@ export class ConfigStore {
     for (;;) {
       try {
         const fd = openSync(lockPath, 'wx', 0o600)
-        writeSync(fd, `${process.pid} ${new Date().toISOString()}\n`)
+        writeSync(fd, `${process.pid} ${hostname()} ${new Date().toISOString()}\n`)
         closeSync(fd)
         return () => {
           try {
@@ -158,7 +159,7 @@ export class ConfigStore {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
       }
       try {
-        if (Date.now() - statSync(lockPath).mtimeMs > LOCK_STALE_MS) {
+        if (Date.now() - statSync(lockPath).mtimeMs > LOCK_STALE_MS || ownerIsGone(lockPath)) {
           unlinkSync(lockPath)
           continue
         }
@@ -178,6 +179,21 @@ export class ConfigStore {
     return new CfguardError('CONFIG_INVALID', `cfguard's config ${this.path} ${why}`, {
       suggestions: [`move it away and log in again: cfguard login`],
     })
+  }
+}
+
+/**
+ * The lock names its owner (`pid host time`): a run on this host that no longer exists (killed
+ * mid-write) cannot release it, so it is stale at once rather than after LOCK_STALE_MS.
+ */
+function ownerIsGone(lockPath: string): boolean {
+  const [pid, host] = readFileSync(lockPath, 'utf8').trim().split(/\s+/)
+  if (host !== hostname() || !pid || !/^\d+$/.test(pid)) return false
+  try {
+    process.kill(Number(pid), 0)
+    return false
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH'
   }
 }
 
