@@ -17,3 +17,10 @@ export function commandIds(): string[] {
 export function commandExists(command: string[]): boolean {
   return commandIds().includes(command.join(':'))
 }
+
+/** `audit`, or `identity audit` until `audit` exists; null when neither is built. */
+export function auditCommand(): string[] | null {
+  if (commandExists(['audit'])) return ['audit']
+  if (commandExists(['identity', 'audit'])) return ['identity', 'audit']
+  return null
+}
