@@ -285,6 +285,14 @@ export async function startHostileFoundation(
       log_cache: {href: server.url},
     },
   }
+  // Every other collection is empty (a command walking many lists reaches the broken one).
+  server.route('GET', /^\/v3\/[a-z_]+$/, replies.json(200, ccList([])))
+  server.route(
+    'GET',
+    '/networking/v1/external/policies',
+    replies.json(200, {total_policies: 0, policies: []}),
+  )
+  server.route('GET', /^\/api\/v1\/read\//, replies.json(200, {envelopes: {batch: []}}))
   server.route('GET', '/', replies.json(200, root))
   server.route('GET', '/v3', replies.json(200, {links: root.links}))
   server.route('GET', '/v3/info', replies.json(200, {name: 'hostile', build: '', version: 0}))
