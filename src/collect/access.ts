@@ -20,7 +20,8 @@ export function unreadGroups(items: readonly ItemState[]): {why: string; count: 
     const why = item.why ?? item.read
     const g = groups.get(why) ?? {why, count: 0, places: new Set<string>()}
     g.count++
-    if (item.place) g.places.add(item.place)
+    // Where a role was denied matters; where a read was skipped on purpose does not.
+    if (item.place && item.read !== 'skipped') g.places.add(item.place)
     groups.set(why, g)
   }
   return [...groups.values()]

@@ -22,7 +22,9 @@ export type SecretRead = 'env' | 'credentials' | 'details'
 export function classifyReadError(err: unknown, read: SecretRead, roleHint: string): ReadFailure {
   if (isApiError(err)) {
     if (err.status === 403 && err.hasTitle('CF-FeatureDisabled')) {
-      const flag = err.ccErrors.find((e) => e.title === 'CF-FeatureDisabled')?.detail || 'env_var_visibility'
+      const detail = err.ccErrors.find((e) => e.title === 'CF-FeatureDisabled')?.detail ?? ''
+      // CC says "Feature Disabled: <flag>" (or the operator's own message).
+      const flag = detail.replace(/^feature disabled:\s*/i, '') || 'env_var_visibility'
       return {kind: 'denied', why: `403 CF-FeatureDisabled (${flag})`, global: true}
     }
     if (err.status === 403) {

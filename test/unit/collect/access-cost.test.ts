@@ -33,7 +33,7 @@ describe('collect/access: read states → access and gaps', () => {
     )
     expect(gaps).to.deep.equal([
       {what: 'environment of 2 apps (acme/prod)', why: '403 CF-NotAuthorized (auditor)'},
-      {what: 'environment of 1 apps (acme/dev)', why: '--no-secrets'},
+      {what: 'environment of 1 apps', why: '--no-secrets'},
     ])
   })
 })
