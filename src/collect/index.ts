@@ -19,7 +19,7 @@ import {saltId} from './cache-keys.js'
 import {readProcessStats} from './instances.js'
 import {joinSnapshot} from './join.js'
 import {createLimiter} from './limiter.js'
-import {gatherLists, tokenScopes} from './lists.js'
+import {startGathering, tokenScopes} from './lists.js'
 import {readTraffic, trafficApps} from './logs.js'
 import {distinctIssuers, probeCredentials, probeIssuers, PROBE_TIMEOUT_MS} from './probes.js'
 import {roleHint} from './read-errors.js'
@@ -78,30 +78,35 @@ export async function collectSnapshot(
         })
       : null
   try {
-    const g = await gatherLists(session, options, limiter, now)
+    const gathering = startGathering(session, options, limiter, now)
+    // Secret-bearing reads (identity only) start as soon as apps, instances and bindings are in.
+    let caches: Caches | null = null
+    let reading: Promise<SecretReadResult | null> = Promise.resolve(null)
+    if (identity && !options.secrets) {
+      reading = gathering.secretInputs.then((i) =>
+        skippedReads(i.apps, i.serviceInstances, i.bindings, '--no-secrets'),
+      )
+    } else if (identity) {
+      caches = options.cache ? openCaches(session, ctx, options) : null
+      const hint = roleHint(tokenScopes(session))
+      reading = gathering.secretInputs.then((i) =>
+        readSecrets({
+          session,
+          ...i,
+          salt: options.salt,
+          limiter,
+          caches,
+          keepClientSecrets: options.verifyCredentials,
+          roleHint: hint,
+        }),
+      )
+    }
+    const [g, secrets] = await Promise.all([gathering.all, reading])
+    if (caches) saveCaches(caches, ctx)
     const place = placeLabels(g)
     const gaps: CoverageGap[] = [...g.gaps]
     const access: Partial<Record<Need, Access>> = {...g.access}
 
-    // Secret-bearing reads (identity only).
-    let secrets: SecretReadResult | null = null
-    if (identity && !options.secrets) {
-      secrets = skippedReads(g.apps, g.serviceInstances, g.bindings, '--no-secrets')
-    } else if (identity) {
-      const caches = options.cache ? openCaches(session, ctx, options) : null
-      secrets = await readSecrets({
-        session,
-        apps: g.apps,
-        serviceInstances: g.serviceInstances,
-        bindings: g.bindings,
-        salt: options.salt,
-        limiter,
-        caches,
-        keepClientSecrets: options.verifyCredentials,
-        roleHint: roleHint(tokenScopes(session)),
-      })
-      if (caches) saveCaches(caches, ctx)
-    }
     if (secrets) Object.assign(access, secretAccess(g, secrets, place, gaps))
 
     // Instances: embedded in the process list from CC 3.211, else /stats of routed processes.
