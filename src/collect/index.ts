@@ -19,6 +19,7 @@ import {saltId} from './cache-keys.js'
 import {readProcessStats} from './instances.js'
 import {joinSnapshot} from './join.js'
 import {createLimiter} from './limiter.js'
+import {gentleHeapGrowth} from './memory.js'
 import {startGathering, tokenScopes} from './lists.js'
 import {readTraffic, trafficApps} from './logs.js'
 import {distinctIssuers, probeCredentials, probeIssuers, PROBE_TIMEOUT_MS} from './probes.js'
@@ -60,6 +61,7 @@ export async function collectSnapshot(
   const now = ctx.now()
   const identity = options.families.includes('identity')
   const routes = options.families.includes('routes')
+  gentleHeapGrowth(ctx.env)
   const limiter = createLimiter(options.concurrency)
   // Every request in flight listens for the run's abort signal: allow as many as may be in flight.
   const listeners = Math.max(getMaxListeners(ctx.signal), 2 * limiter.concurrency + 16)

@@ -16,7 +16,7 @@ import type {Limiter} from './limiter.js'
  * 3 MB of JSON and 25 MB once parsed; capping the pages held at once keeps memory flat however big
  * the foundation (10,000 apps are ~17 such pages), for a few round trips more on the chain.
  */
-export const PAGE_CONCURRENCY = 4
+export const PAGE_CONCURRENCY = 3
 
 export type PageLimit = ReturnType<typeof pLimit>
 

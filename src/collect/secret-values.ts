@@ -3,20 +3,37 @@
  * register them for redaction (so no error, warning or trace can print them), and — only for
  * `--verify-credentials` — find the client secret a fingerprint stands for.
  */
-import {classifyValue, fingerprintSecret, isSecretClass} from './classify/index.js'
+import {fingerprintSecret} from './classify/index.js'
 import {isSecretKey, registerSecret} from '../redact.js'
 
 const MAX_DEPTH = 10
 
-/** Registers every string that is secret by shape or by key name, at any depth. */
-export function registerSecretValues(value: unknown, key = '', depth = 0): void {
+/**
+ * Registers the string values at the classifier's secret paths (`view.secretKeys`, dotted, array
+ * indexes as segments — the paths classifyCredentials reports) and every value under a
+ * secret-sounding key, at any depth. Values are not classified again.
+ */
+export function registerSecretValues(
+  value: unknown,
+  secretPaths: ReadonlySet<string> | 'all' = new Set(),
+): void {
+  walk(value, '', '', 0, secretPaths)
+}
+
+function walk(
+  value: unknown,
+  path: string,
+  key: string,
+  depth: number,
+  paths: ReadonlySet<string> | 'all',
+): void {
   if (depth > MAX_DEPTH) return
   if (typeof value === 'string') {
-    if (isSecretKey(key) || isSecretClass(classifyValue(key, value))) registerSecret(value)
+    if (paths === 'all' || paths.has(path) || isSecretKey(key)) registerSecret(value)
   } else if (Array.isArray(value)) {
-    for (const v of value) registerSecretValues(v, key, depth + 1)
+    value.forEach((v, i) => walk(v, path === '' ? String(i) : `${path}.${i}`, key, depth + 1, paths))
   } else if (value !== null && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) registerSecretValues(v, k, depth + 1)
+    for (const [k, v] of Object.entries(value)) walk(v, path === '' ? k : `${path}.${k}`, k, depth + 1, paths)
   }
 }
 

@@ -20,6 +20,7 @@ import {classifyCredentials, classifyEnvVars} from './classify/index.js'
 import {detailsKey, envKey, upsKey} from './cache-keys.js'
 import {Gates, type GateResult} from './gates.js'
 import type {Limiter} from './limiter.js'
+import {isSecretKey} from '../redact.js'
 import {registerSecretValues, secretForFingerprint} from './secret-values.js'
 import {decodeVcap, matchEntry, type BindingRef, type VcapVisibility} from './vcap.js'
 
@@ -144,8 +145,8 @@ export async function readSecrets(input: SecretReadInput): Promise<SecretReadRes
     })
   }
   const classify = (credentials: unknown): CredentialView => {
-    registerSecretValues(credentials)
     const view = classifyCredentials(credentials, salt)
+    registerSecretValues(credentials, new Set(view.secretKeys))
     keepSecret(credentials, view)
     return view
   }
@@ -187,8 +188,11 @@ export async function readSecrets(input: SecretReadInput): Promise<SecretReadRes
     }
     result.fresh.env++
     const env = outcome.value
-    registerSecretValues(env.environmentVariables)
     const variables = classifyEnvVars(env.environmentVariables, salt)
+    for (const v of variables) {
+      const raw = env.environmentVariables[v.name]
+      if (v.fingerprint !== null || isSecretKey(v.name)) registerSecretValues(raw, 'all')
+    }
     const vcap = decodeVcap(env.systemEnv)
     if (vcap.visibility === 'redacted') supporterSpaces.add(app.spaceGuid)
     const refs = new Map<string, BindingRef>(bindings.map((b) => [b.guid, b]))

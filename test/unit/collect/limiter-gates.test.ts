@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import {ApiError} from '../../../src/cf/http/errors.js'
 import {Gates} from '../../../src/collect/gates.js'
 import {createLimiter, limitFor} from '../../../src/collect/limiter.js'
+import {heapGrowthGiven} from '../../../src/collect/memory.js'
 import {CfguardError} from '../../../src/errors.js'
 
 const tick = () => new Promise((resolve) => setImmediate(resolve))
@@ -137,5 +138,15 @@ describe('collect/gates: stop asking once a space denies', () => {
     })
     expect(r).to.deep.equal({ok: false, read: 'denied', why: '403 from env'})
     expect(asked).to.equal(false)
+  })
+})
+
+describe('collect/memory', () => {
+  it('leaves the heap growth alone when the operator set it (node flag or NODE_OPTIONS)', () => {
+    expect(heapGrowthGiven({}, [])).to.equal(false)
+    expect(
+      heapGrowthGiven({NODE_OPTIONS: '--max-old-space-size=512 --heap-growing-percent=40'}, []),
+    ).to.equal(true)
+    expect(heapGrowthGiven({}, ['--heap-growing-percent=5'])).to.equal(true)
   })
 })
