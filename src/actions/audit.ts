@@ -199,12 +199,49 @@ export async function runAudit(ctx: RunContext, request: AuditRequest): Promise<
     : null
   const routesFamily = request.families.includes('routes')
 
+  const {snapshot, stats} = await runCollection(ctx, {...request, concurrency}, baseline?.routes ?? null)
+  if (baseline && routesFamily && !baseline.routes) {
+    snapshot.access.baseline = {
+      state: 'none',
+      why: `${request.baseline} has no route map (write one with \`cfguard audit --json\` or \`cfguard snapshot\`)`,
+    }
+  }
+  const evaluation = evaluate({
+    snapshot,
+    policy,
+    now: ctx.now(),
+    selection: {families: request.families, only: request.rules, skip: request.skipRules},
+    collection: stats,
+    findingBaseline: baseline?.findings ?? null,
+  })
+  for (const n of evaluation.notices) (n.level === 'warning' ? ctx.warn : ctx.info)(n.message)
+  let routeMap: RouteMap | null = null
+  let result = evaluation.result
+  if (routesFamily) {
+    routeMap = attachFindings(buildRouteMap(snapshot, request.routeMap ?? {}), result.findings)
+    result = {...result, routeMap}
+  }
+  return {result, rules: evaluation.rules, routeMap, snapshot, notices: evaluation.notices, stats}
+}
+
+/**
+ * Session → scope → collection → close, with the installation salt: what `runAudit` does before
+ * evaluating, and all `cfguard snapshot` needs. Says on stderr what was collected.
+ */
+export async function runCollection(
+  ctx: RunContext,
+  request: Omit<
+    AuditRequest,
+    'policy' | 'suppressions' | 'baseline' | 'rules' | 'skipRules' | 'maxAge' | 'routeMap'
+  >,
+  routeBaseline: RouteBaseline | null = null,
+): Promise<{snapshot: Snapshot; stats: CollectionStats}> {
+  const concurrency = validateConcurrency(request.concurrency)
   const session = await openSession(ctx, request.session)
   try {
     const scope = await session.resolveScope()
-    const salt = loadOrCreateSalt(ctx.home)
     const started = Date.now()
-    const {snapshot, stats} = await collectSnapshot(session, ctx, {
+    const collected = await collectSnapshot(session, ctx, {
       scope,
       families: request.families,
       secrets: request.secrets ?? true,
@@ -213,37 +250,17 @@ export async function runAudit(ctx: RunContext, request: AuditRequest): Promise<
       checkIssuers: request.checkIssuers ?? false,
       verifyCredentials: request.verifyCredentials ?? false,
       traffic: request.traffic ?? null,
-      routeBaseline: baseline?.routes ?? null,
-      salt,
+      routeBaseline,
+      salt: loadOrCreateSalt(ctx.home),
       skipSslValidation: request.session.skipSslValidation ?? false,
     })
-    if (baseline && routesFamily && !baseline.routes) {
-      snapshot.access.baseline = {
-        state: 'none',
-        why: `${request.baseline} has no route map (write one with \`cfguard audit --json\` or \`cfguard snapshot\`)`,
-      }
-    }
+    const {snapshot, stats} = collected
     ctx.info(
       `collected ${snapshot.apps.length} apps, ${snapshot.routes.length} routes and ` +
         `${snapshot.serviceInstances.length} service instances in ${((Date.now() - started) / 1000).toFixed(1)} s ` +
         `(${stats.requests} requests, ${stats.auditEventsCreated} audit events written by secret reads)`,
     )
-    const evaluation = evaluate({
-      snapshot,
-      policy,
-      now: ctx.now(),
-      selection: {families: request.families, only: request.rules, skip: request.skipRules},
-      collection: stats,
-      findingBaseline: baseline?.findings ?? null,
-    })
-    for (const n of evaluation.notices) (n.level === 'warning' ? ctx.warn : ctx.info)(n.message)
-    let routeMap: RouteMap | null = null
-    let result = evaluation.result
-    if (routesFamily) {
-      routeMap = attachFindings(buildRouteMap(snapshot, request.routeMap ?? {}), result.findings)
-      result = {...result, routeMap}
-    }
-    return {result, rules: evaluation.rules, routeMap, snapshot, notices: evaluation.notices, stats}
+    return collected
   } finally {
     session.close()
   }

@@ -15,14 +15,11 @@ import {
 import {indexSnapshot, placeOf} from '../checks/lookup.js'
 import {renderTable} from '../cli/render/table.js'
 import {isSecretClass} from '../collect/classify/index.js'
-import {collectSnapshot} from '../collect/index.js'
-import {DEFAULT_CONCURRENCY} from '../collect/limiter.js'
-import {loadOrCreateSalt} from '../config/salt.js'
-import {usageError} from '../errors.js'
 import type {Coverage} from '../model/finding.js'
 import type {App, ReadState, Snapshot} from '../model/snapshot.js'
+import {runCollection} from './audit.js'
 import type {RunContext} from './context.js'
-import {openSession, type SessionOptions} from './session.js'
+import type {SessionOptions} from './session.js'
 
 export interface IdentityListRequest {
   session: SessionOptions
@@ -76,40 +73,25 @@ export async function listIdentities(
   ctx: RunContext,
   request: IdentityListRequest,
 ): Promise<IdentityInventory> {
-  const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw usageError(`--concurrency must be a whole number from 1 to 256, not ${concurrency}`)
-  }
-  const session = await openSession(ctx, request.session)
-  try {
-    const scope = await session.resolveScope()
-    const {snapshot, stats} = await collectSnapshot(session, ctx, {
-      scope,
-      families: ['identity'],
-      secrets: request.secrets ?? true,
-      cache: request.cache ?? true,
-      concurrency,
-      checkIssuers: false,
-      verifyCredentials: false,
-      traffic: null,
-      routeBaseline: null,
-      salt: loadOrCreateSalt(ctx.home),
-    })
-    return {
-      schemaVersion: 1,
-      target: snapshot.target,
-      generatedAt: ctx.now().toISOString(),
-      entries: inventoryOf(snapshot, ctx.now()),
-      coverage: {
-        apps: snapshot.apps.length,
-        serviceInstances: snapshot.serviceInstances.length,
-        gaps: stats.gaps,
-        auditEventsCreated: stats.auditEventsCreated,
-        requests: stats.requests,
-      },
-    }
-  } finally {
-    session.close()
+  const {snapshot, stats} = await runCollection(ctx, {
+    session: request.session,
+    families: ['identity'],
+    secrets: request.secrets ?? true,
+    cache: request.cache ?? true,
+    concurrency: request.concurrency,
+  })
+  return {
+    schemaVersion: 1,
+    target: snapshot.target,
+    generatedAt: ctx.now().toISOString(),
+    entries: inventoryOf(snapshot, ctx.now()),
+    coverage: {
+      apps: snapshot.apps.length,
+      serviceInstances: snapshot.serviceInstances.length,
+      gaps: stats.gaps,
+      auditEventsCreated: stats.auditEventsCreated,
+      requests: stats.requests,
+    },
   }
 }
 
