@@ -8,6 +8,8 @@
 import pLimit from 'p-limit'
 
 import type {CcCore, Page} from '../cf/ccv3/core.js'
+import {ApiError, TRACE_HINT} from '../cf/http/errors.js'
+import {describeUrl} from '../cf/http/url.js'
 import {batchGuidFilters, hasEmptyGuidFilter, MAX_PER_PAGE} from '../cf/ccv3/query.js'
 import type {Limiter} from './limiter.js'
 
@@ -69,8 +71,8 @@ async function batchPages<W extends {guid: string}, T>(
   const first = await pageLimit(() =>
     limiter.run(async () => {
       const page = await onePage<W>(core, path, {...query, page: 1})
-      total = page.pagination.total_pages
-      return {page: typeof total === 'number' || !page.pagination.next ? digest(page) : null}
+      total = pageCount(core, path, page.pagination.total_pages)
+      return {page: total !== undefined || !page.pagination.next ? digest(page) : null}
     }),
   )
   if (first.page === null) {
@@ -83,6 +85,25 @@ async function batchPages<W extends {guid: string}, T>(
     ),
   )
   return [first.page, ...rest]
+}
+
+/**
+ * `total_pages` when it is usable; undefined (follow `pagination.next` instead) when it is missing
+ * or not a whole number ≥ 0. More pages than the paginator's cap is a server answering nonsense:
+ * fetching a billion pages by number would never end.
+ */
+function pageCount(core: CcCore, path: string, total: unknown): number | undefined {
+  if (typeof total !== 'number' || !Number.isSafeInteger(total) || total < 0) return undefined
+  if (total > core.maxPages) {
+    const url = core.url(path)
+    throw new ApiError(
+      'BAD_RESPONSE',
+      `Cloud Controller sent total_pages ${total} (more than ${core.maxPages}) for GET ${describeUrl(url)}; refusing to follow`,
+      {method: 'GET', url, service: 'Cloud Controller'},
+      [TRACE_HINT],
+    )
+  }
+  return total
 }
 
 export async function listPaged<W extends {guid: string}, T>(
