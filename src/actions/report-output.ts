@@ -25,7 +25,7 @@ export interface ReportRequest {
 export interface EmittedReport {
   /** Text for stdout (null when written to --output, or under --json where the envelope prints). */
   stdout: string | null
-  /** 3 when a finding is at or above --fail-on, else 0. */
+  /** 5 when reads failed (incomplete report), else 3 when a finding is at or above --fail-on, else 0. */
   exitCode: number
   /** The result as returned under --json (with the compliance block when asked). */
   result: AuditResult
@@ -61,9 +61,19 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
   } else if (!ctx.json) {
     stdout = text
   }
-  const exitCode = exceedsFailOn(result.findings, request.failOn)
-    ? ExitCode.FindingsAtOrAboveThreshold
-    : ExitCode.Ok
+  // Reads that failed after retries leave the report incomplete: never a silent exit 0 (or 3).
+  const failed = result.coverage.gaps.filter((g) => g.failed)
+  if (failed.length > 0) {
+    ctx.warn(
+      `the report is incomplete: ${failed.map((g) => g.what).join('; ')} could not be read (${failed[0]?.why}); run again`,
+    )
+  }
+  const exitCode =
+    failed.length > 0
+      ? ExitCode.Api
+      : exceedsFailOn(result.findings, request.failOn)
+        ? ExitCode.FindingsAtOrAboveThreshold
+        : ExitCode.Ok
   return {stdout, exitCode, result}
 }
 

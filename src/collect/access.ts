@@ -4,6 +4,7 @@
  */
 import type {CoverageGap} from '../model/finding.js'
 import type {Access, ReadState} from '../model/snapshot.js'
+import {GONE} from './read-errors.js'
 
 export interface ItemState {
   read: ReadState
@@ -13,20 +14,23 @@ export interface ItemState {
 }
 
 /** Groups the items that were not read by reason, largest group first. */
-export function unreadGroups(items: readonly ItemState[]): {why: string; count: number; places: string[]}[] {
-  const groups = new Map<string, {why: string; count: number; places: Set<string>}>()
+export function unreadGroups(
+  items: readonly ItemState[],
+): {why: string; count: number; places: string[]; failed: boolean}[] {
+  const groups = new Map<string, {why: string; count: number; places: Set<string>; failed: boolean}>()
   for (const item of items) {
     if (item.read === 'read' || item.read === 'not-applicable') continue
     const why = item.why ?? item.read
-    const g = groups.get(why) ?? {why, count: 0, places: new Set<string>()}
+    const g = groups.get(why) ?? {why, count: 0, places: new Set<string>(), failed: false}
     g.count++
+    if (item.read === 'failed' && why !== GONE) g.failed = true
     // Where a role was denied matters; where a read was skipped on purpose does not.
     if (item.place && item.read !== 'skipped') g.places.add(item.place)
     groups.set(why, g)
   }
   return [...groups.values()]
     .sort((a, b) => b.count - a.count || a.why.localeCompare(b.why))
-    .map((g) => ({why: g.why, count: g.count, places: [...g.places].sort()}))
+    .map((g) => ({why: g.why, count: g.count, places: [...g.places].sort(), failed: g.failed}))
 }
 
 function listPlaces(places: string[], max = 3): string {
@@ -50,11 +54,20 @@ export function summarizeAccess(items: readonly ItemState[]): Access {
   return {state: read === 0 ? 'none' : 'partial', why}
 }
 
-/** One gap per reason: `environment of 12 apps (acme/prod, …)` — `403 CF-NotAuthorized (…)`. */
-export function gapsFor(noun: (count: number) => string, items: readonly ItemState[]): CoverageGap[] {
+/**
+ * One gap per reason: `environment of 12 apps (acme/prod, …)` — `403 CF-NotAuthorized (…)`.
+ * Reads that failed (not denied, skipped or gone) mark their gap `failed` unless the caller says
+ * such failures leave nothing missing (`failuresIncomplete: false`).
+ */
+export function gapsFor(
+  noun: (count: number) => string,
+  items: readonly ItemState[],
+  failuresIncomplete = true,
+): CoverageGap[] {
   return unreadGroups(items).map((g) => ({
     what: `${noun(g.count)}${g.places.length > 0 ? ` (${g.places.slice(0, 5).join(', ')}${g.places.length > 5 ? ', …' : ''})` : ''}`,
     why: g.why,
+    ...(g.failed && failuresIncomplete ? {failed: true} : {}),
   }))
 }
 

@@ -150,6 +150,8 @@ export async function collectSnapshot(
         ...gapsFor(
           (n) => `Gorouter access logs of ${plural(n, 'app')}`,
           read.unread.map((u) => ({read: 'failed' as const, why: u.why, place: place(u.app.spaceGuid)})),
+          // Opt-in traffic: Log Cache absent or refusing is a gap, not an incomplete audit.
+          false,
         ),
       )
     }

@@ -8,6 +8,9 @@ import {isCfguardError} from '../errors.js'
 
 export type ReadFailure = {kind: 'denied'; why: string; global: boolean} | {kind: 'failed'; why: string}
 
+/** An item deleted while the collection ran: not read, but nothing is missing from the report. */
+export const GONE = 'gone (404) while the collection ran'
+
 /** Item-level failures; anything else ends the run. */
 const ITEM_FAILURES = new Set(['API_UNAVAILABLE', 'BAD_RESPONSE', 'API_ERROR', 'UNPROCESSABLE', 'CONFLICT'])
 
@@ -34,7 +37,7 @@ export function classifyReadError(err: unknown, read: SecretRead, roleHint: stri
     if (err.status === 404 && read === 'details') {
       return {kind: 'denied', why: `404 on binding details (${roleHint})`, global: false}
     }
-    if (err.status === 404) return {kind: 'failed', why: 'gone (404) while the collection ran'}
+    if (err.status === 404) return {kind: 'failed', why: GONE}
   }
   if (isCfguardError(err) && ITEM_FAILURES.has(err.code)) return {kind: 'failed', why: err.message}
   throw err

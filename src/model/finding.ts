@@ -46,6 +46,11 @@ export interface CoverageGap {
   why: string
   /** Rule ids that could not be (fully) evaluated because of this gap. */
   rules?: string[]
+  /**
+   * True when reads failed (the API still failing after retries), as opposed to being denied to
+   * the role or skipped on purpose: the report is incomplete and the run exits 5.
+   */
+  failed?: boolean
 }
 
 export interface Coverage {

@@ -87,7 +87,7 @@ const MODEL_KEYS: {
     auditEventsCreated: true,
     requests: true,
   },
-  gap: {what: true, why: true, rules: true},
+  gap: {what: true, why: true, rules: true, failed: true},
   compliance: {framework: true, criteria: true},
   routeMap: {domains: true},
   domain: {guid: true, name: true, internal: true, tcp: true, enforceRoutePolicies: true, routes: true},
@@ -151,7 +151,7 @@ describe('report/json and schemas/audit-result.schema.json', () => {
       result: ['suppressed', 'foundation', 'compliance', 'routeMap'],
       finding: ['foundation'],
       resource: ['space', 'org'],
-      gap: ['rules'],
+      gap: ['rules', 'failed'],
     }
     const required = (s: AnySchema | undefined) => [...(s?.required ?? [])].sort()
     const expectRequired = (s: AnySchema | undefined, keys: object, opt: string[]) =>
