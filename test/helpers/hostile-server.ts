@@ -229,6 +229,20 @@ export function ccOrg(name: string, guid: string = randomUUID()): Record<string,
   }
 }
 
+export function ccApp(name: string, guid: string = randomUUID()): Record<string, unknown> {
+  return {
+    guid,
+    name,
+    state: 'STARTED',
+    created_at: '2026-01-01T00:00:00Z',
+    updated_at: '2026-01-01T00:00:00Z',
+    lifecycle: {type: 'buildpack', data: {buildpacks: [], stack: 'cflinuxfs4'}},
+    relationships: {space: {data: {guid: 'space-dev'}}, current_droplet: {data: null}},
+    metadata: {labels: {}, annotations: {}},
+    links: {self: {href: `/v3/apps/${guid}`}},
+  }
+}
+
 export interface HostileFoundation extends HostileServer {
   client: {id: string; secret: string}
   issuer: string

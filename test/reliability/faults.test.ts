@@ -160,6 +160,64 @@ describe('reliability: the audit under faults', function () {
     }
   }
 
+  it('a secret read that fails on every retry: the gap is marked failed, a warning, exit 5 (--json and human)', async () => {
+    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
+    const failEnv = () => {
+      for (let i = 0; i < 3; i++)
+        ctx.sim.faults.failNth({
+          method: 'GET',
+          path: `/v3/apps/${app.guid}/env`,
+          nth: 1,
+          mode: 'status',
+          status: 503,
+        })
+    }
+    try {
+      failEnv()
+      const json = await audit(tempDir('cfguard-faults-'), {CFGUARD_NO_CACHE: '1'})
+      const doc = JSON.parse(json.stdout) as AuditJson & {warnings: string[]}
+      expect(json.code).to.equal(5)
+      expect(doc.status).to.equal(5)
+      const failed = (doc.result?.coverage?.gaps ?? []).filter((g) => (g as {failed?: boolean}).failed)
+      expect(failed.map((g) => g.what)).to.deep.equal([
+        `environment of 1 app (${placeOf(ctx.sim, app.spaceGuid)})`,
+      ])
+      expect(doc.warnings.join('\n')).to.match(/the report is incomplete/)
+      failEnv()
+      const human = await runCli([...command, '--all', '--fail-on', 'never'], {
+        env: {
+          CFGUARD_API: ctx.sim.apiUrl,
+          CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
+          CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
+          CFGUARD_NO_CACHE: '1',
+        },
+      })
+      expect(human.code).to.equal(5)
+      expect(human.stderr).to.match(/^warning: the report is incomplete: environment of 1 app/m)
+    } finally {
+      ctx.sim.faults.clear()
+    }
+  })
+
+  it('a secret read that fails once, then succeeds: identical findings, exit 0', async () => {
+    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
+    ctx.sim.faults.failNth({
+      method: 'GET',
+      path: `/v3/apps/${app.guid}/env`,
+      nth: 1,
+      mode: 'status',
+      status: 503,
+    })
+    try {
+      const o = outcome(await audit(tempDir('cfguard-faults-'), {CFGUARD_NO_CACHE: '1'}))
+      expect(o.code).to.equal(0)
+      expect(o.gaps).to.equal(0)
+      expect(o.findings).to.deep.equal(clean)
+    } finally {
+      ctx.sim.faults.clear()
+    }
+  })
+
   it('killing the audit mid-run leaves nothing corrupt: the next run works and finds the same', async () => {
     const home = tempDir('cfguard-faults-kill-')
     const first = outcome(await audit(home))
@@ -191,6 +249,11 @@ describe('reliability: the audit under faults', function () {
     expect(next.findings).to.deep.equal(clean)
   })
 })
+
+function placeOf(sim: Simulator, spaceGuid: string): string {
+  const space = sim.state.spaces.get(spaceGuid)!
+  return `${sim.state.orgs.get(space.orgGuid)!.name}/${space.name}`
+}
 
 function fingerprints(findings: Finding[]): string[] {
   return findings.map((f) => `${f.rule}|${f.fingerprint}`).sort()
