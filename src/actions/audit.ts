@@ -21,6 +21,7 @@ import {readNamedFile} from '../config/files.js'
 import {loadPolicy} from '../config/policy.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import type {SuppressionNotice} from '../config/suppressions-apply.js'
+import {closest} from '../config/suggest.js'
 import {usageError} from '../errors.js'
 import {parseDuration} from '../model/duration.js'
 import type {AuditResult} from '../model/finding.js'
@@ -109,6 +110,27 @@ function list(value: string | undefined): string[] | undefined {
   return items.length > 0 ? items : undefined
 }
 
+/**
+ * Rule ids, family names (`identity`) or prefixes (`routes/`); anything else is a usage error (a
+ * typo must not silently select nothing, or skip nothing).
+ */
+function ruleList(value: string | undefined, flag: string): string[] | undefined {
+  const items = list(value)
+  const ids = ALL_RULES.map((r) => r.id)
+  const families = [...new Set(ALL_RULES.map((r) => r.family))]
+  for (const item of items ?? []) {
+    const known = ids.includes(item) || families.some((f) => item === f || item === `${f}/`)
+    if (!known) {
+      const guess = closest(item, [...ids, ...families])
+      throw usageError(
+        `unknown rule "${item}" in ${flag}`,
+        guess ? `did you mean "${guess}"?` : 'run `cfguard rules` to list every rule id',
+      )
+    }
+  }
+  return items
+}
+
 /** Flags → request, for `identity audit`, `routes report` and `audit` alike. */
 export function auditRequestFromFlags(flags: AuditFlagValues, families: RuleFamily[]): AuditRequest {
   return {
@@ -124,8 +146,8 @@ export function auditRequestFromFlags(flags: AuditFlagValues, families: RuleFami
     policy: flags.policy,
     suppressions: flags.suppressions,
     baseline: flags.baseline,
-    rules: list(flags.rules),
-    skipRules: list(flags['skip-rules']),
+    rules: ruleList(flags.rules, '--rules'),
+    skipRules: ruleList(flags['skip-rules'], '--skip-rules'),
     maxAge: flags['max-age'],
     secrets: !flags['no-secrets'],
     cache: !flags['no-cache'],
