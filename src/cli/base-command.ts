@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
-import {CfguardError, ExitCode, isCfguardError} from '../errors.js'
+import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {redactText} from '../redact.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -99,7 +99,7 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   protected override toErrorJson(err: unknown): JsonErrorEnvelope {
-    const e = describeError(err)
+    const e = describeError(err, this.id)
     return {
       status: Number(process.exitCode ?? e.exitCode),
       error: {code: e.code, message: e.message, suggestions: e.suggestions},
@@ -108,7 +108,7 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   public override async catch(err: Error & {oclif?: {exit?: number}}): Promise<void> {
-    const e = describeError(err)
+    const e = describeError(err, this.id)
     // Keep an exit code set earlier (130 after a signal).
     process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : e.exitCode
     if (this.jsonEnabled()) {
@@ -131,12 +131,13 @@ interface DescribedError {
 }
 
 /** Turns anything thrown into one redacted line, next steps and the exit code. */
-export function describeError(err: unknown): DescribedError {
+export function describeError(err: unknown, commandId?: string): DescribedError {
   if (isCfguardError(err)) {
+    const suggestions = err.suggestions.length > 0 ? err.suggestions : defaultSuggestions(err.code, commandId)
     return {
       code: err.code,
       message: oneLine(err.message),
-      suggestions: err.suggestions.map(oneLine),
+      suggestions: suggestions.map(oneLine),
       exitCode: err.exitCode,
     }
   }
@@ -146,7 +147,7 @@ export function describeError(err: unknown): DescribedError {
     return {
       code: oclifExit === ExitCode.Usage ? 'USAGE' : 'CLI',
       message: oneLine(err.message),
-      suggestions: oclifExit === ExitCode.Usage ? ['see `cfguard COMMAND --help`'] : [],
+      suggestions: oclifExit === ExitCode.Usage ? defaultSuggestions('USAGE', commandId) : [],
       exitCode: oclifExit,
     }
   }
@@ -158,6 +159,35 @@ export function describeError(err: unknown): DescribedError {
       `this is a bug in cfguard; please report it at ${ISSUES_URL} (CFGUARD_DEBUG=1 shows details)`,
     ],
     exitCode: ExitCode.Bug,
+  }
+}
+
+/** Every error names a next step: a generic one by kind when the error brought none. */
+function defaultSuggestions(code: CfguardErrorCode, commandId?: string): string[] {
+  switch (code) {
+    case 'USAGE':
+    case 'VERSION_UNSUPPORTED':
+      return [`see \`cfguard ${commandId ? `${commandId.replaceAll(':', ' ')} ` : ''}--help\``]
+    case 'POLICY_INVALID':
+    case 'CONFIG_INVALID':
+      return ['fix the file at the place named above, then run the command again']
+    case 'NOT_LOGGED_IN':
+    case 'AUTH_FAILED':
+    case 'TOKEN_EXPIRED':
+    case 'TOKEN_INVALID':
+    case 'FORBIDDEN':
+      return ['`cfguard target` shows who you are logged in as; `cfguard login` to log in again']
+    case 'NOT_FOUND':
+    case 'CONFLICT':
+    case 'UNPROCESSABLE':
+    case 'RATE_LIMITED':
+    case 'API_UNAVAILABLE':
+    case 'API_ERROR':
+    case 'BAD_RESPONSE':
+    case 'INSECURE_URL':
+      return ['CFGUARD_TRACE=true shows every request and response (secrets redacted)']
+    default:
+      return []
   }
 }
 
