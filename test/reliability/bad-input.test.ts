@@ -8,7 +8,7 @@ import {expect} from 'chai'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {runCli, tempDir, type CliResult} from '../helpers/cli.js'
+import {ROOT, runCli, tempDir, type CliResult} from '../helpers/cli.js'
 import {
   ccApp,
   ccList,
@@ -19,6 +19,8 @@ import {
   type HostileFoundation,
   type HostileServer,
 } from '../helpers/hostile-server.js'
+import type {Simulator} from '../../src/sim/index.js'
+import {ccAs, withSimulator} from '../helpers/sim.js'
 import {auditCommand} from './commands.js'
 import {expectCleanFailure} from './expect.js'
 
@@ -607,6 +609,74 @@ const CASES: Case[] = [
     exit: USAGE,
     message: /unknown rule/,
   },
+  // ---- audit flags and files
+  ...(
+    [
+      ['--rules x', ['--rules', 'x'], /unknown rule "x" in --rules/],
+      ['--skip-rules x', ['--skip-rules', 'x'], /unknown rule "x" in --skip-rules/],
+      [
+        '--rules with a near miss',
+        ['--rules', 'identity/secret-in-envs'],
+        /unknown rule "identity\/secret-in-envs"/,
+      ],
+      ['--max-age 3x', ['--max-age', '3x'], /invalid --max-age "3x"/],
+      ['--max-age -1d', ['--max-age', '-1d'], /invalid --max-age "-1d"/],
+      ['--max-age 0d', ['--max-age', '0d'], /--max-age/],
+      ['--concurrency 0', ['--concurrency', '0'], /--concurrency/],
+      ['--format pdf', ['--format', 'pdf'], /--format=pdf to be one of/],
+      ['a flag given twice', ['--fail-on', 'high'], /--fail-on can only be specified once/],
+      ['--compliance pci', ['--compliance', 'pci'], /--compliance=pci to be one of/],
+      ['--org together with --all', ['-o', 'acme'], /--org=acme cannot also be provided when using --all/],
+      [
+        'a policy file that is not YAML',
+        ['--policy', fixture('malformed/syntax-error.yml')],
+        /YAML syntax error/,
+      ],
+      [
+        'a policy file with an unknown key',
+        ['--policy', fixture('malformed/unknown-key.yml')],
+        /unknown key "sensitvePaths"/,
+      ],
+      [
+        'a policy file with a bad duration',
+        ['--policy', fixture('malformed/bad-duration.yml')],
+        /is not a duration/,
+      ],
+      [
+        'a policy file with an unknown rule id',
+        ['--policy', fixture('malformed/unknown-rule-severity.yml')],
+        /unknown rule id/,
+      ],
+      ['a policy file that does not exist', ['--policy', '/nonexistent/cfguard.yml'], /does not exist/],
+      [
+        'a suppression without an expiry',
+        ['--suppressions', fixture('malformed/suppression-no-expiry.yml')],
+        /missing "expires"/,
+      ],
+      [
+        'a suppression without a reason',
+        ['--suppressions', fixture('malformed/suppression-no-reason.yml')],
+        /reason/,
+      ],
+      [
+        'a baseline that is not JSON',
+        ['--baseline', fixture('baseline/not-json.txt')],
+        /the baseline is not valid JSON/,
+      ],
+      [
+        'a baseline of the wrong shape',
+        ['--baseline', fixture('baseline/wrong-shape.json')],
+        /has no fingerprint/,
+      ],
+    ] as [string, string[], RegExp][]
+  ).map(([name, extra, message]): Case => ({
+    name: `audit: ${name}`,
+    needs: AUDIT,
+    args: () => [...auditArgs(), ...extra],
+    env: auditEnv,
+    exit: USAGE,
+    message,
+  })),
   // ---- malformed configuration files
   {
     name: 'a cf CLI config that is not JSON',
@@ -652,6 +722,10 @@ const CASES: Case[] = [
     message: /does not have the expected shape/,
   },
 ]
+
+function fixture(path: string): string {
+  return join(ROOT, 'test/fixtures/policy', path)
+}
 
 function writeCfConfig(cfHome: string, text: string): void {
   mkdirSync(join(cfHome, '.cf'), {recursive: true})
@@ -700,6 +774,128 @@ describe('reliability: bad-input corpus', function () {
       })
       expectCleanFailure(r, c.exit, c.message)
       c.check?.(w, r)
+    })
+  }
+})
+
+/**
+ * What a newer Cloud Controller may send, or a server may send oddly but validly, is tolerated:
+ * the audit completes (exit 0 with --fail-on never) instead of refusing the whole run.
+ */
+describe('reliability: bad-input corpus, tolerated answers', function () {
+  this.timeout(90_000)
+
+  interface Tolerated {
+    name: string
+    /** Change the simulator's state (a small generated foundation) before the run. */
+    mutate?: (sim: Simulator) => Promise<void> | void
+    /** Or answer from a hostile foundation instead. */
+    hostile?: (f: HostileFoundation) => void
+    extra?: string[]
+    check?: (result: {coverage: {apps: number}}) => void
+  }
+
+  const TOLERATED: Tolerated[] = [
+    {
+      name: 'an unknown app state',
+      mutate: (sim) => {
+        for (const app of sim.state.apps.all()) (app as {state: string}).state = 'HIBERNATING'
+      },
+    },
+    {
+      name: 'an unknown route destination protocol',
+      mutate: (sim) => {
+        for (const route of sim.state.routes.all())
+          for (const d of route.destinations) (d as {protocol: string | null}).protocol = 'quic'
+      },
+    },
+    {
+      name: 'an unknown health-check type',
+      mutate: (sim) => {
+        for (const p of sim.state.processes.all()) p.healthCheck = {...p.healthCheck, type: 'grpc' as 'http'}
+      },
+    },
+    {
+      name: 'an unknown instance state',
+      mutate: (sim) => {
+        for (const p of sim.state.processes.all())
+          for (const i of p.actual) (i as {state: string}).state = 'MIGRATING'
+      },
+    },
+    {
+      name: 'an unknown deployment status reason',
+      mutate: async (sim) => {
+        const app = [...sim.state.apps.all()][0]!
+        const api = await ccAs(sim, 'adminClient')
+        const res = await api.post('/v3/deployments', {relationships: {app: {data: {guid: app.guid}}}})
+        expect(res.status).to.equal(201)
+        for (const d of sim.state.deployments.all())
+          (d as {statusReason: string}).statusReason = 'AWAITING_APPROVAL'
+      },
+    },
+    {
+      name: 'negative pagination totals',
+      hostile: (f) =>
+        f.route(
+          'GET',
+          '/v3/apps',
+          replies.json(200, ccList([ccApp('a1')], {total_results: -5, total_pages: -1})),
+        ),
+      check: (result) => expect(result.coverage.apps).to.equal(1),
+    },
+    {
+      name: 'a page of 6,000 apps when 5,000 were asked for',
+      hostile: (f) =>
+        f.route(
+          'GET',
+          '/v3/apps',
+          replies.json(200, ccList(Array.from({length: 6000}, (_, i) => ccApp(`a${i}`, `guid-${i}`)))),
+        ),
+      extra: ['--no-secrets'],
+      check: (result) => expect(result.coverage.apps).to.equal(6000),
+    },
+  ]
+
+  for (const t of TOLERATED) {
+    it(`tolerated: ${t.name}`, async function () {
+      const command = auditCommand()
+      if (!command) this.skip()
+      const run = async (env: Record<string, string>) => {
+        const r = await runCli(
+          [...(command as string[]), '--json', '--all', '--fail-on', 'never', ...(t.extra ?? [])],
+          {
+            env,
+            timeoutMs: 60_000,
+          },
+        )
+        expect(r.code, r.stderr).to.equal(0)
+        expect(r.stderr).not.to.match(/^cfguard: |unexpected error|\n\s+at /m)
+        const doc = JSON.parse(r.stdout) as {status: number; result: {coverage: {apps: number}}}
+        expect(doc.status).to.equal(0)
+        t.check?.(doc.result)
+      }
+      if (t.hostile) {
+        const f = await startHostileFoundation()
+        try {
+          t.hostile(f)
+          await run({
+            CFGUARD_API: f.url,
+            CFGUARD_CLIENT_ID: f.client.id,
+            CFGUARD_CLIENT_SECRET: f.client.secret,
+          })
+        } finally {
+          await f.close()
+        }
+        return
+      }
+      await withSimulator({scenario: 'generated', apps: 8, seed: 4}, async (sim) => {
+        await t.mutate?.(sim)
+        await run({
+          CFGUARD_API: sim.apiUrl,
+          CFGUARD_CLIENT_ID: sim.admin.clientId,
+          CFGUARD_CLIENT_SECRET: sim.admin.clientSecret,
+        })
+      })
     })
   }
 })
