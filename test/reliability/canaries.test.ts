@@ -22,7 +22,7 @@ import {
   type PlantedFoundation,
 } from '../helpers/canary.js'
 import {useSimulator} from '../helpers/sim.js'
-import {commandExists, reportCommands} from './commands.js'
+import {auditCommand, commandExists, reportCommands} from './commands.js'
 
 interface Output {
   where: string
@@ -315,5 +315,140 @@ describe('reliability: secret canaries in every output', function () {
       }
       await runAll(home, runs)
     })
+  }
+
+  it('identity audit sees the canaries: secret-in-env fires on the canary app, secrets were read', async function () {
+    const command = auditCommand()
+    if (!command) this.skip()
+    const r = await runCli(
+      [...(command as string[]), '--json', '--all', '--fail-on', 'never', '--no-cache'],
+      {
+        env: clientEnv(),
+      },
+    )
+    expect(r.code, 'audit exit').to.equal(0)
+    const doc = JSON.parse(r.stdout) as {
+      result: {findings: {rule: string; resource: {name: string}}[]; coverage: {auditEventsCreated: number}}
+    }
+    const onCanaryApp = doc.result.findings
+      .filter((f) => f.resource.name === planted.appName)
+      .map((f) => f.rule)
+    expect(onCanaryApp).to.include('identity/secret-in-env')
+    expect(doc.result.coverage.auditEventsCreated).to.be.greaterThan(0)
+  })
+
+  it('other commands in every mode: identity list, opt-in probes, cache re-reads, snapshot, credentials', async function () {
+    const home = join(tempDir('cfguard-canary-'), 'home')
+    const dir = tempDir('cfguard-canary-out-')
+    const env = clientEnv()
+    const runs: Run[] = []
+    if (commandExists(['identity', 'list'])) {
+      runs.push(
+        {label: 'identity list', args: ['identity', 'list', '--all'], env},
+        {label: 'identity list json', args: ['identity', 'list', '--all', '--json'], env},
+        {label: 'identity list no-secrets', args: ['identity', 'list', '--all', '--no-secrets'], env},
+      )
+    }
+    if (commandExists(['identity', 'audit'])) {
+      const probes = ['--check-issuers', '--verify-credentials', '--fail-on', 'never']
+      runs.push(
+        {label: 'identity audit probes', args: ['identity', 'audit', '--all', ...probes], env},
+        {label: 'identity audit probes json', args: ['identity', 'audit', '--all', '--json', ...probes], env},
+        {label: 'identity audit cached', args: ['identity', 'audit', '--all', '--fail-on', 'never'], env},
+        {
+          label: 'identity audit cached again',
+          args: ['identity', 'audit', '--all', '--json', '--fail-on', 'never'],
+          env,
+        },
+        {
+          label: 'identity audit org/space',
+          args: ['identity', 'audit', '-o', 'acme', '-s', 'dev', '--fail-on', 'never'],
+          env,
+        },
+      )
+    }
+    if (commandExists(['snapshot'])) {
+      const file = join(dir, 'snapshot.json')
+      runs.push(
+        {label: 'snapshot --output', args: ['snapshot', '--all', '--output', file], env, files: [file]},
+        {label: 'snapshot json', args: ['snapshot', '--all', '--json'], env},
+      )
+    }
+    if (commandExists(['credentials', 'list'])) {
+      runs.push(
+        {label: 'credentials list', args: ['credentials', 'list', '--all'], env},
+        {label: 'credentials list json', args: ['credentials', 'list', '--all', '--json'], env},
+      )
+    }
+    if (runs.length === 0) this.skip()
+    await runAll(home, runs)
+  })
+
+  it('audit error paths: a space auditor (403s), 500s after retries, a failing secret read, a bad flag, an interrupted audit', async function () {
+    const command = auditCommand()
+    if (!command) this.skip()
+    const audit = command as string[]
+    const home = join(tempDir('cfguard-canary-'), 'home')
+    const faults = ctx.sim.faults
+    const env = clientEnv()
+    const app = [...ctx.sim.state.apps.all()].find((a) => a.name === planted.appName)!
+    const auditor = ctx.sim.users.spaceAuditor
+    planted.canaries.add('auditor-password', auditor.password)
+    await runAll(home, [
+      {
+        label: 'space auditor login',
+        args: ['login', '--api', ctx.sim.apiUrl, '-u', auditor.username, '--name', 'auditor'],
+        env: {CFGUARD_PASSWORD: auditor.password},
+      },
+      {label: 'space auditor audit', args: [...audit, '--target', 'auditor', '--fail-on', 'never']},
+      {
+        label: 'space auditor audit json',
+        args: [...audit, '--target', 'auditor', '--json', '--fail-on', 'never'],
+      },
+      {
+        label: 'audit 500s',
+        args: [...audit, '--all', '--fail-on', 'never'],
+        env,
+        before: () => faults.set({errorRate: 1, origins: ['cc']}),
+        after: () => faults.clear(),
+        exit: 5,
+      },
+      {
+        label: 'audit failing secret read json',
+        args: [...audit, '--all', '--json', '--fail-on', 'never', '--no-cache'],
+        env,
+        before: () => {
+          for (let i = 0; i < 3; i++)
+            faults.failNth({
+              method: 'GET',
+              path: `/v3/apps/${app.guid}/env`,
+              nth: 1,
+              mode: 'status',
+              status: 502,
+            })
+        },
+        after: () => faults.clear(),
+        exit: 5,
+      },
+      {label: 'audit bad flag', args: [...audit, '--all', '--bogus'], env, exit: 2},
+      {label: 'audit bad flag json', args: [...audit, '--all', '--json', '--format', 'pdf'], env, exit: 2},
+      {
+        label: 'audit interrupted',
+        args: [...audit, '--all', '--fail-on', 'never', '--no-cache'],
+        env,
+        before: () => faults.set({stallRate: 1, stallMs: 3000, origins: ['cc']}),
+        after: () => faults.clear(),
+        interruptAfterMs: 2000,
+        exit: 130,
+      },
+    ])
+  })
+
+  function clientEnv(): Record<string, string> {
+    return {
+      CFGUARD_API: ctx.sim.apiUrl,
+      CFGUARD_CLIENT_ID: planted.client.id,
+      CFGUARD_CLIENT_SECRET: planted.client.secret,
+    }
   }
 })
