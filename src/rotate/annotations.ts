@@ -23,6 +23,14 @@ export const ANNOTATION = {
   keyFamily: 'cfguard.io/key-family',
   /** On service keys: when its credentials were handed to the output sink. */
   deliveredAt: 'cfguard.io/delivered-at',
+  /**
+   * The OAuth client id a UPS holds (written by cfguard on the UPS and on its rotation state), so
+   * a dry run can name the UAA client without reading the credentials (no `*.show` audit event).
+   */
+  clientId: 'cfguard.io/client-id',
+  /** On the rotation-state companion: `ups-uaa` or `ups-external`, and when the rotation started. */
+  rotationKind: 'cfguard.io/rotation-kind',
+  startedAt: 'cfguard.io/started-at',
 } as const
 
 export const LABEL = {

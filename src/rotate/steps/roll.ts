@@ -10,7 +10,7 @@ import pLimit from 'p-limit'
 import {ANNOTATION, LABEL} from '../annotations.js'
 import {halted} from '../halt.js'
 import type {StepContext, StepResult} from '../machine.js'
-import {isAppRolled, staleInstances, type RollTarget} from '../phase.js'
+import {isAppRolled, staleInstances, UPTIME_GRANULARITY_MS, type RollTarget} from '../phase.js'
 import type {AppInfo, DeploymentInfo, RotationPlatform} from '../platform.js'
 import type {RunState} from './state.js'
 import {CfguardError} from '../../errors.js'
@@ -59,6 +59,10 @@ export async function rollApps(
             'wait for it to finish, then re-run to continue the rotation',
           )
         }
+        // Instance ages come in whole seconds: instances started within a second of the change
+        // could not be told apart from older ones, so a deployment starts a second after it.
+        const gap = Date.parse(target.since) + UPTIME_GRANULARITY_MS - platform.now().getTime()
+        if (!current && gap > 0) await platform.sleep(gap)
         const deployment =
           current ??
           (await platform.createDeployment({

@@ -53,6 +53,7 @@ const upsFacts = (over: Partial<UpsObservation> = {}): UpsObservation => ({
   callerScopes: ['clients.secret'],
   storeGuid: null,
   foreignStore: false,
+  secretsRead: true,
   ...over,
 })
 
