@@ -67,7 +67,7 @@ export interface RotationCandidate {
 /** Can `--all-due` handle this one without a person? (Keys need a place for the new credentials.) */
 export function cronCanRotate(c: RotationCandidate, keyOutput: boolean): string | null {
   if (c.kind === 'ups-external') return 'the new secret must come from its identity provider (--secret-file)'
-  if (c.kind === null) return 'the client could not be checked against UAA (no clients.read)'
+  // kind null: the credentials were not read; the rotation reads them and refuses a foreign client.
   if (c.kind === 'service-key' && !keyOutput) return 'new key credentials need --output DIR'
   return null
 }

@@ -264,6 +264,7 @@ async function* run(
       if (step.id !== 'lease') await ensureLease(platform, state)
     },
     heartbeat: () => leaseHeartbeat(platform, state),
+    checkLease: () => ensureLease(platform, state),
   })
   const result = yield* machine
   const done = {...base, rotationId: state.rotationId}

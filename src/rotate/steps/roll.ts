@@ -62,7 +62,11 @@ export async function rollApps(
         // Instance ages come in whole seconds: instances started within a second of the change
         // could not be told apart from older ones, so a deployment starts a second after it.
         const gap = Date.parse(target.since) + UPTIME_GRANULARITY_MS - platform.now().getTime()
-        if (!current && gap > 0) await platform.sleep(gap)
+        if (!current && gap > 0) {
+          await platform.sleep(gap)
+          // Another run may have taken the rotation over meanwhile: it deploys, not this one.
+          await ctx.checkLease()
+        }
         const deployment =
           current ??
           (await platform.createDeployment({
@@ -74,7 +78,7 @@ export async function rollApps(
             },
           }))
         state.changed = true
-        await waitForDeployment(platform, state, ctx, app, deployment, deadline)
+        await waitForDeployment(platform, state, ctx, app, deployment, deadline, target.marker)
         return deployment.guid
       }),
     ),
@@ -93,11 +97,28 @@ async function waitForDeployment(
   app: AppInfo,
   first: DeploymentInfo,
   deadline: number,
+  marker: string,
 ): Promise<void> {
   let d = first
   for (;;) {
     if (d.statusValue === 'FINALIZED') {
       if (d.statusReason === 'DEPLOYED') return
+      if (d.statusReason === 'SUPERSEDED') {
+        // Superseded by a deployment of the same credential change (another run of this
+        // rotation): that one rolls the same environment; wait for it instead.
+        const next = (
+          await platform.listDeployments({
+            appGuids: [app.guid],
+            labelSelector: `${LABEL.credentialsChange}=${marker}`,
+          })
+        )
+          .filter((x) => x.guid !== d.guid && x.createdAt >= d.createdAt)
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+        if (next) {
+          d = next
+          continue
+        }
+      }
       throw halted(
         `the deployment of app ${app.name} ended ${d.statusReason}${d.error ? `: ${d.error}` : ''}`,
         'look at the app (`cf events`), then re-run to roll it again',
