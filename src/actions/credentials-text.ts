@@ -3,7 +3,9 @@
  * is what `--dry-run` and the demo print; it shows the blast radius: apps, instances replaced,
  * processes restarted, the audit events the run will write, the retire mode and any refusal.
  */
+import {renderTable} from '../cli/render/table.js'
 import {formatDuration} from '../model/duration.js'
+import type {RotationCandidate} from './credentials-candidates.js'
 import type {RotationOutcome} from '../rotate/events.js'
 import {kindLabel} from '../rotate/phase.js'
 import type {RotationPlan} from '../rotate/plan.js'
@@ -130,5 +132,58 @@ export function renderCronSummary(result: {
   lines.push(
     `${c.succeeded} succeeded, ${c.halted} halted, ${c.failed} failed, ${c.refused} refused, ${c.skipped} skipped (exit ${result.exitCode})`,
   )
+  return redactText(lines.join('\n'))
+}
+
+function stateText(c: RotationCandidate): string {
+  const s = c.state
+  switch (s.status) {
+    case 'idle':
+      return 'idle'
+    case 'in-progress':
+      return `in progress (${s.phase})`
+    case 'grace':
+      return s.over ? `grace over (${s.until.slice(0, 16)}Z): retire` : `grace until ${s.until.slice(0, 16)}Z`
+    case 'leased':
+      return `running (${s.owner})`
+    case 'needs-human':
+      return `needs a person: ${s.reason}`
+  }
+}
+
+const KIND_SHORT: Record<string, string> = {
+  'ups-uaa': 'UPS (UAA client)',
+  'ups-external': 'UPS (other IdP)',
+  'managed-binding': 'managed bindings',
+  'service-key': 'service key',
+}
+
+/** The `credentials list` table. */
+export function renderCredentialList(list: {
+  credentials: RotationCandidate[]
+  maxAgeDays: number
+  gaps: {what: string; why: string}[]
+}): string {
+  if (list.credentials.length === 0) return 'no rotatable identity credentials in scope'
+  const table = renderTable(list.credentials, [
+    {
+      header: 'SERVICE INSTANCE',
+      get: (c) => (c.keyName ? `${c.serviceInstance.name} (key ${c.keyName})` : c.serviceInstance.name),
+    },
+    {header: 'SPACE', get: (c) => `${c.space.org ?? '?'}/${c.space.name ?? c.space.guid}`},
+    {header: 'KIND', get: (c) => (c.kind ? KIND_SHORT[c.kind] : 'UPS (client not read)')},
+    {header: 'APPS', get: (c) => c.apps.length},
+    {header: 'AGE', get: (c) => (c.ageDays === null ? '?' : `${c.ageDays}d`)},
+    {header: 'DRIFT', get: (c) => (c.drift.instances > 0 ? `${c.drift.instances} instance(s)` : '-')},
+    {header: 'STATE', get: stateText},
+    {header: 'DUE', get: (c) => (c.dueAt === null ? 'now' : c.due ? 'DUE' : c.dueAt.slice(0, 10))},
+  ])
+  const due = list.credentials.filter((c) => c.due).length
+  const lines = [
+    table,
+    '',
+    `${list.credentials.length} credential(s), ${due} due (max age ${list.maxAgeDays}d)`,
+  ]
+  for (const g of list.gaps) lines.push(`not checked: ${g.what}: ${g.why}`)
   return redactText(lines.join('\n'))
 }

@@ -75,6 +75,41 @@ describe('credentials rotate, end to end, every kind', function () {
     })
   })
 
+  it('the watcher catches a rotation that is not zero-downtime (control)', async () => {
+    await withSimulator(SIM, async (sim) => {
+      const w = upsWorld(sim)
+      const watcher = watch(sim, () => sample(sim, w.apps, w.ups.name, (id, s) => sim.uaaAccepts(id, s)))
+      // The naive way: replace the secret at UAA (changeMode UPDATE) before the apps have it.
+      sim.state.uaa.clients.get(w.clientId)!.secrets = [secret()]
+      await new Promise((r) => setTimeout(r, 120))
+      expect(watcher.stop().violations.length).to.equal(5)
+    })
+  })
+
+  it('managed binding where a second binding is not allowed: refused, or with --allow-downtime replaced', async () => {
+    await withSimulator({...SIM, maxBindingsPerAppServiceInstance: 1}, async (sim) => {
+      const w = managedWorld(sim)
+      const refused = await runCli(['credentials', 'rotate', w.si.name, '--yes'], {env: cliEnv(sim)})
+      expect(refused.code).to.equal(2)
+      expect(refused.stderr).to.match(
+        /a second binding per app is not allowed here \(The app is already bound/,
+      )
+      expect(refused.stderr).to.match(/next: .*--allow-downtime/)
+      expect(
+        sim.state.serviceInstances.get(w.si.guid)!.metadata.annotations['cfguard.io/rotation-journal'],
+      ).to.equal(undefined, 'nothing left behind')
+      const old = sim.state.bindings.lookup('instance', w.si.guid).map((b) => b.guid)
+      const r = await runCli(['credentials', 'rotate', w.si.name, '--yes', '--allow-downtime'], {
+        env: cliEnv(sim),
+      })
+      expect(r.code, r.stderr).to.equal(0)
+      expect(r.stderr).to.match(/deleting the old binding first \(downtime until the roll finishes\)/)
+      const now = sim.state.bindings.lookup('instance', w.si.guid)
+      expect(now.filter((b) => old.includes(b.guid))).to.deep.equal([])
+      expect(sample(sim, w.apps, w.si.name, (id, s) => sim.uaaAccepts(id, s)).rejected).to.deep.equal([])
+    })
+  })
+
   it('managed binding: a second binding per app, roll, then the older binding (and its client) goes', async () => {
     await withSimulator(SIM, async (sim) => {
       const w = managedWorld(sim)
@@ -184,7 +219,12 @@ describe('credentials rotate, end to end, every kind', function () {
         ).to.equal(true)
         // The operator retires the old secret at the provider: nothing running uses it any more.
         accepted.delete(w.initialSecret)
-        const after = sample(sim, w.apps, w.ups.name, ok)
+        // The worker restarts (not rolls) when the deployment finishes: wait for it to run again.
+        let after = sample(sim, w.apps, w.ups.name, ok)
+        for (let i = 0; i < 40 && after.running < 5; i++) {
+          await new Promise((resolve) => setTimeout(resolve, 50))
+          after = sample(sim, w.apps, w.ups.name, ok)
+        }
         expect(after.running).to.equal(5)
         expect(after.rejected).to.deep.equal([])
         expect(r.stdout + r.stderr).to.not.contain(fresh)

@@ -142,7 +142,7 @@ class TaskProgress implements Progress {
     for (;;) {
       const next = await feed.take()
       if (next === null) {
-        task.skip(`${task.title}: nothing to do`)
+        task.skip('nothing to do')
         return
       }
       if (next.type === 'done') return settle(task, next)
@@ -187,7 +187,7 @@ async function step(feed: Feed, id: string, task: Wrapper): Promise<void> {
   for (;;) {
     const e = await feed.peek()
     if (e === null || e.type === 'done' || e.type === 'plan') {
-      task.skip(`${task.title} (not run)`)
+      task.skip('not run')
       return
     }
     if (e.step !== id) {
@@ -197,7 +197,7 @@ async function step(feed: Feed, id: string, task: Wrapper): Promise<void> {
         task.output = redactText(e.detail)
         continue
       }
-      task.skip(`${task.title} (not run)`)
+      task.skip('not run')
       return
     }
     await feed.take()
@@ -209,13 +209,13 @@ async function step(feed: Feed, id: string, task: Wrapper): Promise<void> {
         task.output = redactText(e.detail)
         continue
       case 'step-skip':
-        task.skip(`${task.title}: ${redactText(e.detail)}`)
+        task.skip(redactText(e.detail))
         return
       case 'step-done':
         if (e.detail) task.title = `${task.title}: ${redactText(e.detail)}`
         return
       case 'step-failed':
-        throw new Error(redactText(e.detail))
+        throw new Error(redactText(`${e.title}: ${e.detail}`))
     }
   }
 }
