@@ -10,6 +10,7 @@
 import {readFile, stat} from 'node:fs/promises'
 
 import {CfguardError, usageError} from '../errors.js'
+import {registerSecret} from '../redact.js'
 import {ANNOTATION} from '../rotate/annotations.js'
 import {
   planOnly,
@@ -160,7 +161,7 @@ export async function runCredentialAction(
     const request = await requestFor(conn, si, action, o)
     const options: EngineOptions = {
       ...engineOptions(conn, o),
-      ...(action === 'rotate' ? await inputsFor(si, request, o, ui) : {}),
+      ...(action === 'rotate' ? await inputsFor(ctx, request, o, ui) : {}),
     }
     if (!o.dryRun) release = takeLocalLock(ctx.home, `rotate-${si.guid}`, si.name)
     if (!o.dryRun && !o.yes) {
@@ -317,22 +318,27 @@ async function onlyKeyFamily(conn: RotationConnection, si: CcServiceInstance): P
 
 /** Where the new secret (external provider) comes from, and where a new key goes. */
 async function inputsFor(
-  si: CcServiceInstance,
+  ctx: RunContext,
   request: RotationRequest,
   o: RotateOptions,
   ui: RotationUi,
 ): Promise<Pick<EngineOptions, 'secretSource' | 'keySink'>> {
   const out: Pick<EngineOptions, 'secretSource' | 'keySink'> = {}
+  // Read before the engine observes anything: a missing file must not cost an audit event.
+  let supplied: string | null = null
   if (o.secretFile) {
     const file = o.secretFile
-    out.secretSource = async () => {
-      const info = await stat(file).catch(() => null)
-      if (info && (info.mode & 0o077) !== 0)
-        process.stderr.write(`warning: ${file} is readable by other users; keep secret files 0600\n`)
-      return readSecret(() => readFile(file, 'utf8'), file)
-    }
+    const info = await stat(file).catch(() => null)
+    if (info && (info.mode & 0o077) !== 0)
+      ctx.warn(`${file} is readable by other users; keep secret files 0600`)
+    supplied = await readSecret(() => readFile(file, 'utf8'), file)
   } else if (o.secretStdin) {
-    out.secretSource = () => readSecret(readStdin, 'stdin')
+    supplied = await readSecret(readStdin, 'stdin')
+  }
+  if (supplied !== null) {
+    registerSecret(supplied)
+    const secret = supplied
+    out.secretSource = async () => secret
   }
   if (request.keyName) {
     let sink: KeySink | null = null
@@ -341,7 +347,6 @@ async function inputsFor(
       sink = revealSink((text) => (ui.reveal ?? ((t) => process.stdout.write(t)))(text), true)
     out.keySink = sink
   }
-  void si
   return out
 }
 
@@ -352,6 +357,7 @@ async function readSecret(read: () => Promise<string>, from: string): Promise<st
   } catch (err) {
     throw usageError(
       `cannot read the new secret from ${from}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      'give a readable --secret-file FILE, or pipe the secret into --secret-stdin; nothing was changed',
     )
   }
   const secret = text.replace(/\r?\n$/, '').trim()

@@ -252,6 +252,47 @@ describe('rotation safety, end to end', function () {
     })
   })
 
+  describe('bad input: one line, a next step, exit 2, nothing changed', () => {
+    it('unknown instance, wrong --kind, --reveal with --json, a missing secret file, both arg and --all-due', async () => {
+      await withSimulator(SIM, async (sim) => {
+        const u = upsWorld(sim)
+        const m = managedWorld(sim)
+        const before = stateOf(sim)
+        const cases: [string[], RegExp][] = [
+          [
+            ['rotate', 'no-such-oidc', '--yes'],
+            /^cfguard: no service instance named "no-such-oidc" in space dev\n  next: /,
+          ],
+          [
+            ['rotate', u.ups.name, '--kind', 'managed-binding', '--yes'],
+            /is a user-provided service: --kind managed-binding/,
+          ],
+          [['rotate', m.si.name, '--secret-stdin', '--yes'], /is a managed service instance/],
+          [
+            ['rotate', m.si.name, '--key', 'ci', '--reveal', '--json', '--yes'],
+            /--reveal prints the new key on stdout/,
+          ],
+          [
+            ['rotate', u.ups.name, '--secret-file', '/nonexistent/secret', '--yes'],
+            /cannot read the new secret from \/nonexistent\/secret: ENOENT/,
+          ],
+          [['rotate', u.ups.name, '--all-due', '--yes'], /give a service instance or --all-due, not both/],
+          [['rotate', '--yes'], /which service instance\?/],
+          [['rotate', u.ups.name, '--max-in-flight', '0', '--yes'], /--max-in-flight must be a whole number/],
+          [['rotate', u.ups.name, '--grace', 'soon', '--yes'], /invalid --grace "soon"/],
+        ]
+        for (const [args, message] of cases) {
+          const r = await runCli(['credentials', ...args], {env: cliEnv(sim)})
+          const text = r.stderr.trim() || r.stdout
+          expect(r.code, `${args.join(' ')}: ${text}`).to.equal(2)
+          expect(text, args.join(' ')).to.match(message)
+          expect(text).to.not.match(/\bat .*\.js:\d+/, 'no stack trace')
+        }
+        expect(stateOf(sim)).to.equal(before)
+      })
+    })
+  })
+
   describe('grace, retire and rollback', () => {
     it('--grace keeps the old secret; retire refuses early, --force retires; the next rotation starts fresh', async () => {
       await withSimulator(SIM, async (sim) => {
