@@ -11,6 +11,11 @@ export const ANNOTATION = {
   /** ISO time the last rotation finished (apps run the new credentials). */
   rotatedAt: 'cfguard.io/rotated-at',
   rotatedBy: 'cfguard.io/rotated-by',
+  /**
+   * Which credential of the instance that rotation was (`ups-uaa`, `managed-binding`,
+   * `service-key/<family>`…): a key rotation must not count as a recent binding rotation.
+   */
+  rotatedKind: 'cfguard.io/rotated-kind',
   rotationId: 'cfguard.io/rotation-id',
   /** ISO time after which the old secret / bindings / keys may be retired. */
   retireAfter: 'cfguard.io/retire-after',
@@ -52,6 +57,11 @@ export function changeMarker(iso: string): string {
 }
 
 export const ROLE_ROTATION_STATE = 'rotation-state'
+
+/** The value of `rotated-kind` for a rotation of `kind` (a key family is its own credential). */
+export function rotatedKindOf(kind: string, keyName: string | null): string {
+  return kind === 'service-key' && keyName ? `service-key/${keyName}` : kind
+}
 
 /** Name of the companion user-provided service of a target (unique per space: a natural lock). */
 export function stateServiceName(targetGuid: string): string {

@@ -78,6 +78,8 @@ export interface Observation {
   /** Deployments cfguard made for a credential change (labelled), any status. */
   changeDeployments: DeploymentInfo[]
   rotatedAt: string | null
+  /** `rotated-kind` of that rotation (null on marks written before it existed). */
+  rotatedKind: string | null
   ups: UpsObservation | null
   binding: BindingObservation | null
   key: KeyObservation | null
@@ -123,6 +125,7 @@ export async function observe(
     activeDeployments: [],
     changeDeployments: [],
     rotatedAt: si.annotations[ANNOTATION.rotatedAt] ?? null,
+    rotatedKind: si.annotations[ANNOTATION.rotatedKind] ?? null,
     ups: null,
     binding: null,
     key: null,

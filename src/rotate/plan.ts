@@ -166,7 +166,7 @@ export function planRotation(input: PlanInput): RotationPlan {
   for (const app of apps) if (app.note) warnings.push(`app ${app.name}: ${app.note}`)
   if (obs.ups && !obs.ups.secretsRead) {
     warnings.push(
-      'dry run: no secret was read (no audit event); the credentials are checked when the rotation runs' +
+      'this plan was made without reading a secret (no audit event); the credentials are checked when the rotation runs' +
         (obs.ups.clientId === null ? ', and the UAA client is read from them then' : ''),
     )
   }

@@ -4,7 +4,7 @@
  * must look at), as data for the plan. Pure.
  */
 
-import {ANNOTATION} from './annotations.js'
+import {ANNOTATION, rotatedKindOf} from './annotations.js'
 import type {Observation} from './observe.js'
 import {existingRotationId} from './phase.js'
 import type {PlanOptions, Refusal, VersionGate} from './plan.js'
@@ -157,7 +157,12 @@ function rotateRefusals(
   }
   if (phase !== 'idle') return out
   // A fresh start: the preflight of DESIGN.md's rotation protocol.
-  const last = obs.rotatedAt === null ? NaN : Date.parse(obs.rotatedAt)
+  // Only the same credential: a key family and the app bindings of one instance rotate apart.
+  const same =
+    obs.rotatedKind === null ||
+    obs.kind === null ||
+    obs.rotatedKind === rotatedKindOf(obs.kind, obs.key?.keyName ?? null)
+  const last = obs.rotatedAt === null || !same ? NaN : Date.parse(obs.rotatedAt)
   if (!options.force && now.getTime() - last < options.minIntervalMs) {
     out.push({
       code: 'ROTATION_REFUSED',

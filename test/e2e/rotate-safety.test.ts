@@ -145,7 +145,7 @@ describe('rotation safety, end to end', function () {
         expect(r.stdout).to.match(/apps: 2 of 3 roll, 4 web instance\(s\) replaced/)
         expect(r.stdout).to.match(/restarted \(not rolled\) at the end: billing-oidc-api worker/)
         expect(r.stdout).to.match(/audit\.app\.deployment\.create\s+2/)
-        expect(r.stdout).to.match(/no secret was read/)
+        expect(r.stdout).to.match(/without reading a secret \(no audit event\)/)
       })
     })
   })
@@ -377,6 +377,30 @@ describe('rotation safety, end to end', function () {
         expect(next.stdout).to.match(/bravo-oidc: rotate completed/)
         expect(next.stdout).to.not.match(/alpha-oidc: rotate/)
         expect(sim.uaaAccepts(b.clientId, b.initialSecret)).to.equal(false)
+      })
+    })
+
+    it('rotates due managed bindings, and service keys only when --output DIR says where they go', async () => {
+      await withSimulator(SIM, async (sim) => {
+        const m = managedWorld(sim, {keys: ['ci']})
+        const dir = tempDir('cfguard-keys-')
+        const without = await runCli(['credentials', 'rotate', '--all-due', '--yes'], {env: cliEnv(sim)})
+        expect(without.code, without.stderr).to.equal(0)
+        expect(without.stdout).to.match(/billing-sso: rotate completed/)
+        expect(without.stdout).to.match(
+          /billing-sso: skipped: due since .* new key credentials need --output DIR/,
+        )
+        const keyBefore = sim.state.bindings.lookup('instance', m.si.guid).find((b) => b.type === 'key')!.guid
+        const withDir = await runCli(['credentials', 'rotate', '--all-due', '--yes', '--output', dir], {
+          env: cliEnv(sim),
+        })
+        expect(withDir.code, withDir.stderr).to.equal(0)
+        const keys = sim.state.bindings.lookup('instance', m.si.guid).filter((b) => b.type === 'key')
+        expect(keys.map((k) => k.guid)).to.not.include(keyBefore)
+        const file = JSON.parse(readFileSync(join(dir, `billing-sso-${keys[0]!.name}.json`), 'utf8')) as {
+          credentials: Record<string, string>
+        }
+        expect(sim.uaaAccepts(file.credentials.client_id!, file.credentials.client_secret!)).to.equal(true)
       })
     })
 

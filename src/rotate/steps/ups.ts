@@ -385,6 +385,7 @@ export const finalizeUps = (when: UpsStep['when']): UpsStep => ({
           annotations: {
             [ANNOTATION.rotatedAt]: now.toISOString(),
             [ANNOTATION.rotatedBy]: state.options.owner,
+            [ANNOTATION.rotatedKind]: state.kind,
             [ANNOTATION.rotationId]: state.rotationId,
             [ANNOTATION.retireAfter]: state.retireAfter,
             [ANNOTATION.clientId]: locatorOf(state).clientId,

@@ -78,6 +78,7 @@ const observation = (over: Partial<Observation> = {}): Observation => ({
   activeDeployments: [],
   changeDeployments: [],
   rotatedAt: null,
+  rotatedKind: null,
   ups: upsFacts(),
   binding: null,
   key: null,

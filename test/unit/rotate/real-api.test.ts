@@ -78,7 +78,7 @@ describe('engine on the real API', () => {
     const w = upsWorld()
     const first = await planOnly(w.fake, 'rotate', {serviceInstanceGuid: w.ups}, baseOptions())
     expect(first.credential.clientId).to.equal(null)
-    expect(first.warnings.some((x) => /no secret was read/.test(x))).to.equal(true)
+    expect(first.warnings.some((x) => /without reading a secret \(no audit event\)/.test(x))).to.equal(true)
     await collect(rotate(w.fake, {serviceInstanceGuid: w.ups}, baseOptions()))
     const reads = w.fake.calls.filter((c) => c.op === 'readUpsCredentials').length
     const audit = w.fake.audit.length
@@ -98,5 +98,21 @@ describe('engine on the real API', () => {
     expect(plan.phase).to.equal('updated')
     expect(plan.phaseReason).to.match(/estimated without reading secrets/)
     expect(plan.credential.clientId).to.equal(CLIENT)
+  })
+
+  it('a key family and the app bindings of one instance rotate apart (no "just rotated" between them)', async () => {
+    const w = managedWorld()
+    w.fake.keyAtSetup(w.si, 'ci', 100 * 86_400_000)
+    const bindings = await collect(rotate(w.fake, {serviceInstanceGuid: w.si}, baseOptions()))
+    expect(bindings.outcome.status).to.equal('completed')
+    const again = await collect(rotate(w.fake, {serviceInstanceGuid: w.si}, baseOptions()))
+    expect(again.outcome.status).to.equal('refused')
+    expect(again.outcome.message).to.match(/that rotation is complete/)
+    const sink = {deliver: async () => 'kept in memory'}
+    const key = await collect(
+      rotate(w.fake, {serviceInstanceGuid: w.si, keyName: 'ci'}, baseOptions({keySink: sink})),
+    )
+    expect(key.outcome.status).to.equal('completed')
+    expect(w.fake.instance(w.si)!.annotations[ANNOTATION.rotatedKind]).to.equal('service-key/ci')
   })
 })
