@@ -30,10 +30,16 @@ export interface RotationConnection {
 
 export async function openRotation(ctx: RunContext, options: SessionOptions): Promise<RotationConnection> {
   const fingerprint = hmacFingerprint(loadSalt(ctx.home))
-  const session = await openSession(ctx, options)
+  // Ctrl-C interrupts the waits (deployments, jobs) at once, but not the requests: the run then
+  // stops between steps and can still give its lease back.
+  const requests: RunContext = {...ctx, signal: new AbortController().signal}
+  const session = await openSession(requests, options)
   // Secret changes at UAA are not repeatable (a second DELETE drops the next secret): their own
   // transport makes one attempt, and a lost answer fails the step (the re-run decides from state).
-  const once = createTransport({...transportOptions(ctx, options.skipSslValidation === true), maxAttempts: 1})
+  const once = createTransport({
+    ...transportOptions(requests, options.skipSslValidation === true),
+    maxAttempts: 1,
+  })
   try {
     const root = session.root
     once.trust({

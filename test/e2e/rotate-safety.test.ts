@@ -108,6 +108,36 @@ describe('rotation safety, end to end', function () {
     })
   })
 
+  it('Ctrl-C while waiting for a deployment: exit 130, lease given back, a re-run finishes', async () => {
+    await withSimulator({...SIM, instanceStartupMs: 500}, async (sim) => {
+      const w = upsWorld(sim)
+      const watcher = watch(sim, () => sample(sim, w.apps, w.ups.name, (i, s) => sim.uaaAccepts(i, s)))
+      let sent = false
+      const r = await runCli(['credentials', 'rotate', w.ups.name, '--yes'], {
+        env: cliEnv(sim),
+        onSpawn: (child) => {
+          let seen = ''
+          child.stderr!.on('data', (d: Buffer | string) => {
+            seen += d.toString()
+            if (!sent && seen.includes('] roll-apps: Rolling')) {
+              sent = true
+              setTimeout(() => child.kill('SIGINT'), 300)
+            }
+          })
+        },
+      })
+      expect(r.code).to.equal(130)
+      expect(r.stderr).to.match(/cfguard: billing-oidc: halted: .*stopped at roll-apps: interrupted/)
+      expect(sim.state.serviceInstances.get(w.ups.guid)!.metadata.annotations['cfguard.io/lease']).to.equal(
+        undefined,
+      )
+      const again = await runCli(['credentials', 'rotate', w.ups.name, '--yes'], {env: cliEnv(sim)})
+      expect(again.code, again.stderr).to.equal(0)
+      expect(watcher.stop().violations).to.deep.equal([])
+      expect(secretChanges(sim, w.clientId, 'DELETE')).to.have.length(1)
+    })
+  })
+
   describe('--dry-run', () => {
     it('leaves the state and the audit trail exactly as they were (every kind)', async () => {
       await withSimulator(SIM, async (sim) => {

@@ -5,7 +5,7 @@ import type {RotationResult} from '../../actions/credentials.js'
 import type * as CredentialsText from '../../actions/credentials-text.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {connectionFlags, scopeFlags, sessionOptions} from '../../cli/flags.js'
-import {usageError} from '../../errors.js'
+import {ExitCode, usageError} from '../../errors.js'
 import {parseDuration} from '../../model/duration.js'
 
 const duration = (name: string) =>
@@ -199,7 +199,8 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
         ui,
       )
       this.print(text.renderCronSummary(result))
-      if (result.exitCode !== 0) process.exitCode = result.exitCode
+      if (result.exitCode !== 0 && process.exitCode !== ExitCode.Interrupted)
+        process.exitCode = result.exitCode
       return result
     }
     if (!args.service_instance) {
@@ -247,5 +248,6 @@ export function reportResult(
     return
   }
   if (!out.json) process.stderr.write(`cfguard: ${text.renderOutcome(result.outcome)}\n`)
-  process.exitCode = result.outcome.exitCode
+  // Ctrl-C set 130 already: the run stopped because it was asked to.
+  if (process.exitCode !== ExitCode.Interrupted) process.exitCode = result.outcome.exitCode
 }
