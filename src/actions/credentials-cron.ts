@@ -73,7 +73,7 @@ export async function rotateAllDueCredentials(
       now: ctx.now(),
     })
     const now = ctx.now()
-    const snapshot = await collectCredentialSnapshot(conn.session, now)
+    const snapshot = await collectCredentialSnapshot(conn.session, ctx, session)
     const candidates = rotationCandidates(snapshot, policy, now, {
       maxAgeMs: o.maxAgeMs,
       olderThanMs: o.olderThanMs,

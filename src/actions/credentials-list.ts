@@ -41,7 +41,7 @@ export async function listCredentials(
   const s = await openSession(ctx, session)
   try {
     const now = ctx.now()
-    const snapshot = await collectCredentialSnapshot(s, now)
+    const snapshot = await collectCredentialSnapshot(s, ctx, session)
     const credentials = rotationCandidates(snapshot, policy, now, {
       maxAgeMs: o.maxAgeMs,
       olderThanMs: o.olderThanMs,

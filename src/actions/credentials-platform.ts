@@ -9,12 +9,12 @@ import type {CcServiceInstance} from '../cf/ccv3/types.js'
 import {createTransport} from '../cf/http/transport.js'
 import {decodeJwtClaims, TokenRequestLimiter} from '../cf/http/tokens.js'
 import {createUaaClient} from '../cf/uaa/client.js'
+import {loadOrCreateSalt} from '../config/salt.js'
 import {CfguardError} from '../errors.js'
 import {hmacFingerprint, type Fingerprint} from '../rotate/fingerprint.js'
 import {createCfRotationPlatform} from '../rotate/platform-cf.js'
 import type {RotationPlatform} from '../rotate/platform.js'
 import type {RunContext} from './context.js'
-import {loadSalt} from './credentials-salt.js'
 import {openSession, transportOptions, type Session, type SessionOptions} from './session.js'
 
 export interface RotationConnection {
@@ -29,7 +29,7 @@ export interface RotationConnection {
 }
 
 export async function openRotation(ctx: RunContext, options: SessionOptions): Promise<RotationConnection> {
-  const fingerprint = hmacFingerprint(loadSalt(ctx.home))
+  const fingerprint = hmacFingerprint(loadOrCreateSalt(ctx.home))
   // Ctrl-C interrupts the waits (deployments, jobs) at once, but not the requests: the run then
   // stops between steps and can still give its lease back.
   const requests: RunContext = {...ctx, signal: new AbortController().signal}

@@ -4,7 +4,6 @@ import {hostname} from 'node:os'
 import {join} from 'node:path'
 
 import {openAuditLog, takeLocalLock} from '../../../src/actions/credentials-files.js'
-import {loadSalt, saltPath} from '../../../src/actions/credentials-salt.js'
 import type {RotationEvent} from '../../../src/rotate/events.js'
 import {registerSecret} from '../../../src/redact.js'
 import {tempDir} from '../../helpers/cli.js'
@@ -19,29 +18,6 @@ const event = (detail: string): RotationEvent => ({
   rotationId: 'r1',
   detail,
   data: {pending_fingerprint: 'hmac:abcd'},
-})
-
-describe('installation salt', () => {
-  it('is 32 random bytes in $CFGUARD_HOME/salt (0600), created once and then reused', () => {
-    const home = join(tempDir(), 'home')
-    const a = loadSalt(home)
-    expect(a.length).to.equal(32)
-    expect(statSync(saltPath(home)).mode & 0o777).to.equal(0o600)
-    expect(loadSalt(home).equals(a)).to.equal(true)
-    expect(loadSalt(join(tempDir(), 'other')).equals(a)).to.equal(false)
-  })
-
-  it('reads a hex salt file (written by another cfguard part) the same way', () => {
-    const home = tempDir()
-    writeFileSync(saltPath(home), `${'ab'.repeat(32)}\n`, {mode: 0o600})
-    expect(loadSalt(home).toString('hex')).to.equal('ab'.repeat(32))
-  })
-
-  it('an unusable home is a config error with a next step, not a stack trace', () => {
-    const file = join(tempDir(), 'not-a-dir')
-    writeFileSync(file, 'x')
-    expect(() => loadSalt(file)).to.throw(/cannot use the installation salt/)
-  })
 })
 
 describe('rotation audit log', () => {
