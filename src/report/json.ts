@@ -97,7 +97,11 @@ function normalizeFoundation(f: FoundationOutcome): FoundationOutcome {
 /** Hosts and app names are user data: cleaned; router-error keys sorted. */
 function normalizeTraffic(t: TrafficReport): TrafficReport {
   const counts = (c: Record<string, number>) =>
-    Object.fromEntries(Object.keys(c).sort(cmp).map((k) => [clean(k), c[k] ?? 0]))
+    Object.fromEntries(
+      Object.keys(c)
+        .sort(cmp)
+        .map((k) => [clean(k), c[k] ?? 0]),
+    )
   return {
     windowSeconds: t.windowSeconds,
     linesRead: t.linesRead,

@@ -147,7 +147,14 @@ const MODEL_KEYS: {
   },
   foundation: {name: true, target: true, summary: true, coverage: true, error: true},
   traffic: {windowSeconds: true, linesRead: true, linesSkipped: true, hosts: true},
-  trafficHost: {host: true, routes: true, requests: true, status5xx: true, routerErrors: true, instances: true},
+  trafficHost: {
+    host: true,
+    routes: true,
+    requests: true,
+    status5xx: true,
+    routerErrors: true,
+    instances: true,
+  },
   trafficInstance: {
     appGuid: true,
     appName: true,
