@@ -7,11 +7,17 @@
  */
 import pLimit from 'p-limit'
 
-import {CfguardError, ExitCode, isCfguardError} from '../errors.js'
+import {CfguardError, ExitCode, isCfguardError, usageError} from '../errors.js'
 import type {AuditResult, CoverageGap, FoundationOutcome} from '../model/finding.js'
-import {exceedsFailOn, summarize} from '../report/summary.js'
-import type {FailOn} from '../report/types.js'
+import type {RouteMap} from '../model/route-map.js'
+import type {Rule} from '../model/rule.js'
+import {exceedsFailOn, plural, summarize} from '../report/summary.js'
+import {formatTable} from '../report/table.js'
+import {wrap} from '../report/text.js'
+import type {FailOn, FormatOptions} from '../report/types.js'
+import {runAudit, type AuditRequest} from './audit.js'
 import type {RunContext} from './context.js'
+import {buildTrafficReport, parseTrafficWindow} from './routes-report.js'
 
 /** Foundations audited at the same time by default (each has its own connection pool). */
 export const DEFAULT_TARGET_CONCURRENCY = 4
@@ -189,4 +195,110 @@ export async function auditTargets(
     if (first) throw first
   }
   return {merged: mergeResults(runs, ctx.now()), runs}
+}
+
+export interface FoundationAuditRequest {
+  /** The shared pipeline's request (families, policy, baseline, collection options). */
+  audit: Omit<AuditRequest, 'traffic'>
+  /** `--traffic` window (`15m`); null = off. */
+  trafficWindow?: string | null
+  /** `--targets a,b`: stored targets audited together; absent = the one resolved target. */
+  targets?: string
+  concurrency?: number
+  failOn: FailOn
+}
+
+export interface FoundationAudit {
+  result: AuditResult
+  rules: Rule[]
+  /** Single-foundation runs that checked routes; null for merged runs. */
+  routeMap: RouteMap | null
+  /** The gate's exit code (0, 3, or a failed foundation's 4/5 with --targets). */
+  exitCode: number
+  /** Several foundations were audited. */
+  merged: boolean
+}
+
+/** Placeholder in `--baseline` replaced by each foundation's name with --targets. */
+export const TARGET_PLACEHOLDER = '{target}'
+
+/**
+ * `cfguard audit`: identity and routes over one snapshot of one foundation, or of each stored
+ * target of `--targets` (merged, each finding with its `foundation`). `--baseline` may name a
+ * file per foundation with `{target}` (`baselines/{target}.json`).
+ */
+export async function auditFoundations(
+  ctx: RunContext,
+  request: FoundationAuditRequest,
+): Promise<FoundationAudit> {
+  const windowSeconds =
+    request.trafficWindow === undefined || request.trafficWindow === null
+      ? null
+      : parseTrafficWindow(request.trafficWindow)
+  const one = async (own: RunContext, audit: Omit<AuditRequest, 'traffic'>) => {
+    const run = await runAudit(own, {...audit, traffic: windowSeconds === null ? null : {windowSeconds}})
+    const traffic = buildTrafficReport(run.snapshot)
+    return {...run, result: traffic ? {...run.result, traffic} : run.result}
+  }
+  if (request.targets === undefined) {
+    if (request.audit.baseline?.includes(TARGET_PLACEHOLDER)) {
+      throw usageError(
+        `--baseline ${request.audit.baseline} names ${TARGET_PLACEHOLDER}, which only --targets fills in`,
+      )
+    }
+    const run = await one(ctx, request.audit)
+    const exitCode = exceedsFailOn(run.result.findings, request.failOn)
+      ? ExitCode.FindingsAtOrAboveThreshold
+      : 0
+    return {result: run.result, rules: run.rules, routeMap: run.routeMap, exitCode, merged: false}
+  }
+  if (request.audit.session.api !== undefined || request.audit.session.target !== undefined) {
+    throw usageError('--targets names stored targets; it cannot be combined with --api or --target')
+  }
+  const names = parseTargetNames(request.targets)
+  let rules: Rule[] = []
+  const {merged} = await auditTargets(ctx, {
+    names,
+    concurrency: request.concurrency,
+    auditOne: async (name, own) => {
+      const baseline = request.audit.baseline?.split(TARGET_PLACEHOLDER).join(name)
+      const run = await one(own, {
+        ...request.audit,
+        session: {...request.audit.session, target: name},
+        ...(baseline === undefined ? {} : {baseline}),
+      })
+      if (rules.length === 0) rules = run.rules
+      // The merged result has no route map: drop each foundation's (it stays in `routes report`).
+      const {routeMap: _routeMap, traffic: _traffic, ...result} = run.result
+      return result
+    },
+  })
+  return {
+    result: merged,
+    rules,
+    routeMap: null,
+    exitCode: multiTargetExitCode(merged, request.failOn),
+    merged: true,
+  }
+}
+
+/**
+ * The table view of a multi-foundation audit: one line per foundation (its API, CC version and
+ * findings by severity, or why it was not audited), then the findings report.
+ */
+export function renderFoundationsTable(result: AuditResult, options: FormatOptions): string {
+  const width = Math.max(60, options.width ?? 100)
+  const lines = ['Foundations']
+  for (const f of result.foundations ?? []) {
+    const text = f.error
+      ? `${f.name}: NOT AUDITED (exit ${f.error.exitCode}): ${f.error.message}`
+      : `${f.name}: ${f.target?.api ?? '?'} (CC ${f.target?.ccVersion ?? '?'}), ${plural(
+          Object.values(f.summary ?? {}).reduce((n, c) => n + c, 0),
+          'finding',
+        )} (${Object.entries(f.summary ?? {})
+          .map(([sev, n]) => `${n} ${sev}`)
+          .join(', ')})`
+    lines.push(...wrap(text, width, '      ', width - 2).map((l, i) => (i === 0 ? `  ${l}` : l)))
+  }
+  return `${lines.join('\n')}\n\n${formatTable(result, options)}`
 }

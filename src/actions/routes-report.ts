@@ -6,13 +6,101 @@
  */
 import {hostnameOf} from '../checks/routes/_shared.js'
 import {indexSnapshot} from '../checks/lookup.js'
-import type {AuditResult} from '../model/finding.js'
+import {usageError} from '../errors.js'
+import {parseDuration} from '../model/duration.js'
+import type {AuditResult, Finding} from '../model/finding.js'
 import type {RouteMap, TrafficHost, TrafficInstance, TrafficReport} from '../model/route-map.js'
+import type {Rule} from '../model/rule.js'
 import type {Snapshot, TrafficStat} from '../model/snapshot.js'
+import {summarize} from '../report/summary.js'
 import {formatTable} from '../report/table.js'
 import type {FormatOptions} from '../report/types.js'
 import {attachFindings} from '../report/route-map.js'
 import {renderRouteTable, wrap} from '../report/routes-table.js'
+import {runAudit, type AuditRequest} from './audit.js'
+import type {RunContext} from './context.js'
+
+export interface RoutesReportRequest {
+  /** The shared pipeline's request; its families are set to `routes` here. */
+  audit: Omit<AuditRequest, 'families' | 'traffic' | 'routeMap'>
+  /** `--domain NAME`: only routes on this domain (and findings about them). */
+  domain?: string
+  /** `--app NAME`: only routes to this app (and findings about them or the app). */
+  app?: string
+  /** `--traffic`: the window of Gorouter access logs to read (`--window`, e.g. `15m`); null = off. */
+  trafficWindow?: string | null
+}
+
+export interface RoutesReport {
+  /** With `routeMap`, and `traffic` when asked. */
+  result: AuditResult
+  rules: Rule[]
+  routeMap: RouteMap
+  traffic: TrafficReport | null
+}
+
+/** Longest `--window`: Log Cache keeps a bounded number of envelopes per app anyway. */
+const MAX_WINDOW_SECONDS = 7 * 86_400
+
+/** `--window 15m` → seconds (whole, at least one). */
+export function parseTrafficWindow(value: string): number {
+  const seconds = Math.floor(parseDuration(value, '--window') / 1000)
+  if (seconds < 1 || seconds > MAX_WINDOW_SECONDS) {
+    throw usageError(`--window must be between 1s and 7d, not "${value}"`, 'e.g. --window 15m')
+  }
+  return seconds
+}
+
+/**
+ * Collects routes (and with --traffic the access logs), runs the route rules and returns the
+ * route map, the findings and the traffic view. With --domain / --app the map, the findings and
+ * the traffic are narrowed to those routes (and that app); the rules still see everything in
+ * scope, so cross-route findings (a route-service loop, inconsistent load balancing) stay right.
+ */
+export async function routesReport(ctx: RunContext, request: RoutesReportRequest): Promise<RoutesReport> {
+  const windowSeconds =
+    request.trafficWindow === undefined || request.trafficWindow === null
+      ? null
+      : parseTrafficWindow(request.trafficWindow)
+  const run = await runAudit(ctx, {
+    ...request.audit,
+    families: ['routes'],
+    traffic: windowSeconds === null ? null : {windowSeconds},
+    routeMap: {
+      ...(request.domain ? {domain: request.domain} : {}),
+      ...(request.app ? {app: request.app} : {}),
+    },
+  })
+  const routeMap = run.routeMap ?? {domains: []}
+  let result = run.result
+  let traffic = buildTrafficReport(run.snapshot)
+  if (request.domain || request.app) {
+    const wanted = wantedGuids(run.snapshot, routeMap, request.app)
+    const findings = result.findings.filter((f) => touches(f, wanted))
+    result = {...result, findings, summary: summarize(findings)}
+    if (traffic) {
+      const urls = new Set(routeMap.domains.flatMap((d) => d.routes.map((r) => r.url)))
+      traffic = {...traffic, hosts: traffic.hosts.filter((h) => h.routes.some((u) => urls.has(u)))}
+    }
+  }
+  result = {...result, routeMap, ...(traffic ? {traffic} : {})}
+  return {result, rules: run.rules, routeMap, traffic}
+}
+
+/** The routes of the narrowed map, and with --app the app and its processes. */
+function wantedGuids(s: Snapshot, map: RouteMap, app: string | undefined): Set<string> {
+  const guids = new Set(map.domains.flatMap((d) => d.routes.map((r) => r.guid)))
+  if (app) {
+    const apps = s.apps.filter((a) => a.name === app || a.guid === app).map((a) => a.guid)
+    for (const g of apps) guids.add(g)
+    for (const p of s.processes) if (apps.includes(p.appGuid)) guids.add(p.guid)
+  }
+  return guids
+}
+
+function touches(f: Finding, guids: Set<string>): boolean {
+  return guids.has(f.resource.guid) || f.related.some((r) => guids.has(r.guid))
+}
 
 /**
  * Per request host and app instance, from the collected access logs. Pure; null when traffic was
@@ -118,21 +206,16 @@ export function renderTrafficTable(report: TrafficReport, width: number): string
   return `${lines.join('\n')}\n`
 }
 
-export interface RoutesReportText {
-  result: AuditResult
-  routeMap: RouteMap
-  traffic: TrafficReport | null
-}
-
 /**
  * The `table` format of `routes report`: the route table (routes marked with their findings' rule
  * ids), the traffic section when collected, then the findings report.
  */
-export function renderRoutesTable(input: RoutesReportText, options: FormatOptions & {width: number}): string {
-  const map = attachFindings(input.routeMap, input.result.findings)
-  const parts = [renderRouteTable(map, {width: options.width})]
-  if (input.traffic) parts.push(renderTrafficTable(input.traffic, options.width))
-  parts.push(formatTable(input.result, {title: 'cfguard routes report', ...options}))
+export function renderRoutesTable(result: AuditResult, options: FormatOptions): string {
+  const width = Math.max(60, options.width ?? 100)
+  const map = attachFindings(result.routeMap ?? {domains: []}, result.findings)
+  const parts = [renderRouteTable(map, {width})]
+  if (result.traffic) parts.push(renderTrafficTable(result.traffic, width))
+  parts.push(formatTable(result, {title: 'cfguard routes report', ...options, width}))
   return parts.join('\n')
 }
 
