@@ -7,6 +7,7 @@
  */
 import pLimit from 'p-limit'
 
+import {ConfigStore} from '../config/store.js'
 import {CfguardError, ExitCode, isCfguardError, usageError} from '../errors.js'
 import type {AuditResult, CoverageGap, FoundationOutcome} from '../model/finding.js'
 import type {RouteMap} from '../model/route-map.js'
@@ -256,6 +257,17 @@ export async function auditFoundations(
     throw usageError('--targets names stored targets; it cannot be combined with --api or --target')
   }
   const names = parseTargetNames(request.targets)
+  // A typo in --targets is a usage error before anything is asked of any foundation.
+  const stored = Object.keys(new ConfigStore(ctx.home).read().targets)
+  const unknown = names.filter((n) => !stored.includes(n))
+  if (unknown.length > 0) {
+    throw usageError(
+      `no stored target named ${unknown.map((n) => `"${n}"`).join(', ')}`,
+      stored.length > 0
+        ? `stored targets: ${stored.join(', ')}`
+        : 'log in first: cfguard login --name NAME --api URL',
+    )
+  }
   let rules: Rule[] = []
   const {merged} = await auditTargets(ctx, {
     names,
