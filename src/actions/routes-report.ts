@@ -22,7 +22,7 @@ import type {RunContext} from './context.js'
 
 export interface RoutesReportRequest {
   /** The shared pipeline's request; its families are set to `routes` here. */
-  audit: Omit<AuditRequest, 'families' | 'traffic' | 'routeMap'>
+  audit: Omit<AuditRequest, 'traffic' | 'routeMap'>
   /** `--domain NAME`: only routes on this domain (and findings about them). */
   domain?: string
   /** `--app NAME`: only routes to this app (and findings about them or the app). */

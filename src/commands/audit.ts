@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {connectionFlags, scopeFlags, sessionOptions} from '../cli/flags.js'
+import {connectionFlags, scopeFlags} from '../cli/flags.js'
 import {policyFlags, reportFlags} from '../cli/report-flags.js'
 import type {AuditResult} from '../model/finding.js'
 import {collectionFlags, identityCheckFlags} from './identity/audit.js'
@@ -68,7 +68,7 @@ export default class Audit extends BaseCommand<AuditResult> {
     const {auditRequestFromFlags} = await import('../actions/audit.js')
     const {emitReport} = await import('../actions/report-output.js')
     const audit = await auditFoundations(this.ctx, {
-      audit: {...auditRequestFromFlags(flags, ['identity', 'routes']), session: sessionOptions(flags)},
+      audit: auditRequestFromFlags(flags, ['identity', 'routes']),
       trafficWindow: flags.traffic ? (flags.window ?? '15m') : null,
       targets: flags.targets,
       concurrency: flags['target-concurrency'],

@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
-import {connectionFlags, scopeFlags, sessionOptions} from '../../cli/flags.js'
+import {connectionFlags, scopeFlags} from '../../cli/flags.js'
 import {policyFlags, reportFlags} from '../../cli/report-flags.js'
 import type {AuditResult} from '../../model/finding.js'
 import {collectionFlags} from '../identity/audit.js'
@@ -57,9 +57,8 @@ export default class RoutesReport extends BaseCommand<AuditResult> {
     const {routesReport, renderRoutesTable} = await import('../../actions/routes-report.js')
     const {auditRequestFromFlags} = await import('../../actions/audit.js')
     const {emitReport} = await import('../../actions/report-output.js')
-    const {families: _families, ...audit} = auditRequestFromFlags(flags, ['routes'])
     const report = await routesReport(this.ctx, {
-      audit: {...audit, session: sessionOptions(flags)},
+      audit: auditRequestFromFlags(flags, ['routes']),
       domain: flags.domain,
       app: flags.app,
       trafficWindow: flags.traffic ? (flags.window ?? '15m') : null,
