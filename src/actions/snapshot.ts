@@ -12,15 +12,12 @@
 import {resolve} from 'node:path'
 import {createRequire} from 'node:module'
 
-import {collectSnapshot} from '../collect/index.js'
-import {DEFAULT_CONCURRENCY} from '../collect/limiter.js'
 import {writeFileAtomic} from '../config/atomic-file.js'
-import {loadOrCreateSalt} from '../config/salt.js'
-import {usageError} from '../errors.js'
 import type {CoverageGap} from '../model/finding.js'
 import type {Snapshot} from '../model/snapshot.js'
+import {runCollection} from './audit.js'
 import type {RunContext} from './context.js'
-import {openSession, type SessionOptions} from './session.js'
+import type {SessionOptions} from './session.js'
 
 export const SNAPSHOT_KIND = 'cfguard-snapshot'
 
@@ -101,32 +98,14 @@ export function isSnapshotDocument(doc: unknown): doc is SnapshotDocument {
 }
 
 export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): Promise<SnapshotOutcome> {
-  const concurrency = request.concurrency ?? DEFAULT_CONCURRENCY
-  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw usageError(`--concurrency must be a whole number from 1 to 256, not ${concurrency}`)
-  }
   const secrets = request.secrets ?? false
-  const session = await openSession(ctx, request.session)
-  let snapshot: Snapshot
-  let stats: {gaps: CoverageGap[]; requests: number; auditEventsCreated: number}
-  try {
-    const scope = await session.resolveScope()
-    ;({snapshot, stats} = await collectSnapshot(session, ctx, {
-      scope,
-      families: ['identity', 'routes'],
-      secrets,
-      cache: request.cache ?? true,
-      concurrency,
-      checkIssuers: false,
-      verifyCredentials: false,
-      traffic: null,
-      routeBaseline: null,
-      salt: loadOrCreateSalt(ctx.home),
-      skipSslValidation: request.session.skipSslValidation ?? false,
-    }))
-  } finally {
-    session.close()
-  }
+  const {snapshot, stats} = await runCollection(ctx, {
+    session: request.session,
+    families: ['identity', 'routes'],
+    secrets,
+    cache: request.cache ?? true,
+    ...(request.concurrency === undefined ? {} : {concurrency: request.concurrency}),
+  })
   const document = toSnapshotDocument(snapshot, secrets)
   const text = `${JSON.stringify(document, null, 2)}\n`
   if (!request.output) return {document, summary: null, text}
