@@ -88,7 +88,10 @@ export default class Audit extends BaseCommand<AuditResult> {
       {result: audit.result, rules: audit.rules, routeMap: audit.routeMap},
     )
     if (emitted.stdout !== null) this.print(emitted.stdout)
-    if (audit.exitCode !== 0) process.exitCode = audit.exitCode
+    // A foundation that could not be audited (4, 5) decides; otherwise the report's own code:
+    // 5 when reads failed (incomplete), 3 for findings at or above --fail-on, else 0.
+    const exitCode = audit.exitCode === 4 || audit.exitCode === 5 ? audit.exitCode : emitted.exitCode
+    if (exitCode !== 0) process.exitCode = exitCode
     return emitted.result
   }
 }
