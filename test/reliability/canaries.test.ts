@@ -8,7 +8,7 @@
  * token store, config.json) or audit logs. Failures name the stream and the canary, never its value.
  */
 import {expect} from 'chai'
-import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {runCli, tempDir, type CliResult} from '../helpers/cli.js'
@@ -120,7 +120,10 @@ describe('reliability: secret canaries in every output', function () {
       stats.runs++
       stats.modes.add(`${run.args.filter((a) => !a.startsWith('http')).join(' ')}`)
       const label = `[${run.label}]`
-      expect(r.code, `${label} exit code; stderr: ${redactForMessage(r.stderr)}`).to.equal(run.exit ?? 0)
+      expect(
+        r.code,
+        `${label} exit code; stderr: ${redactForMessage(r.stderr)}; stdout: ${redactForMessage(r.stdout)}`,
+      ).to.equal(run.exit ?? 0)
       learnStoredTokens(home)
       outputs.push({where: `${label} stdout`, text: r.stdout}, {where: `${label} stderr`, text: r.stderr})
       if (existsSync(trace)) outputs.push({where: `${label} trace file`, text: readFileSync(trace, 'utf8')})
@@ -317,7 +320,7 @@ describe('reliability: secret canaries in every output', function () {
     })
   }
 
-  it('identity audit sees the canaries: secret-in-env fires on the canary app, secrets were read', async function () {
+  it('the audit sees the canaries: secret-in-env fires on the canary app, secrets were read', async function () {
     const command = auditCommand()
     if (!command) this.skip()
     const r = await runCli(
@@ -337,7 +340,7 @@ describe('reliability: secret canaries in every output', function () {
     expect(doc.result.coverage.auditEventsCreated).to.be.greaterThan(0)
   })
 
-  it('other commands in every mode: identity list, opt-in probes, cache re-reads, snapshot, credentials', async function () {
+  it('other commands in every mode: identity list, opt-in probes, cache re-reads, snapshot, credentials list, demo', async function () {
     const home = join(tempDir('cfguard-canary-'), 'home')
     const dir = tempDir('cfguard-canary-out-')
     const env = clientEnv()
@@ -379,6 +382,10 @@ describe('reliability: secret canaries in every output', function () {
         {label: 'credentials list', args: ['credentials', 'list', '--all'], env},
         {label: 'credentials list json', args: ['credentials', 'list', '--all', '--json'], env},
       )
+    }
+    if (commandExists(['demo'])) {
+      // The demo runs its own simulator: its secrets are not these canaries, but no JWT may show.
+      runs.push({label: 'demo', args: ['demo']}, {label: 'demo json', args: ['demo', '--json']})
     }
     if (runs.length === 0) this.skip()
     await runAll(home, runs)
@@ -442,6 +449,108 @@ describe('reliability: secret canaries in every output', function () {
         exit: 130,
       },
     ])
+  })
+
+  it('credentials rotate, rollback and retire: dry run, human, --json, --audit-log, a service key, a halted run', async function () {
+    if (!commandExists(['credentials', 'rotate'])) this.skip()
+    const sim = ctx.sim
+    const home = join(tempDir('cfguard-canary-'), 'home')
+    const dir = tempDir('cfguard-canary-rotate-')
+    const log = join(dir, 'audit.jsonl')
+    const keyFile = join(dir, 'key.json')
+    planted.canaries.add('admin-client-secret', sim.admin.clientSecret)
+    // Rotation changes UAA client secrets: the admin client may; the canary client only reads.
+    const env = {
+      CFGUARD_API: sim.apiUrl,
+      CFGUARD_CLIENT_ID: sim.admin.clientId,
+      CFGUARD_CLIENT_SECRET: sim.admin.clientSecret,
+      CFGUARD_ORG: 'acme',
+      CFGUARD_SPACE: 'dev',
+      CFGUARD_POLL_INTERVAL: '100ms',
+    }
+    const ups = () => [...sim.state.serviceInstances.all()].find((si) => si.name === planted.upsName)!
+    let learned = 0
+    /** Every secret the run made (new UPS/UAA secrets, new key credentials) is a canary too. */
+    const learn = () => {
+      const values = [
+        String(ups().credentials.client_secret),
+        ...(sim.state.uaa.clients.get('canary-web')?.secrets ?? []),
+        ...[...sim.state.bindings.all()]
+          .filter((b) => b.type === 'key')
+          .flatMap((b) => [b.credentials.client_secret, b.credentials.api_key])
+          .filter((v): v is string => typeof v === 'string'),
+      ]
+      for (const v of values) {
+        if (!planted.canaries.find('x', v).length) planted.canaries.add(`rotated-secret-${++learned}`, v)
+      }
+    }
+    const rotate = ['credentials', 'rotate', planted.upsName]
+    await runAll(home, [
+      {label: 'rotate dry-run', args: [...rotate, '--dry-run'], env},
+      {label: 'rotate dry-run json', args: [...rotate, '--dry-run', '--json'], env},
+      {
+        label: 'rotate',
+        args: [...rotate, '--yes', '--grace', '1h', '--audit-log', log],
+        env,
+        files: [log],
+        after: learn,
+      },
+      {
+        label: 'rollback',
+        args: ['credentials', 'rollback', planted.upsName, '--yes', '--audit-log', log],
+        env,
+        files: [log],
+        after: learn,
+      },
+      {
+        label: 'rotate json',
+        args: [...rotate, '--yes', '--json', '--force', '--grace', '1h', '--audit-log', log],
+        env,
+        files: [log],
+        after: learn,
+      },
+      {
+        label: 'retire',
+        args: ['credentials', 'retire', planted.upsName, '--yes', '--force', '--json', '--audit-log', log],
+        env,
+        files: [log],
+        after: learn,
+      },
+      {
+        label: 'rotate halted',
+        args: [...rotate, '--yes', '--force', '--audit-log', '-'],
+        env,
+        before: () =>
+          sim.faults.failNth({
+            method: 'PATCH',
+            path: `/v3/service_instances/${ups().guid}`,
+            nth: 2,
+            mode: 'cut',
+          }),
+        after: () => {
+          sim.faults.clear()
+          learn()
+        },
+        exit: 6,
+      },
+      {
+        label: 'rotate resumed',
+        args: [...rotate, '--yes', '--audit-log', log],
+        env,
+        files: [log],
+        after: learn,
+      },
+      {
+        label: 'service key rotate --output',
+        args: ['credentials', 'rotate', 'canary-sso', '--key', 'canary-key', '--yes', '--output', keyFile],
+        env,
+        after: learn,
+      },
+      {label: 'credentials list after', args: ['credentials', 'list', '--json'], env},
+    ])
+    // The key file is the one place a new key may be written: 0600, and nothing else holds it.
+    expect(statSync(keyFile).mode & 0o777).to.equal(0o600)
+    expect(learned).to.be.greaterThan(2)
   })
 
   function clientEnv(): Record<string, string> {
