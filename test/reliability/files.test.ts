@@ -12,9 +12,10 @@ import {join, relative} from 'node:path'
 
 import {ConfigStore} from '../../src/config/store.js'
 import {isCfguardError} from '../../src/errors.js'
-import {cfLoginTokens} from '../helpers/canary.js'
+import {cfLoginTokens, filesUnder} from '../helpers/canary.js'
 import {runCli, tempDir, type CliOptions, type CliResult} from '../helpers/cli.js'
-import {useSimulator} from '../helpers/sim.js'
+import {useSimulator, withSimulator} from '../helpers/sim.js'
+import {auditCommand} from './commands.js'
 
 /** Every path under `root` with its permission bits. */
 function modes(root: string): {path: string; dir: boolean; mode: number}[] {
@@ -217,7 +218,56 @@ describe('reliability: files', function () {
       chmodSync(join(cfHome, '.cf'), 0o700)
     }
   })
+
+  it('audits and logins at once into one $CFGUARD_HOME: every file parses, one salt, the same fingerprints', async function () {
+    const command = auditCommand()
+    if (!command) this.skip()
+    await withSimulator({scenario: 'generated', apps: 20, seed: 8}, async (sim) => {
+      const env = {
+        CFGUARD_HOME: home,
+        CFGUARD_API: sim.apiUrl,
+        CFGUARD_CLIENT_ID: sim.admin.clientId,
+        CFGUARD_CLIENT_SECRET: sim.admin.clientSecret,
+      }
+      const audit = () =>
+        runCli([...(command as string[]), '--json', '--all', '--fail-on', 'never'], {env, timeoutMs: 60_000})
+      const loginOne = (name: string) =>
+        runCli(['login', '--api', sim.apiUrl, '-u', sim.users.admin.username, '--name', name], {
+          env: {CFGUARD_HOME: home, CFGUARD_PASSWORD: sim.users.admin.password},
+        })
+      const results = await Promise.all([audit(), audit(), audit(), audit(), loginOne('x'), loginOne('y')])
+      expect(results.map((r) => r.code)).to.deep.equal([0, 0, 0, 0, 0, 0])
+      const fingerprints = results.slice(0, 4).map((r) => {
+        const doc = JSON.parse(r.stdout) as {result: {findings: {fingerprint: string; evidence?: unknown}[]}}
+        return keyedFingerprints(doc.result.findings)
+      })
+      expect(new Set(fingerprints).size, 'runs at once got different fingerprints (two salts?)').to.equal(1)
+      // Every file is whole, 0600, in 0700 directories; the salt is one 32-byte value.
+      const wrong = modes(home).filter((e) => e.mode !== (e.dir ? 0o700 : 0o600))
+      expect(wrong, JSON.stringify(wrong)).to.deep.equal([])
+      const files = filesUnder(home)
+      expect(files.map((f) => f.where).some((w) => w.includes('/cache/'))).to.equal(true)
+      for (const f of files.filter((x) => x.where.endsWith('.json')))
+        expect(() => JSON.parse(f.text), `${f.where} parses`).not.to.throw()
+      expect(readFileSync(join(home, 'salt')).length).to.equal(32)
+      expect(readdirSync(home).filter((n) => n.endsWith('.tmp') || n.endsWith('.lock'))).to.deep.equal([])
+      expect(Object.keys(new ConfigStore(home).read().targets).sort()).to.deep.equal(['x', 'y'])
+      // A later run reuses that salt: the same fingerprints again.
+      const again = await audit()
+      const doc = JSON.parse(again.stdout) as {
+        result: {findings: {fingerprint: string; evidence?: unknown}[]}
+      }
+      expect(keyedFingerprints(doc.result.findings)).to.equal(fingerprints[0])
+    })
+  })
 })
+
+/** Finding fingerprints and every keyed (salted) fingerprint in the evidence, in order. */
+function keyedFingerprints(findings: {fingerprint: string; evidence?: unknown}[]): string {
+  const hmacs = JSON.stringify(findings.map((f) => f.evidence)).match(/hmac:[0-9a-f]+/g) ?? []
+  expect(hmacs.length, 'keyed fingerprints in the evidence').to.be.greaterThan(0)
+  return JSON.stringify([findings.map((f) => f.fingerprint).sort(), hmacs.sort()])
+}
 
 /** The same token with its `exp` moved into the past: not valid, so cfguard must refresh. */
 function expiringToken(token: string): string {
