@@ -16,7 +16,7 @@ import type {Simulator} from '../../src/sim/index.js'
 import {cfLoginTokens} from '../helpers/canary.js'
 import {parseJson, runCli, tempDir} from '../helpers/cli.js'
 import {withSimulator} from '../helpers/sim.js'
-import {commandExists} from './commands.js'
+import {auditCommand} from './commands.js'
 import {expectCleanFailure} from './expect.js'
 
 const tokenPosts = (sim: Simulator) =>
@@ -213,9 +213,86 @@ describe('reliability: tokens in long jobs', function () {
     )
   })
 
-  it('audit: proactive renewal during a long audit, and a bounded number of token requests when UAA fails', async function () {
-    if (!commandExists(['audit'])) this.skip()
-    // Filled in when `audit` lands (see the fault suite).
+  describe('through the audit', () => {
+    const auditEnv = (sim: Simulator, extra: Record<string, string> = {}) => ({
+      CFGUARD_API: sim.apiUrl,
+      CFGUARD_CLIENT_ID: sim.admin.clientId,
+      CFGUARD_CLIENT_SECRET: sim.admin.clientSecret,
+      ...extra,
+    })
+    const findings = (stdout: string) =>
+      (JSON.parse(stdout) as {result: {findings: {fingerprint: string}[]}}).result.findings
+        .map((f) => f.fingerprint)
+        .sort()
+
+    it('a long audit renews its token before it expires: same findings, no request rejected', async function () {
+      const command = auditCommand()
+      if (!command) this.skip()
+      const args = [...(command as string[]), '--json', '--all', '--fail-on', 'never', '--no-cache']
+      let clean: string[] = []
+      await withSimulator({scenario: 'generated', apps: 12, seed: 6}, async (sim) => {
+        const r = await runCli(args, {env: auditEnv(sim)})
+        expect(r.code, r.stderr).to.equal(0)
+        clean = findings(r.stdout)
+      })
+      // Tokens live 6 s; one request at a time, each 250 ms: the audit outlives two tokens.
+      await withSimulator(
+        {scenario: 'generated', apps: 12, seed: 6, accessTokenValiditySeconds: 6, latencyMs: 250},
+        async (sim) => {
+          const r = await runCli([...args, '--concurrency', '1'], {env: auditEnv(sim), timeoutMs: 60_000})
+          expect(r.code, r.stderr).to.equal(0)
+          expect(findings(r.stdout)).to.deep.equal(clean)
+          expect(tokenPosts(sim).length).to.be.within(2, 4)
+          expect(rejectedCc(sim).length, 'CC requests answered 401').to.equal(0)
+        },
+      )
+    })
+
+    it('CC rejecting every token mid-audit: exit 4 after at most 4 token requests', async function () {
+      const command = auditCommand()
+      if (!command) this.skip()
+      await withSimulator({scenario: 'generated', apps: 12, seed: 6}, async (sim) => {
+        for (let i = 0; i < 100; i++)
+          sim.faults.failNth({
+            method: 'GET',
+            path: /^\/v3\/apps\/[^/]+\/env$/,
+            nth: 1,
+            mode: 'status',
+            status: 401,
+            origin: 'cc',
+          })
+        const r = await runCli([...(command as string[]), '--all', '--fail-on', 'never', '--no-cache'], {
+          env: auditEnv(sim),
+        })
+        expectCleanFailure(r, 4)
+        expect(tokenPosts(sim).length).to.be.at.most(4)
+      })
+    })
+
+    it('a UAA answering 500 to every token request: exit 5 after at most 3 token requests', async function () {
+      const command = auditCommand()
+      if (!command) this.skip()
+      await withSimulator({scenario: 'generated', apps: 12, seed: 6}, async (sim) => {
+        sim.faults.set({errorRate: 1, origins: ['uaa']})
+        const r = await runCli([...(command as string[]), '--all', '--fail-on', 'never'], {
+          env: auditEnv(sim),
+        })
+        expectCleanFailure(r, 5, /UAA failed: POST \/oauth\/token returned 5\d\d after 3 attempts/)
+        expect(tokenPosts(sim).length).to.equal(3)
+      })
+    })
+
+    it('a UAA answering 401 to every token request: exit 4 after one token request', async function () {
+      const command = auditCommand()
+      if (!command) this.skip()
+      await withSimulator({scenario: 'generated', apps: 12, seed: 6}, async (sim) => {
+        const r = await runCli([...(command as string[]), '--all', '--fail-on', 'never'], {
+          env: auditEnv(sim, {CFGUARD_CLIENT_SECRET: 'wrong-secret-123'}),
+        })
+        expectCleanFailure(r, 4, /rejected the credentials/)
+        expect(tokenPosts(sim).length).to.equal(1)
+      })
+    })
   })
 })
 
