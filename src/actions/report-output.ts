@@ -2,7 +2,7 @@ import {resolve} from 'node:path'
 
 import {writeFileAtomic} from '../config/atomic-file.js'
 import {ExitCode} from '../errors.js'
-import type {AuditResult} from '../model/finding.js'
+import type {AuditResult, CoverageGap} from '../model/finding.js'
 import {
   buildCompliance,
   exceedsFailOn,
@@ -67,15 +67,8 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
   } else if (!ctx.json) {
     stdout = text
   }
-  // Reads that failed after retries leave the report incomplete: never a silent exit 0 (or 3).
-  const failed = result.coverage.gaps.filter((g) => g.failed)
-  if (failed.length > 0) {
-    ctx.warn(
-      `the report is incomplete: ${failed.map((g) => g.what).join('; ')} could not be read (${failed[0]?.why}); run again`,
-    )
-  }
   const exitCode =
-    failed.length > 0
+    warnIfIncomplete(ctx, result.coverage.gaps, 'report') !== ExitCode.Ok
       ? ExitCode.Api
       : exceedsFailOn(result.findings, request.failOn)
         ? ExitCode.FindingsAtOrAboveThreshold
@@ -87,4 +80,17 @@ function terminalWidth(ctx: RunContext): number {
   const fromEnv = Number(ctx.env.COLUMNS)
   if (Number.isFinite(fromEnv) && fromEnv >= 60) return Math.min(fromEnv, 200)
   return process.stdout.columns && process.stdout.columns >= 60 ? Math.min(process.stdout.columns, 200) : 100
+}
+
+/**
+ * Reads that failed after retries leave a report or inventory incomplete: never a silent exit 0
+ * (or 3). Warns and returns 5 when any gap is `failed`, else 0.
+ */
+export function warnIfIncomplete(ctx: RunContext, gaps: readonly CoverageGap[], what: string): number {
+  const failed = gaps.filter((g) => g.failed)
+  if (failed.length === 0) return ExitCode.Ok
+  ctx.warn(
+    `the ${what} is incomplete: ${failed.map((g) => g.what).join('; ')} could not be read (${failed[0]?.why}); run again`,
+  )
+  return ExitCode.Api
 }

@@ -28,6 +28,9 @@ export default class IdentityList extends BaseCommand<IdentityInventory> {
       concurrency: flags.concurrency,
     })
     this.print(renderInventory(inventory))
+    const {warnIfIncomplete} = await import('../../actions/report-output.js')
+    const exitCode = warnIfIncomplete(this.ctx, inventory.coverage.gaps, 'inventory')
+    if (exitCode !== 0) process.exitCode = exitCode
     return inventory
   }
 }
