@@ -14,7 +14,7 @@ import type {FaultSettings, Simulator} from '../../src/sim/index.js'
 import {filesUnder} from '../helpers/canary.js'
 import {runCli, tempDir, type CliResult} from '../helpers/cli.js'
 import {useSimulator} from '../helpers/sim.js'
-import {auditCommand} from './commands.js'
+import {auditCommand, commandExists} from './commands.js'
 
 interface Finding {
   rule: string
@@ -194,6 +194,32 @@ describe('reliability: the audit under faults', function () {
       })
       expect(human.code).to.equal(5)
       expect(human.stderr).to.match(/^warning: the report is incomplete: environment of 1 app/m)
+    } finally {
+      ctx.sim.faults.clear()
+    }
+  })
+
+  it('identity list with a secret read that fails on every retry: a warning and exit 5', async function () {
+    if (!commandExists(['identity', 'list'])) this.skip()
+    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
+    for (let i = 0; i < 3; i++)
+      ctx.sim.faults.failNth({
+        method: 'GET',
+        path: `/v3/apps/${app.guid}/env`,
+        nth: 1,
+        mode: 'status',
+        status: 503,
+      })
+    try {
+      const r = await runCli(['identity', 'list', '--all', '--no-cache'], {
+        env: {
+          CFGUARD_API: ctx.sim.apiUrl,
+          CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
+          CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
+        },
+      })
+      expect(r.code).to.equal(5)
+      expect(r.stderr).to.match(/^warning: the inventory is incomplete: environment of 1 app/m)
     } finally {
       ctx.sim.faults.clear()
     }
