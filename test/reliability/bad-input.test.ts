@@ -21,7 +21,7 @@ import {
 } from '../helpers/hostile-server.js'
 import type {Simulator} from '../../src/sim/index.js'
 import {ccAs, withSimulator} from '../helpers/sim.js'
-import {auditCommand} from './commands.js'
+import {auditCommand, commandExists} from './commands.js'
 import {expectCleanFailure} from './expect.js'
 
 const USAGE = 2
@@ -50,6 +50,8 @@ interface Case {
   timeoutMs?: number
   /** `audit`: needs an audit command (`audit`, else `identity audit`); pending until one is built. */
   needs?: 'audit'
+  /** A command id (words) the case runs; pending until it is built. */
+  requires?: string[]
 }
 
 const loginArgs = (w: World) => ['login', '--api', w.f.url, '--client-id', w.f.client.id, '-o', 'acme']
@@ -677,6 +679,60 @@ const CASES: Case[] = [
     exit: USAGE,
     message,
   })),
+  // ---- durations and rollout flags of the other commands
+  ...(
+    [
+      [
+        'credentials rotate --grace -1d',
+        ['credentials', 'rotate', 'x', '--grace', '-1d', '--yes'],
+        /invalid --grace "-1d"/,
+      ],
+      [
+        'credentials rotate --grace 3x',
+        ['credentials', 'rotate', 'x', '--grace', '3x', '--yes'],
+        /invalid --grace "3x"/,
+      ],
+      [
+        'credentials rotate --timeout 0',
+        ['credentials', 'rotate', 'x', '--timeout', '0', '--yes'],
+        /invalid --timeout "0"/,
+      ],
+      [
+        'credentials rotate --max-in-flight 0',
+        ['credentials', 'rotate', 'x', '--max-in-flight', '0', '--yes'],
+        /--max-in-flight must be a whole number/,
+      ],
+      [
+        'credentials rotate without --yes and without a terminal',
+        ['credentials', 'rotate', 'x'],
+        /pass --yes/,
+      ],
+      [
+        'credentials rotate --all-due with a malformed selector',
+        ['credentials', 'rotate', '--all-due', '--selector', 'a in (', '--yes'],
+        /invalid label selector/,
+      ],
+      ['credentials list --max-age 3x', ['credentials', 'list', '--max-age', '3x'], /invalid --max-age "3x"/],
+      [
+        'audit --traffic --window 0',
+        ['audit', '--all', '--traffic', '--window', '0'],
+        /invalid --window "0"/,
+      ],
+      [
+        'routes report --traffic --window 3x',
+        ['routes', 'report', '--all', '--traffic', '--window', '3x'],
+        /invalid --window "3x"/,
+      ],
+      ['audit --window without --traffic', ['audit', '--all', '--window', '15m'], /--window: --traffic/],
+    ] as [string, string[], RegExp][]
+  ).map(([name, args, message]): Case => ({
+    name,
+    requires: args.slice(0, args[0] === 'audit' ? 1 : 2),
+    args: () => args,
+    env: auditEnv,
+    exit: USAGE,
+    message,
+  })),
   // ---- malformed configuration files
   {
     name: 'a cf CLI config that is not JSON',
@@ -760,7 +816,7 @@ describe('reliability: bad-input corpus', function () {
 
   for (const c of CASES) {
     it(c.name, async function () {
-      if (c.needs && !auditCommand()) this.skip()
+      if ((c.needs && !auditCommand()) || (c.requires && !commandExists(c.requires))) this.skip()
       await c.setup?.(w)
       const r = await runCli((c.args ?? loginArgs)(w), {
         env: {
