@@ -23,6 +23,7 @@ import {
 } from '../helpers/canary.js'
 import {useSimulator} from '../helpers/sim.js'
 import {auditCommand, commandExists, reportCommands} from './commands.js'
+import {looseModes} from './modes.js'
 
 interface Output {
   where: string
@@ -550,6 +551,8 @@ describe('reliability: secret canaries in every output', function () {
     ])
     // The key file is the one place a new key may be written: 0600, and nothing else holds it.
     expect(statSync(keyFile).mode & 0o777).to.equal(0o600)
+    expect(statSync(log).mode & 0o777).to.equal(0o600)
+    expect(looseModes(home)).to.deep.equal([])
     expect(learned).to.be.greaterThan(2)
   })
 

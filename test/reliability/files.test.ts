@@ -8,7 +8,7 @@ import {spawn} from 'node:child_process'
 import {createHash} from 'node:crypto'
 import {chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import {hostname} from 'node:os'
-import {join, relative} from 'node:path'
+import {join} from 'node:path'
 
 import {ConfigStore} from '../../src/config/store.js'
 import {isCfguardError} from '../../src/errors.js'
@@ -16,23 +16,7 @@ import {cfLoginTokens, filesUnder} from '../helpers/canary.js'
 import {runCli, tempDir, type CliOptions, type CliResult} from '../helpers/cli.js'
 import {useSimulator, withSimulator} from '../helpers/sim.js'
 import {auditCommand} from './commands.js'
-
-/** Every path under `root` with its permission bits. */
-function modes(root: string): {path: string; dir: boolean; mode: number}[] {
-  const out: {path: string; dir: boolean; mode: number}[] = [
-    {path: '.', dir: true, mode: statSync(root).mode & 0o777},
-  ]
-  const walk = (dir: string) => {
-    for (const entry of readdirSync(dir)) {
-      const path = join(dir, entry)
-      const st = statSync(path)
-      out.push({path: relative(root, path), dir: st.isDirectory(), mode: st.mode & 0o777})
-      if (st.isDirectory()) walk(path)
-    }
-  }
-  walk(root)
-  return out
-}
+import {modes} from './modes.js'
 
 function sha(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex')
