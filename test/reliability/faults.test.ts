@@ -36,7 +36,7 @@ interface Outcome {
 
 const FAULT_KINDS: {name: string; settings: FaultSettings; env?: Record<string, string>}[] = [
   {name: '10% 5xx', settings: {errorRate: 0.1}},
-  {name: '429 bursts (Retry-After 1 s)', settings: {burst429: {count: 4, retryAfterSeconds: 1}}},
+  {name: '429 bursts (Retry-After 1 s)', settings: {burst429: {count: 2, retryAfterSeconds: 1}}},
   {name: '10% dropped connections', settings: {dropRate: 0.1}},
   {name: '10% stalls of 2 s', settings: {stallRate: 0.1, stallMs: 2000}},
   {
