@@ -10,7 +10,7 @@
  */
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import {cpus, tmpdir, totalmem} from 'node:os'
+import {cpus, loadavg, tmpdir, totalmem} from 'node:os'
 import {join, resolve} from 'node:path'
 import {parseArgs} from 'node:util'
 
@@ -100,7 +100,9 @@ function cleanEnv(): Record<string, string> {
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || k.startsWith('CFGUARD_') || k.startsWith('CF_') || k.startsWith('NAIVE_')) continue
-    if (k === 'NODE_OPTIONS' || k === 'NODE_ENV' || k.startsWith('npm_')) continue
+    // NODE_EXTRA_CA_CERTS makes every node start read a CA bundle (~30 ms on the reference box),
+    // which would flatter the start-up ratio; nothing under test talks TLS.
+    if (['NODE_OPTIONS', 'NODE_ENV', 'NODE_EXTRA_CA_CERTS'].includes(k) || k.startsWith('npm_')) continue
     env[k] = v
   }
   env.NO_COLOR = '1'
@@ -188,6 +190,7 @@ function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): 
 
 async function main(): Promise<void> {
   const startedAt = new Date()
+  const loadAtStart = loadavg()[0]!
   if (!existsSync(join(ROOT, 'lib/index.js'))) throw new Error('lib/ is not built: run `npm run build` first')
   const notes: string[] = [
     `Lower bound = latency × (${DEPENDENT_CHAIN} + ceil(per-item reads / ${CONCURRENCY})); see "Formulas".`,
@@ -229,6 +232,12 @@ async function main(): Promise<void> {
 
   const finishedAt = new Date()
   const figures = collectFigures(scenarios, startup)
+  if (Math.max(loadAtStart, loadavg()[0]!) > cpus().length) {
+    notes.push(
+      `The 1-minute load average reached ${round2(Math.max(loadAtStart, loadavg()[0]!))} on ${cpus().length} cores: ` +
+        'other work shared the machine, so times are noisier than usual.',
+    )
+  }
   const results: BenchResults = {
     schemaVersion: 1,
     quick,
@@ -242,6 +251,7 @@ async function main(): Promise<void> {
       node: process.versions.node,
       platform: `${process.platform}-${process.arch}`,
       rssSource: existsSync('/usr/bin/time') ? 'GNU time (getrusage maxrss)' : '/proc VmHWM sampling',
+      loadAverage: {start: round2(loadAtStart), end: round2(loadavg()[0]!)},
     },
     git: git(),
     startup: {rounds, warmupRounds: quick ? 0 : 2, commands: startup},
@@ -270,6 +280,10 @@ async function main(): Promise<void> {
   process.stdout.write(`${out.join('\n')}\n`)
   const missed = figures.filter((f) => f.met === false).map((f) => `${TARGETS[f.id].label} (${f.subject})`)
   if (missed.length > 0) log(`targets missed: ${missed.join('; ')}`)
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -19,6 +19,8 @@ export interface BenchResults {
     node: string
     platform: string
     rssSource: string
+    /** 1-minute load average when the run started and ended (other work on the box). */
+    loadAverage: {start: number; end: number}
   }
   git: {commit: string | null; dirty: boolean | null}
   startup: {rounds: number; warmupRounds: number; commands: StartupResult[]}
@@ -100,7 +102,8 @@ export function summaryMarkdown(results: BenchResults): string {
     `Run ${results.finishedAt} on ${results.machine.cpus} × ${results.machine.cpuModel}, ` +
       `${results.machine.memoryGb} GB, Node ${results.machine.node}` +
       `${results.git.commit ? `, commit \`${results.git.commit.slice(0, 12)}\`${results.git.dirty ? ' (dirty)' : ''}` : ''}; ` +
-      `took ${seconds(results.durationMs)}. Peak RSS from ${results.machine.rssSource}.`,
+      `took ${seconds(results.durationMs)}; load average ${results.machine.loadAverage.start} → ` +
+      `${results.machine.loadAverage.end}. Peak RSS from ${results.machine.rssSource}.`,
     '',
     figuresTable(results.figures),
     '',
