@@ -12,7 +12,7 @@
  *   per space: apps                        cf apps                          pages
  *     per app: processes; per process:     cf app APP                       1 + processes
  *       stats; deployments                                                  + 1
- *     per app: environment_variables       cf env APP                       1
+ *     per app: env (incl. VCAP_SERVICES)   cf env APP                       1
  *   per space: routes (with destinations)  cf routes                        pages
  *   per space: service instances           cf services                      pages
  *     per instance: credential bindings    cf service SI                    1
@@ -133,9 +133,9 @@ export async function runNaive(api: string, clientId: string, clientSecret: stri
         add('processInstances', stats.resources.length)
       }
       add('deployments', (await list<Named>('/deployments', {app_guids: app.guid})).length)
-      const env = (await get<{var: Record<string, string>}>(`${cc}/apps/${app.guid}/environment_variables`))!
+      const env = (await get<{environment_variables?: Record<string, string>}>(`${cc}/apps/${app.guid}/env`))!
       add('envRead', 1)
-      add('envVariables', Object.keys(env.var).length)
+      add('envVariables', Object.keys(env.environment_variables ?? {}).length)
     }
 
     const routes = await list<{destinations: unknown[]}>('/routes', {space_guids: space.guid})

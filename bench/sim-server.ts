@@ -83,6 +83,31 @@ function summarize(
   }
 }
 
+const UPS_EVENT_TYPES = new Set([
+  'audit.user_provided_service_instance.create',
+  'audit.user_provided_service_instance.update',
+])
+const AUDIT_WINDOW_MS = 31 * 86_400_000
+
+function hiddenManagedBindings(sim: SimModule.Simulator): number {
+  const s = sim.state
+  let hidden = 0
+  const newest = new Map<string, number>()
+  const managedAppBindings = [...s.bindings.all()].filter(
+    (b) => b.type === 'app' && b.appGuid && s.serviceInstances.get(b.serviceInstanceGuid)?.type === 'managed',
+  )
+  for (const b of managedAppBindings) {
+    const pair = `${b.appGuid}/${b.serviceInstanceGuid}`
+    newest.set(pair, Math.max(newest.get(pair) ?? 0, b.createdAt))
+  }
+  for (const b of managedAppBindings) {
+    const app = s.apps.get(b.appGuid!)
+    const hidesVcap = app?.features['file-based-vcap-services'] || app?.features['service-binding-k8s']
+    if (hidesVcap || b.createdAt < newest.get(`${b.appGuid}/${b.serviceInstanceGuid}`)!) hidden++
+  }
+  return hidden
+}
+
 /** Ground truth from the simulator's tables: what a complete audit has to read. */
 function countFoundation(sim: SimModule.Simulator): FoundationCounts {
   const s = sim.state
@@ -110,7 +135,16 @@ function countFoundation(sim: SimModule.Simulator): FoundationCounts {
     appBindings: bindings.filter((b) => b.type === 'app').length,
     serviceKeys: bindings.filter((b) => b.type === 'key').length,
     deployments: s.deployments.size,
+    activeDeployments: all(s.deployments).filter((d) => d.statusValue === 'ACTIVE').length,
     auditEvents: s.events.size,
+    recentUpsAuditEvents: all(s.events).filter(
+      (e) => UPS_EVENT_TYPES.has(e.type) && e.createdAt > s.clock.ms() - AUDIT_WINDOW_MS,
+    ).length,
+    unboundUserProvided: instances.filter(
+      (i) =>
+        i.type === 'user-provided' && !s.bindings.lookup('instance', i.guid).some((b) => b.type === 'app'),
+    ).length,
+    hiddenManagedBindings: hiddenManagedBindings(sim),
     networkPolicies: s.networkPolicies.length,
     uaaClients: s.uaa.clients.size,
   }

@@ -28,7 +28,17 @@ export interface FoundationCounts {
   appBindings: number
   serviceKeys: number
   deployments: number
+  activeDeployments: number
   auditEvents: number
+  /** UPS create/update audit events of the last 31 days (the window CC keeps by default). */
+  recentUpsAuditEvents: number
+  /** User-provided services bound to no app. */
+  unboundUserProvided: number
+  /**
+   * Managed app bindings an app's env cannot show: the app hides VCAP_SERVICES (file-based or
+   * k8s bindings), or a newer binding of the same app and instance supersedes it.
+   */
+  hiddenManagedBindings: number
   networkPolicies: number
   uaaClients: number
 }
