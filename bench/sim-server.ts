@@ -40,7 +40,14 @@ async function main(): Promise<void> {
   }
   let eventsAtReset = sim.state.events.size
 
-  send({type: 'ready', apiUrl: sim.apiUrl, admin: sim.admin, counts: countFoundation(sim), buildMs})
+  send({
+    type: 'ready',
+    apiUrl: sim.apiUrl,
+    ccVersion: sim.state.config.ccVersion,
+    admin: sim.admin,
+    counts: countFoundation(sim),
+    buildMs,
+  })
 
   process.on('message', (message: SimCommand) => {
     switch (message.cmd) {

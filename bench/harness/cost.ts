@@ -19,7 +19,11 @@ export interface Minimum {
   breakdown: unknown
 }
 
-export async function minimumFor(root: string, counts: FoundationCounts): Promise<Minimum> {
+export async function minimumFor(
+  root: string,
+  counts: FoundationCounts,
+  _ccVersion: string,
+): Promise<Minimum> {
   const file = join(root, 'lib/collect/cost.js')
   if (!existsSync(file)) throw new Error('lib/collect/cost.js is not built (the collector has not landed)')
   const module = (await import(pathToFileURL(file).href)) as Record<string, unknown>

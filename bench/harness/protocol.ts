@@ -61,6 +61,7 @@ export type SimReply =
   | {
       type: 'ready'
       apiUrl: string
+      ccVersion: string
       admin: {clientId: string; clientSecret: string}
       counts: FoundationCounts
       buildMs: number

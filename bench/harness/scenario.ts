@@ -51,6 +51,7 @@ export interface NaiveRun extends RunResult {
 
 export interface ScenarioResult extends Omit<ScenarioSpec, 'naive' | 'cached'> {
   counts: FoundationCounts
+  ccVersion: string
   simBuildMs: number
   minimum: Minimum | null
   minimumError?: string
@@ -98,7 +99,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
     let minimum: Minimum | null = null
     let minimumError: string | undefined
     try {
-      minimum = await minimumFor(ctx.root, sim.counts)
+      minimum = await minimumFor(ctx.root, sim.counts, sim.ccVersion)
     } catch (err) {
       minimumError = err instanceof Error ? err.message : String(err)
     }
@@ -109,6 +110,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
       latencyMs: spec.latencyMs,
       seed: spec.seed,
       counts: sim.counts,
+      ccVersion: sim.ccVersion,
       simBuildMs: Math.round(sim.buildMs),
       minimum,
       ...(minimumError ? {minimumError} : {}),

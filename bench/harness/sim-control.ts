@@ -8,6 +8,7 @@ const SERVER = join(import.meta.dirname, '..', 'sim-server.ts')
 
 export interface SimProcess {
   apiUrl: string
+  ccVersion: string
   admin: {clientId: string; clientSecret: string}
   counts: FoundationCounts
   buildMs: number
@@ -35,6 +36,7 @@ export async function startSimProcess(options: SimOptions): Promise<SimProcess> 
   }
   return {
     apiUrl: ready.apiUrl,
+    ccVersion: ready.ccVersion,
     admin: ready.admin,
     counts: ready.counts,
     buildMs: ready.buildMs,
