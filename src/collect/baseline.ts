@@ -98,3 +98,44 @@ function uniqueDestinations(list: BaselineDestination[]): BaselineDestination[] 
   for (const d of list) if (!seen.has(destinationKey(d))) seen.set(destinationKey(d), d)
   return [...seen.values()].sort((a, b) => destinationKey(a).localeCompare(destinationKey(b)))
 }
+
+/**
+ * The route baseline a `--baseline FILE` carries, if any (pure): a `cfguard snapshot` file (its
+ * routes, the reviewed state itself), or an audit result whose `routeMap` is present (`cfguard
+ * audit --json` / `routes report --json`, bare or in the `{status, result}` envelope). Null for a
+ * result without a route map (then the file only filters known findings). Route-map routes name
+ * their space by name only, so such a baseline has no `spaceGuid`s and a scoped run reports
+ * baseline routes outside its scope as removed only if they were in the file at all.
+ */
+export function routeBaselineOfDocument(doc: unknown): RouteBaseline | null {
+  const body = isObject(doc) && 'result' in doc && isObject(doc.result) ? doc.result : doc
+  if (!isObject(body)) return null
+  if (Array.isArray(body.routes) && Array.isArray(body.apps) && typeof body.collectedAt === 'string') {
+    return routeBaselineOf(body as unknown as Snapshot)
+  }
+  const map = body.routeMap
+  if (!isObject(map) || !Array.isArray(map.domains)) return null
+  const routes: BaselineRoute[] = []
+  for (const domain of map.domains as unknown[]) {
+    if (!isObject(domain) || !Array.isArray(domain.routes)) continue
+    for (const r of domain.routes as unknown[]) {
+      if (!isObject(r) || typeof r.guid !== 'string' || typeof r.url !== 'string') continue
+      const destinations = (Array.isArray(r.destinations) ? r.destinations : [])
+        .filter(isObject)
+        .map((d): BaselineDestination => ({
+          appGuid: String(d.appGuid ?? ''),
+          processType: typeof d.processType === 'string' ? d.processType : 'web',
+          port: typeof d.port === 'number' ? d.port : null,
+          ...(typeof d.appName === 'string' ? {appName: d.appName} : {}),
+        }))
+      routes.push({guid: r.guid, url: r.url, destinations: uniqueDestinations(destinations)})
+    }
+  }
+  routes.sort((a, b) => a.url.localeCompare(b.url) || a.guid.localeCompare(b.guid))
+  const generatedAt = typeof body.generatedAt === 'string' ? body.generatedAt : ''
+  return {generatedAt, routes}
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+}

@@ -1,0 +1,317 @@
+/**
+ * `collectSnapshot`: a foundation (or one org/space) → a Snapshot, with the fewest requests.
+ * Gather every bulk list at once (lists.ts), read what has no list endpoint under one concurrency
+ * limit (secrets.ts, instances.ts, logs.ts, reservations.ts, probes.ts), then join in memory
+ * (join.ts). See README.md in this folder for the request minimum and the rules it follows.
+ */
+import {getMaxListeners, setMaxListeners} from 'node:events'
+import {createRequire} from 'node:module'
+
+import type {RunContext} from '../actions/context.js'
+import type {Session} from '../actions/session.js'
+import type {CollectionStats} from '../actions/evaluate.js'
+import {createTransport} from '../cf/http/transport.js'
+import {cacheDir, CacheStore} from '../config/cache.js'
+import type {CoverageGap} from '../model/finding.js'
+import type {Access, Instance, Need, Snapshot} from '../model/snapshot.js'
+import {gapsFor, plural, summarizeAccess, type ItemState} from './access.js'
+import {saltId} from './cache-keys.js'
+import {readProcessStats} from './instances.js'
+import {joinSnapshot} from './join.js'
+import {createLimiter} from './limiter.js'
+import {gentleHeapGrowth} from './memory.js'
+import {startGathering, tokenScopes} from './lists.js'
+import {readTraffic, trafficApps} from './logs.js'
+import {distinctIssuers, probeCredentials, probeIssuers, PROBE_TIMEOUT_MS} from './probes.js'
+import {roleHint} from './read-errors.js'
+import {readReservations, reservationQueries} from './reservations.js'
+import {
+  readSecrets,
+  skippedReads,
+  isLive,
+  type Caches,
+  type ItemRead,
+  type SecretReadResult,
+} from './secrets.js'
+import type {CollectOptions, Gathered} from './types.js'
+
+export type {CollectFamily, CollectOptions} from './types.js'
+export {minimumRequests, requestBreakdown, type CostOptions, type FoundationCounts} from './cost.js'
+
+export interface CollectResult {
+  snapshot: Snapshot
+  stats: CollectionStats
+}
+
+const TOOL_VERSION: string = (() => {
+  try {
+    return (createRequire(import.meta.url)('../../package.json') as {version: string}).version
+  } catch {
+    return 'unknown'
+  }
+})()
+
+const NOT_REQUESTED: Access = {state: 'not-requested'}
+
+export async function collectSnapshot(
+  session: Session,
+  ctx: RunContext,
+  options: CollectOptions,
+): Promise<CollectResult> {
+  const now = ctx.now()
+  const identity = options.families.includes('identity')
+  const routes = options.families.includes('routes')
+  gentleHeapGrowth(ctx.env)
+  const limiter = createLimiter(options.concurrency)
+  // Every request in flight listens for the run's abort signal: allow as many as may be in flight.
+  const listeners = Math.max(getMaxListeners(ctx.signal), 2 * limiter.concurrency + 16)
+  setMaxListeners(listeners, ctx.signal)
+  const unsubscribe = session.transport.onRateLimit((state) => limiter.observe(state))
+  const probeTransport =
+    identity && (options.checkIssuers || options.verifyCredentials)
+      ? createTransport({
+          timeoutMs: PROBE_TIMEOUT_MS,
+          maxAttempts: 1,
+          skipSslValidation: options.skipSslValidation ?? false,
+          warn: ctx.warn,
+          sleep: ctx.sleep,
+          now: ctx.now,
+          signal: ctx.signal,
+        })
+      : null
+  try {
+    const gathering = startGathering(session, options, limiter, now)
+    // Secret-bearing reads (identity only) start as soon as apps, instances and bindings are in.
+    let caches: Caches | null = null
+    let reading: Promise<SecretReadResult | null> = Promise.resolve(null)
+    if (identity && !options.secrets) {
+      reading = gathering.secretInputs.then((i) =>
+        skippedReads(i.apps, i.serviceInstances, i.bindings, '--no-secrets'),
+      )
+    } else if (identity) {
+      caches = options.cache ? openCaches(session, ctx, options) : null
+      const hint = roleHint(tokenScopes(session))
+      reading = gathering.secretInputs.then((i) =>
+        readSecrets({
+          session,
+          ...i,
+          salt: options.salt,
+          limiter,
+          caches,
+          keepClientSecrets: options.verifyCredentials,
+          roleHint: hint,
+        }),
+      )
+    }
+    const [g, secrets] = await Promise.all([gathering.all, reading])
+    if (caches) saveCaches(caches, ctx)
+    const place = placeLabels(g)
+    const gaps: CoverageGap[] = [...g.gaps]
+    const access: Partial<Record<Need, Access>> = {...g.access}
+
+    if (secrets) Object.assign(access, secretAccess(g, secrets, place, gaps))
+
+    // Instances: embedded in the process list from CC 3.211, else /stats of routed processes.
+    let stats: Map<string, Instance[] | null> | null = null
+    if (session.cc.versionAtLeast('3.211.0')) {
+      const unknown = g.processes.filter((p) => p.actual === null).length
+      access.instances =
+        unknown === 0
+          ? {state: 'full'}
+          : {
+              state: 'partial',
+              why: `${plural(unknown, 'process', 'processes')} came without embedded instances`,
+            }
+    } else {
+      const read = await readProcessStats(session, g.processes, g.apps, g.routes, limiter)
+      stats = read.actual
+      access.instances = read.access
+      if (read.unknown > 0) {
+        gaps.push({
+          what: `instance state of ${plural(read.unknown, 'process', 'processes')}`,
+          why: read.access.why ?? '',
+        })
+      }
+    }
+
+    // Gorouter access logs (--traffic).
+    let traffic: Snapshot['traffic'] = null
+    if (options.traffic) {
+      const read = await readTraffic(
+        session,
+        trafficApps(g.apps, g.routes),
+        options.traffic.windowSeconds,
+        now,
+        limiter,
+      )
+      traffic = read.traffic
+      access.traffic = read.access
+      gaps.push(
+        ...gapsFor(
+          (n) => `Gorouter access logs of ${plural(n, 'app')}`,
+          read.unread.map((u) => ({read: 'failed' as const, why: u.why, place: place(u.app.spaceGuid)})),
+        ),
+      )
+    }
+
+    // Route reservations for redirect URIs no visible route serves (scoped identity runs).
+    const scoped = options.scope.org !== null || options.scope.space !== null
+    let reservations: Snapshot['routeReservations'] | null = null
+    if (identity && scoped && access.uaaClients?.state === 'full') {
+      const queries = reservationQueries(g.uaaClients, g.domains, g.routes)
+      reservations = await readReservations(session.cc.core, queries, limiter)
+    }
+
+    // Opt-in network checks.
+    let issuerProbes: Snapshot['issuerProbes'] = []
+    let credentialProbes: Snapshot['credentialProbes'] = []
+    if (identity && options.checkIssuers && probeTransport && secrets) {
+      const views = [...secrets.ups.values(), ...secrets.bindings.values()].map((r) => r.value)
+      issuerProbes = await probeIssuers(probeTransport, distinctIssuers(views), limiter)
+      access.issuerProbes = credentialsAccess(
+        access,
+        'issuer discovery ran for the credentials that could be read',
+      )
+    }
+    if (identity && options.verifyCredentials && probeTransport && secrets) {
+      if (!options.secrets) {
+        access.credentialProbes = {state: 'none', why: '--no-secrets (no secret to verify)'}
+      } else {
+        credentialProbes = await probeCredentials(probeTransport, secrets.rawSecrets.values(), limiter)
+        access.credentialProbes = credentialsAccess(
+          access,
+          'only credentials that could be read were verified',
+        )
+      }
+      secrets.rawSecrets.clear()
+    }
+
+    const fullAccess: Record<Need, Access> = {
+      env: access.env ?? NOT_REQUESTED,
+      upsCredentials: access.upsCredentials ?? NOT_REQUESTED,
+      bindingDetails: access.bindingDetails ?? NOT_REQUESTED,
+      instances: access.instances ?? {state: 'full'},
+      auditEvents: access.auditEvents ?? NOT_REQUESTED,
+      networkPolicies: access.networkPolicies ?? NOT_REQUESTED,
+      uaaClients: access.uaaClients ?? NOT_REQUESTED,
+      routePolicies: access.routePolicies ?? NOT_REQUESTED,
+      issuerProbes: access.issuerProbes ?? NOT_REQUESTED,
+      credentialProbes: access.credentialProbes ?? NOT_REQUESTED,
+      traffic: access.traffic ?? NOT_REQUESTED,
+      baseline: routes && options.routeBaseline ? {state: 'full'} : NOT_REQUESTED,
+    }
+    for (const need of ['networkPolicies', 'uaaClients'] as const) {
+      const a = fullAccess[need]
+      if (a.state === 'none' || a.state === 'partial') {
+        gaps.push({
+          what: need === 'uaaClients' ? 'UAA clients' : 'container-to-container network policies',
+          why: a.why ?? a.state,
+        })
+      }
+    }
+
+    const snapshot = joinSnapshot({
+      target: {
+        api: session.target.api,
+        ccVersion: session.target.ccVersion,
+        org: options.scope.org?.name ?? null,
+        space: options.scope.space?.name ?? null,
+      },
+      collectedAt: now.toISOString(),
+      gathered: g,
+      secrets,
+      stats,
+      traffic,
+      routeReservations: reservations,
+      issuerProbes,
+      credentialProbes,
+      baseline: routes ? options.routeBaseline : null,
+      access: fullAccess,
+    })
+    const fresh = secrets?.fresh ?? {env: 0, credentials: 0, details: 0}
+    return {
+      snapshot,
+      stats: {
+        gaps,
+        auditEventsCreated: fresh.env + fresh.credentials + fresh.details,
+        requests: session.transport.stats.requests + (probeTransport?.stats.requests ?? 0),
+      },
+    }
+  } finally {
+    unsubscribe()
+    probeTransport?.close()
+  }
+}
+
+/** `org/space` for a space guid (the guid itself when the space is not visible). */
+function placeLabels(g: Gathered): (spaceGuid: string) => string {
+  const orgs = new Map(g.orgs.map((o) => [o.guid, o.name]))
+  const spaces = new Map(g.spaces.map((s) => [s.guid, `${orgs.get(s.orgGuid) ?? '?'}/${s.name}`]))
+  return (guid) => spaces.get(guid) ?? guid
+}
+
+function states<V>(reads: Iterable<ItemRead<V>>, place: (space: string) => string): ItemState[] {
+  return [...reads].map((r) => ({read: r.read, why: r.why, place: place(r.space)}))
+}
+
+/** access.env / upsCredentials / bindingDetails, and one gap per reason something went unread. */
+function secretAccess(
+  g: Gathered,
+  secrets: SecretReadResult,
+  place: (space: string) => string,
+  gaps: CoverageGap[],
+): Partial<Record<Need, Access>> {
+  const env = states(secrets.env.values(), place)
+  const ups = states(secrets.ups.values(), place)
+  const keyGuids = new Set(g.bindings.filter((b) => b.type === 'key' && isLive(b)).map((b) => b.guid))
+  const details = [...secrets.bindings.entries()]
+  const keys = states(
+    details.filter(([guid]) => keyGuids.has(guid)).map(([, r]) => r),
+    place,
+  )
+  const appBindings = states(
+    details.filter(([guid]) => !keyGuids.has(guid)).map(([, r]) => r),
+    place,
+  )
+  gaps.push(
+    ...gapsFor((n) => `environment of ${plural(n, 'app')}`, env),
+    ...gapsFor((n) => `credentials of ${plural(n, 'user-provided service')}`, ups),
+    ...gapsFor((n) => `details of ${plural(n, 'managed service binding')}`, appBindings),
+    ...gapsFor((n) => `details of ${plural(n, 'service key')}`, keys),
+  )
+  return {
+    env: summarizeAccess(env),
+    upsCredentials: summarizeAccess(ups),
+    bindingDetails: summarizeAccess([...appBindings, ...keys]),
+  }
+}
+
+/** A probe over credentials is as complete as the credentials that were read. */
+function credentialsAccess(access: Partial<Record<Need, Access>>, why: string): Access {
+  const parts = [access.upsCredentials, access.bindingDetails].filter((a) => a !== undefined)
+  if (parts.every((a) => a.state === 'full')) return {state: 'full'}
+  if (parts.every((a) => a.state === 'none')) return {state: 'none', why: parts[0]?.why ?? why}
+  return {state: 'partial', why}
+}
+
+function openCaches(session: Session, ctx: RunContext, options: CollectOptions): Caches {
+  const actor = session.target.user ?? session.target.client ?? 'unknown'
+  const dir = cacheDir(ctx.home, session.target.api, actor)
+  const storeOptions = {tool: TOOL_VERSION, saltId: saltId(options.salt), now: ctx.now, warn: ctx.warn}
+  return {
+    env: CacheStore.open(`${dir}/env.json`, storeOptions),
+    ups: CacheStore.open(`${dir}/ups.json`, storeOptions),
+    details: CacheStore.open(`${dir}/details.json`, storeOptions),
+  }
+}
+
+/** A cache that cannot be written costs the next run some reads, never this run's result. */
+function saveCaches(caches: Caches, ctx: RunContext): void {
+  for (const store of [caches.env, caches.ups, caches.details]) {
+    try {
+      store.save()
+    } catch (err) {
+      ctx.warn(`could not write the collection cache ${store.path}: ${(err as Error).message}`)
+    }
+  }
+}
