@@ -52,7 +52,7 @@ const SCENARIOS: ScenarioSpec[] = quick
       {id: 'baseline', title: '100 apps @ 2 ms', apps: 100, latencyMs: 2, seed, naive: true, cached: false},
       {
         id: 'large',
-        title: '100 apps @ 2 ms (large path)',
+        title: '100 apps @ 2 ms (cached path)',
         apps: 100,
         latencyMs: 2,
         seed,
@@ -82,14 +82,14 @@ const SCENARIOS: ScenarioSpec[] = quick
     ]
 
 /** The audit entry point: `audit` once it exists, else `identity audit` (said in the notes). */
-function auditCommand(notes: string[]): string[] {
+function auditCommand(notes: string[]): {args: string[]; families: ('identity' | 'routes')[]} {
   const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
     commands: Record<string, unknown>
   }
-  if (manifest.commands.audit) return ['audit']
+  if (manifest.commands.audit) return {args: ['audit'], families: ['identity', 'routes']}
   if (manifest.commands['identity:audit']) {
     notes.push('`cfguard audit` is not built here; `cfguard identity audit` was benchmarked instead.')
-    return ['identity', 'audit']
+    return {args: ['identity', 'audit'], families: ['identity']}
   }
   throw new Error(
     'neither `cfguard audit` nor `cfguard identity audit` is in oclif.manifest.json (run npm run build)',
@@ -196,7 +196,8 @@ async function main(): Promise<void> {
     `Lower bound = latency × (${DEPENDENT_CHAIN} + ceil(per-item reads / ${CONCURRENCY})); see "Formulas".`,
     'Naive baseline wall = its own time from first to last request (its process start-up is not counted).',
   ]
-  const auditArgs = [...auditCommand(notes), '--json', '--all']
+  const audit = auditCommand(notes)
+  const auditArgs = [...audit.args, '--json', '--all']
   const baseEnv = cleanEnv()
   const rounds = args.rounds ? Number(args.rounds) : quick ? 1 : 15
 
@@ -227,7 +228,9 @@ async function main(): Promise<void> {
 
   const scenarios: ScenarioResult[] = []
   for (const spec of SCENARIOS) {
-    scenarios.push(await runScenario(spec, {root: ROOT, bin: BIN, auditArgs, baseEnv, log}))
+    scenarios.push(
+      await runScenario(spec, {root: ROOT, bin: BIN, auditArgs, families: audit.families, baseEnv, log}),
+    )
   }
 
   const finishedAt = new Date()

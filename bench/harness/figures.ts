@@ -35,6 +35,8 @@ export interface Target {
   label: string
   /** Shown beside the value, e.g. `≤ 1.05`. */
   text: string
+  /** Decimals the table shows (ratios 2, megabytes 0). */
+  digits: number
   met(value: number): boolean
 }
 
@@ -43,31 +45,42 @@ export const TARGETS: Record<FigureId, Target> = {
     id: 'requestsOverMinimum',
     label: 'requests / minimum',
     text: '≤ 1.05',
+    digits: 2,
     met: (v) => v <= 1.05,
   },
   wallOverLowerBound: {
     id: 'wallOverLowerBound',
     label: `wall / lower bound, concurrency ${CONCURRENCY}`,
     text: '≤ 1.5',
+    digits: 2,
     met: (v) => v <= 1.5,
   },
   naiveOverCfguard: {
     id: 'naiveOverCfguard',
     label: 'naive baseline wall / cfguard wall',
     text: '≥ 20',
+    digits: 1,
     met: (v) => v >= 20,
   },
   cachedOverFirst: {
     id: 'cachedOverFirst',
     label: 'cached second run requests / first run requests',
     text: '≤ 0.2',
+    digits: 3,
     met: (v) => v <= 0.2,
   },
-  peakRssMb: {id: 'peakRssMb', label: 'peak RSS of cfguard (MB)', text: '≤ 300', met: (v) => v <= 300},
+  peakRssMb: {
+    id: 'peakRssMb',
+    label: 'peak RSS of cfguard (MB)',
+    text: '≤ 300',
+    digits: 0,
+    met: (v) => v <= 300,
+  },
   startupOverNode: {
     id: 'startupOverNode',
     label: 'start-up / `node -e 0` (median ratio)',
     text: '≤ 2.5',
+    digits: 2,
     met: (v) => v <= 2.5,
   },
 }
@@ -107,7 +120,7 @@ export function figure(
   }
 }
 
-/** `1234.5` → `1,235`; small ratios keep two decimals. */
+/** `1234.5` → `1,235`; below 100, `digits` decimals. */
 export function formatNumber(value: number | null, digits = 2): string {
   if (value === null) return 'n/a'
   if (Math.abs(value) >= 100) return Math.round(value).toLocaleString('en-US')

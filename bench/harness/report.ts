@@ -2,7 +2,7 @@
 import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {formatNumber, type Figure} from './figures.js'
+import {formatNumber, TARGETS, type Figure} from './figures.js'
 import type {ScenarioResult} from './scenario.js'
 import type {StartupResult} from './startup.js'
 
@@ -32,7 +32,7 @@ export interface BenchResults {
 export function figuresTable(figures: Figure[]): string {
   const rows = figures.map((f) => {
     const verdict = f.met === null ? 'n/a' : f.met ? 'met' : '**missed**'
-    return `| ${f.label} | ${f.subject} | ${formatNumber(f.value)} | ${f.target} | ${verdict} | ${f.detail}${f.note ? ` — ${f.note}` : ''} |`
+    return `| ${f.label} | ${f.subject} | ${formatNumber(f.value, TARGETS[f.id].digits)} | ${f.target} | ${verdict} | ${f.detail}${f.note ? ` — ${f.note}` : ''} |`
   })
   return [
     '| figure | run | measured | target | | from |',

@@ -65,6 +65,8 @@ export interface ScenarioContext {
   root: string
   bin: string
   auditArgs: string[]
+  /** Rule families the audit command collects for (the request minimum depends on them). */
+  families: readonly ('identity' | 'routes')[]
   /** Environment for the processes under test (inherited CFGUARD_*, CF_*, NODE_OPTIONS removed). */
   baseEnv: Record<string, string>
   log: (line: string) => void
@@ -99,7 +101,7 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
     let minimum: Minimum | null = null
     let minimumError: string | undefined
     try {
-      minimum = await minimumFor(ctx.root, sim.counts, sim.ccVersion)
+      minimum = await minimumFor(ctx.root, sim.counts, sim.ccVersion, ctx.families)
     } catch (err) {
       minimumError = err instanceof Error ? err.message : String(err)
     }

@@ -1,6 +1,9 @@
 import {expect} from 'chai'
 
+import {costCounts} from '../../../bench/harness/cost.js'
 import {endpointOf} from '../../../bench/harness/endpoints.js'
+import type {FoundationCounts} from '../../../bench/harness/protocol.js'
+import {requestBreakdown} from '../../../src/collect/cost.js'
 import {
   CONCURRENCY,
   DEPENDENT_CHAIN,
@@ -49,6 +52,60 @@ describe('bench harness (pure parts)', () => {
       '| peak RSS of cfguard (MB) | 10,000 apps | 412 | ≤ 300 | **missed** | cfguard process |',
     )
     expect(lines[4]).to.contain('| n/a | ≤ 0.2 | n/a | n/a — not measured |')
+  })
+
+  it('shows megabytes without decimals and ratios with two', () => {
+    const table = figuresTable([
+      figure('peakRssMb', 'a', 91.8, ''),
+      figure('wallOverLowerBound', 'b', 1.234, ''),
+      figure('cachedOverFirst', 'c', 0.0033, ''),
+    ])
+    expect(table).to.contain('| 92 | ≤ 300 |')
+    expect(table).to.contain('| 1.23 | ≤ 1.5 |')
+    expect(table).to.contain('| 0.003 | ≤ 0.2 |')
+  })
+
+  it('feeds the simulator counts of a 10,000-app foundation into the collector minimum', () => {
+    // The generated scenario at 10,000 apps, seed 1, as the simulator process counts it.
+    const counts: FoundationCounts = {
+      orgs: 50,
+      spaces: 400,
+      apps: 10_000,
+      processes: 10_985,
+      processInstances: 20_985,
+      domains: 4,
+      routes: 15_010,
+      destinations: 15_010,
+      routePolicies: 0,
+      routeBindings: 0,
+      serviceOfferings: 4,
+      servicePlans: 4,
+      serviceInstances: 6433,
+      userProvidedServiceInstances: 6033,
+      managedServiceInstances: 400,
+      credentialBindings: 11_944,
+      appBindings: 11_944,
+      serviceKeys: 0,
+      deployments: 0,
+      activeDeployments: 0,
+      auditEvents: 20_457,
+      recentUpsAuditEvents: 2471,
+      unboundUserProvided: 0,
+      hiddenManagedBindings: 0,
+      networkPolicies: 0,
+      uaaClients: 5073,
+    }
+    const breakdown = requestBreakdown(costCounts(counts), {
+      ccVersion: '3.228.0',
+      families: ['identity', 'routes'],
+      secrets: true,
+      scope: 'all',
+      session: true,
+      uaaClientsReadable: true,
+      networkPolicyServer: true,
+    })
+    expect(breakdown).to.include({session: 2, apps: 2, processes: 3, routes: 4, uaaClients: 11, env: 10_000})
+    expect(Object.values(breakdown).reduce((a, b) => a + b, 0)).to.equal(10_033)
   })
 
   it('groups request paths by endpoint', () => {
