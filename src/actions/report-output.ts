@@ -42,19 +42,24 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
     request.compliance === 'soc2'
       ? {...input.result, compliance: buildCompliance(input.result, rules)}
       : input.result
-  const text = renderReport(
-    request.format,
-    {...input, result},
-    {
-      failOn: request.failOn,
-      compliance: request.compliance ?? null,
-      width: terminalWidth(ctx),
-      ...(request.title ? {title: request.title} : {}),
-      ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
-    },
-  )
+  // Under --json without --output the text would be thrown away: not rendering it saves seconds
+  // on a large foundation (a table of thousands of findings, every string redacted).
+  const text =
+    request.output || !ctx.json
+      ? renderReport(
+          request.format,
+          {...input, result},
+          {
+            failOn: request.failOn,
+            compliance: request.compliance ?? null,
+            width: terminalWidth(ctx),
+            ...(request.title ? {title: request.title} : {}),
+            ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
+          },
+        )
+      : null
   let stdout: string | null = null
-  if (request.output) {
+  if (request.output && text !== null) {
     const path = resolve(request.output)
     writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`, {mode: 0o644})
     ctx.info(`report written to ${request.output}`)
