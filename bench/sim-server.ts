@@ -75,17 +75,24 @@ function summarize(
 ): RequestSummary {
   const byEndpoint: Record<string, number> = {}
   const byStatus: Record<string, number> = {}
-  for (const r of sim.requests) {
+  const first = answeredAt.reduce((a, b) => Math.min(a, b), Infinity)
+  const last = answeredAt.reduce((a, b) => Math.max(a, b), -Infinity)
+  const timeline: Record<string, [number, number]> = {}
+  sim.requests.forEach((r, i) => {
     const key = `${r.method} ${r.origin === 'cc' ? '' : `${r.origin}:`}${endpointOf(r.path)}`
     byEndpoint[key] = (byEndpoint[key] ?? 0) + 1
     byStatus[String(r.status)] = (byStatus[String(r.status)] ?? 0) + 1
-  }
+    const at = (answeredAt[i] ?? first) - first
+    const span = timeline[key]
+    timeline[key] = span ? [Math.min(span[0], at), Math.max(span[1], at)] : [at, at]
+  })
   return {
     total: sim.requests.length,
     byEndpoint,
     byStatus,
-    firstAnsweredAt: answeredAt.length > 0 ? Math.min(...answeredAt) : null,
-    lastAnsweredAt: answeredAt.length > 0 ? Math.max(...answeredAt) : null,
+    timeline,
+    firstAnsweredAt: answeredAt.length > 0 ? first : null,
+    lastAnsweredAt: answeredAt.length > 0 ? last : null,
     auditEventsCreated,
   }
 }

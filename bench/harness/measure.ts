@@ -17,6 +17,8 @@ export interface Measured {
   stdout: string
   stderr: string
   wallMs: number
+  /** Epoch ms when the process was spawned (to line up with the simulator's answer times). */
+  spawnedAt: number
   /** Peak resident set size in MiB, or null if it could not be read. */
   peakRssMb: number | null
   /** User + system CPU seconds (GNU time only), else null. */
@@ -46,6 +48,7 @@ export function measure(command: string, args: string[], options: MeasureOptions
 
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint()
+    const spawnedAt = Date.now()
     // Its own process group, so a timeout kills the measured process and not only GNU time.
     const child = spawn(file, argv, {
       cwd: options.cwd,
@@ -101,6 +104,7 @@ export function measure(command: string, args: string[], options: MeasureOptions
         stdout: Buffer.concat(stdout).toString('utf8'),
         stderr: Buffer.concat(stderr).toString('utf8'),
         wallMs,
+        spawnedAt,
         peakRssMb,
         cpuSeconds,
         rssSource: timeFile ? 'gnu-time' : sampler ? 'proc-vmhwm' : 'none',

@@ -48,6 +48,8 @@ export interface RequestSummary {
   /** `GET /v3/apps/:guid/env`, `POST uaa:/oauth/token`, … → count. */
   byEndpoint: Record<string, number>
   byStatus: Record<string, number>
+  /** Per endpoint: ms from the first answer of the run to its first and last answer. */
+  timeline: Record<string, [number, number]>
   /** Epoch ms (wall clock) of the first and last answer since the last reset. */
   firstAnsweredAt: number | null
   lastAnsweredAt: number | null

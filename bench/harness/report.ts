@@ -42,26 +42,32 @@ export function figuresTable(figures: Figure[]): string {
 }
 
 export function scenarioTable(scenarios: ScenarioResult[]): string {
+  const ms = (v: number | null) => (v === null ? 'n/a' : seconds(v))
   const rows: string[] = []
   for (const s of scenarios) {
     const runs = [
       ['cfguard', s.cfguard],
-      ['cfguard (cached 2nd run)', s.cached],
+      ['cfguard, cached 2nd run', s.cached],
       ['naive baseline', s.naive],
     ] as const
     for (const [who, run] of runs) {
       if (!run) continue
+      const rss = run.peakRssMb === null ? 'n/a' : Math.round(run.peakRssMb)
       rows.push(
-        `| ${s.title} | ${who} | ${run.requests.toLocaleString('en-US')} | ${seconds(run.wallMs)} | ${run.peakRssMb === null ? 'n/a' : Math.round(run.peakRssMb)} | ${run.auditEventsCreated.toLocaleString('en-US')} |`,
+        `| ${s.title} | ${who} | ${run.requests.toLocaleString('en-US')} | ${seconds(run.wallMs)} | ` +
+          `${ms(run.beforeFirstRequestMs)} | ${ms(run.networkSpanMs)} | ${ms(run.afterLastAnswerMs)} | ` +
+          `${run.cpuSeconds === null ? 'n/a' : `${run.cpuSeconds.toFixed(1)} s`} | ${rss} | ` +
+          `${run.auditEventsCreated.toLocaleString('en-US')} |`,
       )
     }
     rows.push(
-      `| ${s.title} | minimum / lower bound | ${s.minimum ? s.minimum.total.toLocaleString('en-US') : 'n/a'} | ${s.lowerBoundMs === null ? 'n/a' : seconds(s.lowerBoundMs)} | | |`,
+      `| ${s.title} | minimum / lower bound | ${s.minimum ? s.minimum.total.toLocaleString('en-US') : 'n/a'} | ` +
+        `${ms(s.lowerBoundMs)} | | | | | | |`,
     )
   }
   return [
-    '| foundation | client | requests | wall | peak RSS (MB) | audit events written |',
-    '| --- | --- | ---: | ---: | ---: | ---: |',
+    '| foundation | client | requests | wall | before 1st request | first to last answer | after last answer | CPU | peak RSS (MB) | audit events written |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
   ].join('\n')
 }

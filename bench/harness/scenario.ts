@@ -32,9 +32,15 @@ export interface RunResult {
   requests: number
   byEndpoint: Record<string, number>
   byStatus: Record<string, number>
+  /** Per endpoint: ms from the run's first answer to that endpoint's first and last answer. */
+  timeline: Record<string, [number, number]>
   auditEventsCreated: number
   /** First to last answer seen by the simulator, plus one latency (the first request's wait). */
   networkSpanMs: number | null
+  /** Spawn to the first request's arrival: node, oclif, the command's imports, config. */
+  beforeFirstRequestMs: number | null
+  /** Last answer to exit: joining, checks, the report, the cache save, printing. */
+  afterLastAnswerMs: number | null
 }
 
 export interface CfguardRun extends RunResult {
@@ -198,11 +204,18 @@ function runFields(
     requests: requests.total,
     byEndpoint: requests.byEndpoint,
     byStatus: requests.byStatus,
+    timeline: requests.timeline,
     auditEventsCreated: requests.auditEventsCreated,
     networkSpanMs:
       requests.firstAnsweredAt === null || requests.lastAnsweredAt === null
         ? null
         : requests.lastAnsweredAt - requests.firstAnsweredAt + latencyMs,
+    beforeFirstRequestMs:
+      requests.firstAnsweredAt === null ? null : requests.firstAnsweredAt - latencyMs - run.spawnedAt,
+    afterLastAnswerMs:
+      requests.lastAnsweredAt === null
+        ? null
+        : Math.round(run.spawnedAt + run.wallMs - requests.lastAnsweredAt),
   }
 }
 
