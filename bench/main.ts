@@ -38,6 +38,7 @@ const {values: args} = parseArgs({
     'results-dir': {type: 'string'},
     'no-readme': {type: 'boolean', default: false},
     rounds: {type: 'string'},
+    only: {type: 'string'},
     seed: {type: 'string', default: '1'},
   },
   strict: true,
@@ -188,6 +189,33 @@ function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): 
   return figures
 }
 
+async function startupRounds(
+  auditCommandArgs: string[],
+  baseEnv: Record<string, string>,
+  rounds: number,
+): Promise<StartupResult[]> {
+  log(`start-up: ${rounds} interleaved rounds`)
+  const home = mkdtempSync(join(tmpdir(), 'cfguard-bench-startup-'))
+  try {
+    return await benchStartup(
+      [
+        {label: 'cfguard --version', args: ['--version']},
+        {label: 'cfguard --help', args: ['--help']},
+        {label: `cfguard ${auditCommandArgs.join(' ')} --help`, args: [...auditCommandArgs, '--help']},
+      ],
+      {
+        bin: BIN,
+        cwd: ROOT,
+        env: {...baseEnv, CFGUARD_HOME: home, CF_HOME: home},
+        rounds,
+        warmupRounds: quick ? 0 : 2,
+      },
+    )
+  } finally {
+    rmSync(home, {recursive: true, force: true})
+  }
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date()
   const loadAtStart = loadavg()[0]!
@@ -201,33 +229,14 @@ async function main(): Promise<void> {
   const baseEnv = cleanEnv()
   const rounds = args.rounds ? Number(args.rounds) : quick ? 1 : 15
 
-  log(`start-up: ${rounds} interleaved rounds`)
-  const startupHome = mkdtempSync(join(tmpdir(), 'cfguard-bench-startup-'))
-  let startup: StartupResult[]
-  try {
-    startup = await benchStartup(
-      [
-        {label: 'cfguard --version', args: ['--version']},
-        {label: 'cfguard --help', args: ['--help']},
-        {
-          label: `cfguard ${auditArgs.slice(0, -2).join(' ')} --help`,
-          args: [...auditArgs.slice(0, -2), '--help'],
-        },
-      ],
-      {
-        bin: BIN,
-        cwd: ROOT,
-        env: {...baseEnv, CFGUARD_HOME: startupHome, CF_HOME: startupHome},
-        rounds,
-        warmupRounds: quick ? 0 : 2,
-      },
-    )
-  } finally {
-    rmSync(startupHome, {recursive: true, force: true})
-  }
+  const only = args.only ? new Set(args.only.split(',').map((x) => x.trim())) : null
+  const wanted = (part: string) => only === null || only.has(part)
+  if (only) notes.push(`Only ${[...only].join(', ')} ran (--only): the other figures are n/a.`)
+
+  const startup = wanted('startup') ? await startupRounds(auditArgs.slice(0, -2), baseEnv, rounds) : []
 
   const scenarios: ScenarioResult[] = []
-  for (const spec of SCENARIOS) {
+  for (const spec of SCENARIOS.filter((s) => wanted(s.id))) {
     scenarios.push(
       await runScenario(spec, {root: ROOT, bin: BIN, auditArgs, families: audit.families, baseEnv, log}),
     )
@@ -267,14 +276,14 @@ async function main(): Promise<void> {
   const file = quick
     ? writeResults(dir, results, 'quick-', 'latest-quick.json')
     : writeResults(dir, results, '', 'latest.json')
-  if (!quick && !args['no-readme']) updateReadme(join(ROOT, 'bench/README.md'), results)
+  if (!quick && !only && !args['no-readme']) updateReadme(join(ROOT, 'bench/README.md'), results)
 
   const out = [
     figuresTable(figures),
     '',
     scenarioTable(scenarios),
     '',
-    startupTable(startup),
+    ...(startup.length > 0 ? [startupTable(startup)] : []),
     '',
     ...notes.map((n) => `- ${n}`),
     '',
