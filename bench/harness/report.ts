@@ -103,6 +103,22 @@ export function endpointTable(scenario: ScenarioResult): string {
   ].join('\n')
 }
 
+/** Apps, routes and service instances: the simulator's, cfguard's coverage, the baseline's. */
+export function sameData(s: ScenarioResult): string {
+  const triple = (x: {apps?: unknown; routes?: unknown; serviceInstances?: unknown} | null | undefined) =>
+    x
+      ? [x.apps, x.routes, x.serviceInstances]
+          .map((n) => (typeof n === 'number' ? n.toLocaleString('en-US') : '?'))
+          .join(' / ')
+      : null
+  const parts = [`the simulator holds ${triple(s.counts)}`]
+  const seen = triple(s.cfguard.coverage)
+  if (seen) parts.push(`cfguard covered ${seen}`)
+  const naive = triple(s.naive?.gathered)
+  if (naive) parts.push(`the naive baseline gathered ${naive}`)
+  return `Apps / routes / service instances: ${parts.join('; ')}.`
+}
+
 export function summaryMarkdown(results: BenchResults): string {
   const parts = [
     `Run ${results.finishedAt} on ${results.machine.cpus} × ${results.machine.cpuModel}, ` +
@@ -120,7 +136,7 @@ export function summaryMarkdown(results: BenchResults): string {
     startupTable(results.startup.commands),
   ]
   for (const s of results.scenarios) {
-    parts.push('', `Requests by endpoint, ${s.title}:`, '', endpointTable(s))
+    parts.push('', `Requests by endpoint, ${s.title}. ${sameData(s)}`, '', endpointTable(s))
   }
   if (results.notes.length > 0) parts.push('', ...results.notes.map((n) => `- ${n}`))
   return parts.join('\n')
