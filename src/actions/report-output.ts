@@ -10,7 +10,7 @@ import {
   type ReportFormat,
   type ReportInput,
 } from '../report/index.js'
-import type {FailOn} from '../report/types.js'
+import type {FailOn, FormatOptions} from '../report/types.js'
 import type {RunContext} from './context.js'
 
 export interface ReportRequest {
@@ -20,6 +20,11 @@ export interface ReportRequest {
   compliance?: 'soc2'
   title?: string
   toolVersion?: string
+  /**
+   * The `table` format's text, when a command's human view is more than the findings report
+   * (`routes report` puts the route table first). Gets the result as emitted and the options.
+   */
+  table?: (result: AuditResult, options: FormatOptions) => string
 }
 
 export interface EmittedReport {
@@ -42,22 +47,22 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
     request.compliance === 'soc2'
       ? {...input.result, compliance: buildCompliance(input.result, rules)}
       : input.result
+  const options: FormatOptions = {
+    failOn: request.failOn,
+    compliance: request.compliance ?? null,
+    width: terminalWidth(ctx),
+    ...(input.rules ? {rules: input.rules} : {}),
+    ...(request.title ? {title: request.title} : {}),
+    ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
+  }
   // Under --json without --output the text would be thrown away: not rendering it saves seconds
   // on a large foundation (a table of thousands of findings, every string redacted).
   const text =
-    request.output || !ctx.json
-      ? renderReport(
-          request.format,
-          {...input, result},
-          {
-            failOn: request.failOn,
-            compliance: request.compliance ?? null,
-            width: terminalWidth(ctx),
-            ...(request.title ? {title: request.title} : {}),
-            ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
-          },
-        )
-      : null
+    !request.output && ctx.json
+      ? null
+      : request.format === 'table' && request.table
+        ? request.table(result, options)
+        : renderReport(request.format, {...input, result}, options)
   let stdout: string | null = null
   if (request.output && text !== null) {
     const path = resolve(request.output)

@@ -3,7 +3,7 @@
  * register them for redaction (so no error, warning or trace can print them), and — only for
  * `--verify-credentials` — find the client secret a fingerprint stands for.
  */
-import {fingerprintSecret} from './classify/index.js'
+import {classifyValue, fingerprintSecret} from './classify/index.js'
 import {isSecretKey, registerSecret} from '../redact.js'
 
 const MAX_DEPTH = 10
@@ -29,7 +29,10 @@ function walk(
 ): void {
   if (depth > MAX_DEPTH) return
   if (typeof value === 'string') {
-    if (paths === 'all' || paths.has(path) || isSecretKey(key)) registerSecret(value)
+    // A secret-sounding key holding a reference (`token_endpoint: https://…/oauth/token`, a path)
+    // holds no secret: registering it would redact that URL in every report.
+    const byKey = isSecretKey(key) && classifyValue(key, value) !== 'reference'
+    if (paths === 'all' || paths.has(path) || byKey) registerSecret(value)
   } else if (Array.isArray(value)) {
     value.forEach((v, i) => walk(v, path === '' ? String(i) : `${path}.${i}`, key, depth + 1, paths))
   } else if (value !== null && typeof value === 'object') {

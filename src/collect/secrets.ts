@@ -191,7 +191,9 @@ export async function readSecrets(input: SecretReadInput): Promise<SecretReadRes
     const variables = classifyEnvVars(env.environmentVariables, salt)
     for (const v of variables) {
       const raw = env.environmentVariables[v.name]
-      if (v.fingerprint !== null || isSecretKey(v.name)) registerSecretValues(raw, 'all')
+      // TOKEN_URL=<uaa>/oauth/token is a reference under a secret-sounding name, not a secret.
+      if (v.fingerprint !== null || (isSecretKey(v.name) && v.class !== 'reference'))
+        registerSecretValues(raw, 'all')
     }
     const vcap = decodeVcap(env.systemEnv)
     if (vcap.visibility === 'redacted') supporterSpaces.add(app.spaceGuid)

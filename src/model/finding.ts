@@ -1,5 +1,5 @@
 import type {ComplianceReport} from './compliance.js'
-import type {RouteMap} from './route-map.js'
+import type {RouteMap, TrafficReport} from './route-map.js'
 import type {Severity} from './severity.js'
 
 export type ResourceKind =
@@ -60,6 +60,18 @@ export interface Coverage {
 
 export type SeveritySummary = Record<Severity, number>
 
+/** One foundation of a multi-foundation audit (`audit --targets a,b`). */
+export interface FoundationOutcome {
+  /** The stored target's name (`cfguard login --name NAME`). */
+  name: string
+  /** The foundation's own target; null when it could not be reached. */
+  target: {api: string; ccVersion: string; org: string | null; space: string | null} | null
+  summary: SeveritySummary | null
+  coverage: Coverage | null
+  /** Why the foundation could not be audited (its findings are missing); null when it was. */
+  error: {code: string; message: string; exitCode: number} | null
+}
+
 /** The result of `audit`, `identity audit` and `routes report` (DESIGN.md, Output contract). */
 export interface AuditResult {
   schemaVersion: 1
@@ -75,4 +87,8 @@ export interface AuditResult {
   compliance?: ComplianceReport
   /** `routes report` (and `audit` when routes were checked): the route map the route rules saw. */
   routeMap?: RouteMap
+  /** Multi-foundation audits: each foundation's target, summary and coverage, or its error. */
+  foundations?: FoundationOutcome[]
+  /** `--traffic`: per route host and instance traffic from Gorouter access logs. */
+  traffic?: TrafficReport
 }

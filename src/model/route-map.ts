@@ -64,3 +64,43 @@ export interface RouteMapDestination {
   healthCheck: string
   readinessCheck: string | null
 }
+
+/**
+ * `--traffic`: what Gorouter's access logs in Log Cache say about each request host over the
+ * window, per app instance. Hosts are compared, not routes: several routes (paths) share a host
+ * and Gorouter logs the host.
+ */
+export interface TrafficReport {
+  windowSeconds: number
+  /** RTR lines read and lines skipped (malformed, truncated, or naming no app). */
+  linesRead: number
+  linesSkipped: number
+  hosts: TrafficHost[]
+}
+
+export interface TrafficHost {
+  host: string
+  /** Urls of this foundation's routes on the host (empty: traffic to a host with no route now). */
+  routes: string[]
+  /** Requests served by an app instance (router errors with no instance are not counted here). */
+  requests: number
+  status5xx: number
+  /** `x_cf_routererror` values and their counts, for the whole host. */
+  routerErrors: Record<string, number>
+  instances: TrafficInstance[]
+}
+
+export interface TrafficInstance {
+  appGuid: string
+  appName: string
+  index: number
+  instanceGuid: string | null
+  requests: number
+  /** requests / host requests (0..1). */
+  share: number
+  status5xx: number
+  /** status5xx / requests (0..1). */
+  errorRate: number
+  p95ResponseSeconds: number | null
+  routerErrors: Record<string, number>
+}

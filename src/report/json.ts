@@ -1,6 +1,13 @@
 import type {ComplianceReport} from '../model/compliance.js'
-import type {AuditResult, CoverageGap, Evidence, Finding, ResourceRef} from '../model/finding.js'
-import type {RouteMap, RouteMapDestination, RouteMapRoute} from '../model/route-map.js'
+import type {
+  AuditResult,
+  CoverageGap,
+  Evidence,
+  Finding,
+  FoundationOutcome,
+  ResourceRef,
+} from '../model/finding.js'
+import type {RouteMap, RouteMapDestination, RouteMapRoute, TrafficReport} from '../model/route-map.js'
 import {buildCompliance} from './compliance.js'
 import {clean} from './escape.js'
 import {cmp, sortForReport} from './summary.js'
@@ -53,7 +60,72 @@ export function normalizeResult(result: AuditResult, options: FormatOptions = {}
     result.compliance ?? (options.compliance === 'soc2' ? buildCompliance(result, options.rules) : undefined)
   if (compliance) out.compliance = normalizeCompliance(compliance)
   if (result.routeMap) out.routeMap = normalizeRouteMap(result.routeMap)
+  if (result.foundations) out.foundations = result.foundations.map(normalizeFoundation)
+  if (result.traffic) out.traffic = normalizeTraffic(result.traffic)
   return out
+}
+
+function normalizeFoundation(f: FoundationOutcome): FoundationOutcome {
+  return {
+    name: f.name,
+    target: f.target
+      ? {api: f.target.api, ccVersion: f.target.ccVersion, org: f.target.org, space: f.target.space}
+      : null,
+    summary: f.summary
+      ? {
+          critical: f.summary.critical,
+          high: f.summary.high,
+          medium: f.summary.medium,
+          low: f.summary.low,
+          info: f.summary.info,
+        }
+      : null,
+    coverage: f.coverage
+      ? {
+          apps: f.coverage.apps,
+          routes: f.coverage.routes,
+          serviceInstances: f.coverage.serviceInstances,
+          gaps: f.coverage.gaps.map(normalizeGap),
+          auditEventsCreated: f.coverage.auditEventsCreated,
+          requests: f.coverage.requests,
+        }
+      : null,
+    error: f.error ? {code: f.error.code, message: clean(f.error.message), exitCode: f.error.exitCode} : null,
+  }
+}
+
+/** Hosts and app names are user data: cleaned; router-error keys sorted. */
+function normalizeTraffic(t: TrafficReport): TrafficReport {
+  const counts = (c: Record<string, number>) =>
+    Object.fromEntries(
+      Object.keys(c)
+        .sort(cmp)
+        .map((k) => [clean(k), c[k] ?? 0]),
+    )
+  return {
+    windowSeconds: t.windowSeconds,
+    linesRead: t.linesRead,
+    linesSkipped: t.linesSkipped,
+    hosts: t.hosts.map((h) => ({
+      host: clean(h.host),
+      routes: h.routes.map((r) => clean(r)),
+      requests: h.requests,
+      status5xx: h.status5xx,
+      routerErrors: counts(h.routerErrors),
+      instances: h.instances.map((i) => ({
+        appGuid: i.appGuid,
+        appName: clean(i.appName),
+        index: i.index,
+        instanceGuid: i.instanceGuid,
+        requests: i.requests,
+        share: i.share,
+        status5xx: i.status5xx,
+        errorRate: i.errorRate,
+        p95ResponseSeconds: i.p95ResponseSeconds,
+        routerErrors: counts(i.routerErrors),
+      })),
+    })),
+  }
 }
 
 function normalizeFinding(f: Finding): Finding {

@@ -11,6 +11,11 @@ export const ANNOTATION = {
   /** ISO time the last rotation finished (apps run the new credentials). */
   rotatedAt: 'cfguard.io/rotated-at',
   rotatedBy: 'cfguard.io/rotated-by',
+  /**
+   * Which credential of the instance that rotation was (`ups-uaa`, `managed-binding`,
+   * `service-key/<family>`…): a key rotation must not count as a recent binding rotation.
+   */
+  rotatedKind: 'cfguard.io/rotated-kind',
   rotationId: 'cfguard.io/rotation-id',
   /** ISO time after which the old secret / bindings / keys may be retired. */
   retireAfter: 'cfguard.io/retire-after',
@@ -23,6 +28,14 @@ export const ANNOTATION = {
   keyFamily: 'cfguard.io/key-family',
   /** On service keys: when its credentials were handed to the output sink. */
   deliveredAt: 'cfguard.io/delivered-at',
+  /**
+   * The OAuth client id a UPS holds (written by cfguard on the UPS and on its rotation state), so
+   * a dry run can name the UAA client without reading the credentials (no `*.show` audit event).
+   */
+  clientId: 'cfguard.io/client-id',
+  /** On the rotation-state companion: `ups-uaa` or `ups-external`, and when the rotation started. */
+  rotationKind: 'cfguard.io/rotation-kind',
+  startedAt: 'cfguard.io/started-at',
 } as const
 
 export const LABEL = {
@@ -44,6 +57,11 @@ export function changeMarker(iso: string): string {
 }
 
 export const ROLE_ROTATION_STATE = 'rotation-state'
+
+/** The value of `rotated-kind` for a rotation of `kind` (a key family is its own credential). */
+export function rotatedKindOf(kind: string, keyName: string | null): string {
+  return kind === 'service-key' && keyName ? `service-key/${keyName}` : kind
+}
 
 /** Name of the companion user-provided service of a target (unique per space: a natural lock). */
 export function stateServiceName(targetGuid: string): string {

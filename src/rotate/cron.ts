@@ -25,6 +25,11 @@ export interface CronCandidate {
 export interface CronOptions extends EngineOptions {
   /** Credentials handled at the same time. Default 1 (sequential). */
   concurrency?: number
+  /**
+   * Taken before a candidate is touched, released after (the action layer's per-host lock). A
+   * `LEASE_HELD` error skips the candidate as held by another run.
+   */
+  guard?: (serviceInstanceGuid: string) => Promise<() => void>
 }
 
 export interface CronItem {
@@ -42,7 +47,7 @@ export interface CronSummary {
   exitCode: ExitCodeValue
 }
 
-const SUCCEEDED: (RotationStatus | 'skipped')[] = ['completed', 'grace', 'retired', 'rolled-back']
+const SUCCEEDED: (RotationStatus | 'skipped')[] = ['completed', 'grace', 'retired', 'rolled-back', 'dry-run']
 const HALTED: (RotationStatus | 'skipped')[] = ['halted', 'needs-human', 'lease-held']
 
 /** Halted first (state left on the platform), then auth, API, refusals, bugs. */
@@ -116,7 +121,9 @@ export async function* rotateAllDue(
     const items: CronItem[] = []
     const request = {serviceInstanceGuid: candidate.serviceInstanceGuid, keyName: candidate.keyName ?? null}
     const fallback: EventTarget = {guid: candidate.serviceInstanceGuid, name: candidate.serviceInstanceGuid}
+    let release: (() => void) | null = null
     try {
+      release = options.guard ? await options.guard(candidate.serviceInstanceGuid) : null
       const look = await lookAt(platform, candidate, platform.now())
       if (look === null) {
         items.push({
@@ -162,11 +169,13 @@ export async function* rotateAllDue(
       items.push({
         target: fallback,
         action: null,
-        status: 'failed',
+        status: e.code === 'LEASE_HELD' ? 'lease-held' : 'failed',
         exitCode: e.exitCode as ExitCodeValue,
         message: e.message,
         rotationId: null,
       })
+    } finally {
+      release?.()
     }
     return items
   }

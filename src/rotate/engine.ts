@@ -58,6 +58,8 @@ export interface RotationRequest {
   serviceInstanceGuid: string
   /** Rotate this service key family instead of app bindings (managed instances). */
   keyName?: string | null
+  /** Managed bindings: rotate only these apps' bindings (default: every bound app). */
+  appGuids?: string[] | null
 }
 
 const MINUTE = 60_000
@@ -117,11 +119,12 @@ function target(request: RotationRequest, options: EngineOptions): RotationTarge
   return {
     serviceInstanceGuid: request.serviceInstanceGuid,
     keyName: request.keyName ?? null,
+    appGuids: request.appGuids ?? null,
     externalSecret: typeof options.secretSource === 'function',
   }
 }
 
-/** `--dry-run`: the plan, from read-only calls. */
+/** `--dry-run`: the plan, from read-only calls that read no secret (no `*.show` audit event). */
 export async function planOnly(
   platform: RotationPlatform,
   action: RotationAction,
@@ -129,7 +132,10 @@ export async function planOnly(
   options: EngineOptions,
 ): Promise<RotationPlan> {
   const resolved = resolveOptions(options)
-  const {observation} = await observe(platform, target(request, options), {fingerprint: resolved.fingerprint})
+  const {observation} = await observe(platform, target(request, options), {
+    fingerprint: resolved.fingerprint,
+    secrets: false,
+  })
   return planRotation({action, observation, options: planOptions(resolved, options), now: platform.now()})
 }
 
@@ -190,6 +196,8 @@ async function* run(
   try {
     ;({observation, secrets} = await observe(platform, target(request, options), {
       fingerprint: resolved.fingerprint,
+      // A dry run leaves the audit trail as it was: reading a secret writes a `*.show` event.
+      secrets: options.dryRun !== true,
     }))
   } catch (err) {
     const e = errorSummary(err)
@@ -256,6 +264,7 @@ async function* run(
       if (step.id !== 'lease') await ensureLease(platform, state)
     },
     heartbeat: () => leaseHeartbeat(platform, state),
+    checkLease: () => ensureLease(platform, state),
   })
   const result = yield* machine
   const done = {...base, rotationId: state.rotationId}

@@ -23,6 +23,8 @@ export interface StepContext {
   warn(message: string): void
   /** Call while waiting (deployments, jobs): keeps the lease alive, fails if it was lost. */
   heartbeat(): Promise<void>
+  /** Call right before a change made after a wait inside a step: fails if the lease was lost. */
+  checkLease(): Promise<void>
 }
 
 export interface Step<S> {
@@ -45,6 +47,8 @@ export interface MachineSetup<S> {
   /** Runs before every step that will run (lease check); a throw fails that step. */
   beforeStep?(step: Step<S>): Promise<void>
   heartbeat(): Promise<void>
+  /** A full lease check (no rate limit); default: the heartbeat. */
+  checkLease?(): Promise<void>
 }
 
 export type MachineResult = {ok: true} | {ok: false; step: StepId; error: unknown}
@@ -66,7 +70,11 @@ export async function* runMachine<S>(setup: MachineSetup<S>): AsyncGenerator<Rot
     }
     yield {...setup.stamp(), type: 'step-start', step: step.id, title: step.title, detail: step.title}
     const warnings: string[] = []
-    const ctx: StepContext = {warn: (m) => warnings.push(m), heartbeat: () => setup.heartbeat()}
+    const ctx: StepContext = {
+      warn: (m) => warnings.push(m),
+      heartbeat: () => setup.heartbeat(),
+      checkLease: () => (setup.checkLease ?? setup.heartbeat)(),
+    }
     let result: StepResult | void
     try {
       await setup.beforeStep?.(step)

@@ -24,7 +24,7 @@ import type {
   ServiceInstanceInfo,
   UaaClientInfo,
 } from './platform.js'
-import {readStore} from './store.js'
+import {lookAtStore, readStore} from './store.js'
 import type {RotationKind} from './types.js'
 import {CfguardError, isCfguardError} from '../errors.js'
 import {registerSecret} from '../redact.js'
@@ -35,11 +35,15 @@ export interface RotationTarget {
   keyName?: string | null
   /** A secret source was given: the UPS holds a secret of another identity provider. */
   externalSecret?: boolean
+  /** Managed bindings: only these apps (a rotation in progress keeps its journal's apps). */
+  appGuids?: string[] | null
 }
 
 export interface UpsObservation extends UpsFacts {
-  clientId: string
-  currentFingerprint: string
+  /** null only in a dry run when no cfguard annotation names it (read at run time). */
+  clientId: string | null
+  /** null in a dry run (no secret read). */
+  currentFingerprint: string | null
   pendingFingerprint: string | null
   previousFingerprint: string | null
   tokenEndpoint: string | null
@@ -74,6 +78,8 @@ export interface Observation {
   /** Deployments cfguard made for a credential change (labelled), any status. */
   changeDeployments: DeploymentInfo[]
   rotatedAt: string | null
+  /** `rotated-kind` of that rotation (null on marks written before it existed). */
+  rotatedKind: string | null
   ups: UpsObservation | null
   binding: BindingObservation | null
   key: KeyObservation | null
@@ -91,6 +97,11 @@ export interface ObserveOptions {
   fingerprint: Fingerprint
   /** Probe secrets at the token endpoint (off only for plans that must not reach UAA). */
   probe?: boolean
+  /**
+   * Read secrets (UPS credentials, the rotation state). Off for dry runs: reading them writes
+   * `*.show` audit events, and a dry run must leave the audit trail as it was.
+   */
+  secrets?: boolean
 }
 
 export async function observe(
@@ -114,6 +125,7 @@ export async function observe(
     activeDeployments: [],
     changeDeployments: [],
     rotatedAt: si.annotations[ANNOTATION.rotatedAt] ?? null,
+    rotatedKind: si.annotations[ANNOTATION.rotatedKind] ?? null,
     ups: null,
     binding: null,
     key: null,
@@ -123,10 +135,12 @@ export async function observe(
     if (target.keyName) {
       return {observation: {...base, problem: 'user-provided services have no service keys'}, secrets}
     }
+    if (options.secrets === false)
+      return {observation: await observeUpsWithoutSecrets(platform, target, base), secrets}
     return observeUps(platform, target, base, secrets, options)
   }
   if (target.keyName) return {observation: await observeKey(platform, base, target.keyName), secrets}
-  return {observation: await observeBindings(platform, base), secrets}
+  return {observation: await observeBindings(platform, base, target.appGuids ?? null), secrets}
 }
 
 async function loadApps(platform: RotationPlatform, appGuids: string[]) {
@@ -223,6 +237,7 @@ async function observeUps(
     ),
     recordedRotationId: si.annotations[ANNOTATION.rotationId] ?? null,
     retireAfter: si.annotations[ANNOTATION.retireAfter] ?? null,
+    secretsRead: true,
     clientId: locator.clientId,
     currentFingerprint: fp(locator.secret),
     pendingFingerprint: stored ? fp(stored.pending) : null,
@@ -237,14 +252,92 @@ async function observeUps(
   return {observation: {...base, ...loaded, kind, ups}, secrets}
 }
 
-async function observeBindings(platform: RotationPlatform, base: Observation): Promise<Observation> {
+/**
+ * A UPS as a dry run sees it, without reading a secret: the rotation state from the companion's
+ * labels and annotations, the client id from cfguard's `client-id` annotation (when an earlier
+ * rotation wrote it), whether the service already holds the new secret from the
+ * credentials-updated-at mark. The UAA client and the caller's scopes are read (no audit event).
+ */
+async function observeUpsWithoutSecrets(
+  platform: RotationPlatform,
+  target: RotationTarget,
+  base: Observation,
+): Promise<Observation> {
+  const si = base.target
+  const store = await lookAtStore(platform, si)
+  const present = store.status === 'present' ? store : null
+  const kind: 'ups-uaa' | 'ups-external' =
+    present?.kind ?? (target.externalSecret ? 'ups-external' : 'ups-uaa')
+  const bindings = await platform.listBindings(si.guid, 'app')
+  const loaded = await loadApps(
+    platform,
+    bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
+  )
+  const credentialsUpdatedAt = si.annotations[ANNOTATION.credentialsUpdatedAt] ?? null
+  const startedAt = present?.startedAt ?? null
+  const clientId = present?.clientId ?? si.annotations[ANNOTATION.clientId] ?? null
+  let uaaClient: UpsObservation['uaaClient'] = 'not-checked'
+  let callerScopes: string[] | null = null
+  if (kind === 'ups-uaa') {
+    if (clientId !== null) {
+      try {
+        uaaClient = await platform.getUaaClient(clientId)
+      } catch (err) {
+        if (!(isCfguardError(err) && err.code === 'FORBIDDEN')) throw err
+        uaaClient = 'forbidden'
+      }
+    }
+    callerScopes = await platform.uaaCallerScopes()
+  }
+  const ups: UpsObservation = {
+    kind,
+    store: present
+      ? {rotationId: present.rotationId ?? 'unknown', startedAt: startedAt ?? si.updatedAt}
+      : null,
+    current:
+      present === null
+        ? 'no-store'
+        : credentialsUpdatedAt !== null &&
+            startedAt !== null &&
+            Date.parse(credentialsUpdatedAt) >= Date.parse(startedAt)
+          ? 'pending'
+          : 'previous',
+    currentProbe: null,
+    pendingProbe: null,
+    previousProbe: null,
+    credentialsUpdatedAt,
+    instancesFresh: loaded.apps.every((a) =>
+      isAppRolled(a, upsRollTarget(credentialsUpdatedAt), loaded.changeDeployments),
+    ),
+    recordedRotationId: si.annotations[ANNOTATION.rotationId] ?? null,
+    retireAfter: si.annotations[ANNOTATION.retireAfter] ?? null,
+    secretsRead: false,
+    clientId,
+    currentFingerprint: null,
+    pendingFingerprint: null,
+    previousFingerprint: null,
+    tokenEndpoint: null,
+    issuer: null,
+    uaaClient,
+    callerScopes,
+    storeGuid: store.status === 'absent' ? null : store.guid,
+    foreignStore: store.status === 'foreign',
+  }
+  return {...base, ...loaded, kind, ups}
+}
+
+async function observeBindings(
+  platform: RotationPlatform,
+  base: Observation,
+  only: string[] | null,
+): Promise<Observation> {
   const si = base.target
   const journal = decodeJournal(si.annotations[ANNOTATION.journal])
   const rotationId = journal?.kind === 'managed-binding' ? journal.rotationId : null
   const bindings = await platform.listBindings(si.guid, 'app')
   // A rotation in progress covers the apps its journal recorded (even if one is unbound right now).
-  const appGuids =
-    rotationId && journal ? journal.apps : bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  const bound = bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  const appGuids = rotationId && journal ? journal.apps : only ? bound.filter((g) => only.includes(g)) : bound
   const loaded = await loadApps(platform, appGuids)
   const facts = loaded.apps.map((app) => {
     const live = bindings.filter((b) => b.appGuid === app.guid && !createFailed(b))

@@ -27,6 +27,12 @@ export interface UpsFacts {
   /** `cfguard.io/rotation-id` on the UPS: equal to the store's id once finalize recorded it. */
   recordedRotationId: string | null
   retireAfter: string | null
+  /**
+   * false for a dry run, which reads no secret (no `*.show` audit event): `current` is then
+   * estimated from the credentials-updated-at mark, probes are null, and the phase is an estimate
+   * the real run re-derives from the secrets.
+   */
+  secretsRead: boolean
 }
 
 export interface PhaseResult {
@@ -61,12 +67,13 @@ export function deriveUpsPhase(f: UpsFacts): PhaseResult {
   if (f.store === null) return {phase: 'idle', reason: 'no rotation in progress'}
   const uaa = f.kind === 'ups-uaa'
   if (f.recordedRotationId === f.store.rotationId) {
-    const oldStillValid = uaa ? f.previousProbe === 'accepted' : true
+    const oldStillValid = uaa && f.secretsRead ? f.previousProbe === 'accepted' : true
     if (f.retireAfter !== null && oldStillValid) {
       return {phase: 'grace', reason: `old secret stays valid until ${f.retireAfter}`}
     }
     return {phase: 'recorded', reason: 'rotation recorded; pending state still to clean up'}
   }
+  if (!f.secretsRead) return estimateUpsPhase(f)
   if (f.current === 'other' || f.current === 'no-store') {
     return {
       phase: 'needs-human',
@@ -106,6 +113,18 @@ export function deriveUpsPhase(f: UpsFacts): PhaseResult {
   return {phase: 'rolled', reason: 'every instance runs the new secret; the previous one is still valid'}
 }
 
+const ESTIMATED = 'estimated without reading secrets; the run checks them before each step'
+
+/** A dry run's view of a rotation in progress (see `UpsFacts.secretsRead`). */
+function estimateUpsPhase(f: UpsFacts): PhaseResult {
+  if (f.current === 'pending') {
+    return f.instancesFresh
+      ? {phase: 'rolled', reason: `every instance runs the new secret (${ESTIMATED})`}
+      : {phase: 'updated', reason: `the service holds the new secret (${ESTIMATED})`}
+  }
+  return {phase: 'generated', reason: `a new secret is stored, not yet in the service (${ESTIMATED})`}
+}
+
 /**
  * Rollback of a UPS rotation (back to the previous secret while it is valid):
  *
@@ -124,6 +143,13 @@ export function deriveRollbackPhase(f: UpsFacts): PhaseResult {
     return {phase: 'idle', reason: 'nothing to roll back: no previous secret is kept for this service'}
   }
   const uaa = f.kind === 'ups-uaa'
+  if (!f.secretsRead) {
+    if (f.current === 'pending')
+      return {phase: 'rb-ready', reason: `the service holds the new secret (${ESTIMATED})`}
+    return f.instancesFresh
+      ? {phase: 'rb-rolled', reason: `the previous secret is back in use (${ESTIMATED})`}
+      : {phase: 'rb-restored', reason: `the previous secret is restored (${ESTIMATED})`}
+  }
   if (f.current === 'other' || f.current === 'no-store') {
     return {phase: 'needs-human', reason: 'the credentials of the service changed outside cfguard'}
   }

@@ -164,6 +164,12 @@ export function planRotation(input: PlanInput): RotationPlan {
   const downtime = kind === 'managed-binding' && options.allowDowntime && versionGates.some((g) => !g.ok)
   const warnings: string[] = []
   for (const app of apps) if (app.note) warnings.push(`app ${app.name}: ${app.note}`)
+  if (obs.ups && !obs.ups.secretsRead) {
+    warnings.push(
+      'this plan was made without reading a secret (no audit event); the credentials are checked when the rotation runs' +
+        (obs.ups.clientId === null ? ', and the UAA client is read from them then' : ''),
+    )
+  }
   if (kind === 'managed-binding' && options.allowDowntime) {
     warnings.push(
       'allow-downtime: where a second binding is not allowed, the old binding is deleted before the new one is created; apps fail to authenticate until their roll finishes',

@@ -4,7 +4,7 @@
  * must look at), as data for the plan. Pure.
  */
 
-import {ANNOTATION} from './annotations.js'
+import {ANNOTATION, rotatedKindOf} from './annotations.js'
 import type {Observation} from './observe.js'
 import {existingRotationId} from './phase.js'
 import type {PlanOptions, Refusal, VersionGate} from './plan.js'
@@ -152,12 +152,17 @@ function rotateRefusals(
     out.push({
       code: 'USAGE',
       message: `${name}: the new key's credentials need somewhere to go`,
-      suggestions: ['pass --output-file PATH (written 0600), or --reveal to print them'],
+      suggestions: ['pass --output FILE (written 0600), or --reveal to print them'],
     })
   }
   if (phase !== 'idle') return out
   // A fresh start: the preflight of DESIGN.md's rotation protocol.
-  const last = obs.rotatedAt === null ? NaN : Date.parse(obs.rotatedAt)
+  // Only the same credential: a key family and the app bindings of one instance rotate apart.
+  const same =
+    obs.rotatedKind === null ||
+    obs.kind === null ||
+    obs.rotatedKind === rotatedKindOf(obs.kind, obs.key?.keyName ?? null)
+  const last = obs.rotatedAt === null || !same ? NaN : Date.parse(obs.rotatedAt)
   if (!options.force && now.getTime() - last < options.minIntervalMs) {
     out.push({
       code: 'ROTATION_REFUSED',
@@ -174,11 +179,12 @@ function rotateRefusals(
     })
   }
   const ups = obs.ups
+  const client = ups?.clientId ?? '(read at run time)'
   if (ups && ups.kind === 'ups-uaa') {
     if (ups.uaaClient === null) {
       out.push({
         code: 'ROTATION_REFUSED',
-        message: `${name}: client ${ups.clientId} is not a client of this foundation's UAA`,
+        message: `${name}: client ${client} is not a client of this foundation's UAA`,
         suggestions: [
           'if another identity provider issued it, supply the new secret with --secret-file or on stdin',
         ],
@@ -186,7 +192,7 @@ function rotateRefusals(
     } else if (ups.uaaClient === 'forbidden') {
       out.push({
         code: 'FORBIDDEN',
-        message: `cannot read UAA client ${ups.clientId}: the token lacks clients.read`,
+        message: `cannot read UAA client ${client}: the token lacks clients.read`,
         suggestions: ['log in as a client or user with clients.read and clients.secret (or clients.admin)'],
       })
     }
@@ -218,7 +224,7 @@ function rotateRefusals(
   if (ups && ups.kind === 'ups-external' && !options.secretSupplied) {
     out.push({
       code: 'ROTATION_REFUSED',
-      message: `${name}: the new secret of client ${ups.clientId} must come from its identity provider`,
+      message: `${name}: the new secret of client ${client} must come from its identity provider`,
       suggestions: ['add a second secret at the provider, then pass it with --secret-file or on stdin'],
     })
   }

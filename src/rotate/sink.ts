@@ -42,7 +42,7 @@ export function fileSink(path: string): KeySink {
           'USAGE',
           `cannot write the new key to ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
           {
-            suggestions: ['choose a writable --output-file; re-running hands the same key over again'],
+            suggestions: ['choose a writable --output FILE; re-running hands the same key over again'],
           },
         )
       }
@@ -55,7 +55,7 @@ export function fileSink(path: string): KeySink {
 export function revealSink(write: (text: string) => void, reveal: boolean): KeySink {
   if (!reveal) {
     throw new CfguardError('USAGE', 'printing new key credentials needs --reveal', {
-      suggestions: ['write them to a file instead: --output-file PATH (mode 0600)'],
+      suggestions: ['write them to a file instead: --output FILE (mode 0600)'],
     })
   }
   return {

@@ -15,7 +15,7 @@
  * transport's redaction by key name (`..._credential`).
  */
 
-import {LABEL, ROLE_ROTATION_STATE, stateServiceName} from './annotations.js'
+import {ANNOTATION, LABEL, ROLE_ROTATION_STATE, stateServiceName} from './annotations.js'
 import type {RotationPlatform, ServiceInstanceInfo} from './platform.js'
 import {registerSecret} from '../redact.js'
 
@@ -93,6 +93,53 @@ export async function createStore(
     spaceGuid: target.spaceGuid,
     name: stateServiceName(target.guid),
     credentials: encodeStore(state),
-    metadata: {labels: {[LABEL.role]: ROLE_ROTATION_STATE, [LABEL.rotationTarget]: target.guid}},
+    // The non-secret facts again as annotations: a dry run reads them without a `*.show` event.
+    metadata: {
+      labels: {[LABEL.role]: ROLE_ROTATION_STATE, [LABEL.rotationTarget]: target.guid},
+      annotations: {
+        [ANNOTATION.rotationId]: state.rotationId,
+        [ANNOTATION.rotationKind]: state.kind,
+        [ANNOTATION.clientId]: state.clientId,
+        [ANNOTATION.startedAt]: state.startedAt,
+      },
+    },
   })
+}
+
+/** The companion as a dry run sees it: from its labels and annotations only (no secret read). */
+export type StoreLook =
+  | {status: 'absent'}
+  | {status: 'foreign'; guid: string}
+  | {
+      status: 'present'
+      guid: string
+      rotationId: string | null
+      kind: 'ups-uaa' | 'ups-external' | null
+      clientId: string | null
+      startedAt: string | null
+    }
+
+export async function lookAtStore(
+  platform: RotationPlatform,
+  target: ServiceInstanceInfo,
+): Promise<StoreLook> {
+  const si = await platform.findServiceInstance(target.spaceGuid, stateServiceName(target.guid))
+  if (si === null) return {status: 'absent'}
+  if (
+    si.type !== 'user-provided' ||
+    si.labels[LABEL.role] !== ROLE_ROTATION_STATE ||
+    (si.labels[LABEL.rotationTarget] !== undefined && si.labels[LABEL.rotationTarget] !== target.guid)
+  ) {
+    return {status: 'foreign', guid: si.guid}
+  }
+  const a = si.annotations
+  const kind = a[ANNOTATION.rotationKind]
+  return {
+    status: 'present',
+    guid: si.guid,
+    rotationId: a[ANNOTATION.rotationId] ?? null,
+    kind: kind === 'ups-uaa' || kind === 'ups-external' ? kind : null,
+    clientId: a[ANNOTATION.clientId] ?? null,
+    startedAt: a[ANNOTATION.startedAt] ?? null,
+  }
 }

@@ -167,6 +167,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         })),
       )
     },
+    get secretChanges() {
+      return state.uaa.secretChanges
+    },
     uaaAccepts(clientId, secret) {
       return state.uaa.clients.get(clientId)?.secrets.includes(secret) ?? false
     },

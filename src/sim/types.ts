@@ -1,5 +1,7 @@
 /** The simulator's public, programmatic surface (tests, the demo and benchmarks code against it). */
-import type {SimState} from './core/state.js'
+import type {SecretChangeRecord, SimState} from './core/state.js'
+
+export type {SecretChangeRecord}
 
 export type ScenarioName = 'empty' | 'demo' | 'generated'
 export type Origin = 'cc' | 'uaa' | 'logcache'
@@ -144,6 +146,8 @@ export interface Simulator {
   state: SimState
   instances(app: string): SimInstanceView[]
   uaaAccepts(clientId: string, secret: string): boolean
+  /** Every UAA secret change request that reached the handler (changeMode and status; no secrets). */
+  readonly secretChanges: readonly SecretChangeRecord[]
   auditEvents(filter?: {type?: string; targetGuid?: string}): AuditEventView[]
   tokenFor(user: SimUserName | 'adminClient'): Promise<string>
   /** A one-time passcode for the password grant's `passcode` parameter (SSO login). */

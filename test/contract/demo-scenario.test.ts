@@ -157,16 +157,19 @@ describe('demo scenario plants (src/sim/scenarios/README.md)', () => {
     expect(app('queue-worker').state).to.equal('STARTED')
   })
 
-  it('traffic plant: search index 1 serves about six times index 0', async () => {
+  it('traffic plant: search index 1 serves about six times index 0 and index 2', async () => {
     const logs = new Api(ctx.sim.logCacheUrl, cc.token)
     const batch = (await logs.get(`/api/v1/read/${app('search').guid}?envelope_types=LOG&limit=1000`)).json
       .envelopes.batch
-    const counts = [0, 0]
+    const counts = [0, 0, 0]
     for (const e of batch) {
       if (e.tags.source_type !== 'RTR') continue
       const m = /app_index:"(\d)"/.exec(Buffer.from(e.log.payload, 'base64').toString())
       if (m) counts[Number(m[1])]! += 1
     }
     expect(counts[1]! / counts[0]!).to.be.greaterThan(4)
+    expect(counts[1]! / counts[2]!).to.be.greaterThan(4)
+    // More than twice the fair share of three instances (rules.md): over 2/3 of the requests.
+    expect(counts[1]! / (counts[0]! + counts[1]! + counts[2]!)).to.be.greaterThan(2 / 3)
   })
 })

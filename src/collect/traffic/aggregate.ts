@@ -47,6 +47,7 @@ export function aggregateTraffic(input: readonly (LogEnvelope | string)[], windo
     }
     add(buckets, record, appGuid)
   }
+  foldUnidentified(buckets)
   const stats = [...buckets.values()]
     .map(({stat, times}) => ({...stat, p95ResponseSeconds: p95(times)}))
     .sort(
@@ -85,6 +86,35 @@ function add(buckets: Map<string, Bucket>, r: RtrRecord, appGuid: string): void 
   if (r.status !== null && r.status >= 500 && r.status <= 599) stat.status5xx++
   if (r.responseTime !== null) bucket.times.push(r.responseTime)
   if (r.routerError) stat.routerErrors[r.routerError] = (stat.routerErrors[r.routerError] ?? 0) + 1
+}
+
+/**
+ * Lines from older Gorouters carry `app_index` but no `instance_id`. Counted apart, they would
+ * look like one more instance (and lower every instance's fair share), so they join the bucket of
+ * the one instance seen with that index. With several (old and new during a deployment) the line
+ * cannot be placed and stays apart.
+ */
+function foldUnidentified(buckets: Map<string, Bucket>): void {
+  for (const [key, bucket] of buckets) {
+    const {stat} = bucket
+    if (stat.instanceGuid !== null || stat.instanceIndex === NO_INSTANCE) continue
+    const peers = [...buckets.values()].filter(
+      (b) =>
+        b !== bucket &&
+        b.stat.instanceGuid !== null &&
+        b.stat.routeHost === stat.routeHost &&
+        b.stat.appGuid === stat.appGuid &&
+        b.stat.instanceIndex === stat.instanceIndex,
+    )
+    const into = peers.length === 1 ? peers[0] : undefined
+    if (!into) continue
+    into.stat.requests += stat.requests
+    into.stat.status5xx += stat.status5xx
+    for (const [err, n] of Object.entries(stat.routerErrors))
+      into.stat.routerErrors[err] = (into.stat.routerErrors[err] ?? 0) + n
+    into.times.push(...bucket.times)
+    buckets.delete(key)
+  }
 }
 
 /** Nearest-rank 95th percentile; null without samples. */

@@ -9,7 +9,7 @@
  * "old binding deleted" and "new binding created" still knows the app.
  */
 
-import {ANNOTATION, decodeJournal, encodeJournal, LABEL} from '../annotations.js'
+import {ANNOTATION, decodeJournal, encodeJournal, LABEL, rotatedKindOf} from '../annotations.js'
 import {halted, refused} from '../halt.js'
 import type {Step} from '../machine.js'
 import {bindingRollTarget, isAppRolled} from '../phase.js'
@@ -262,6 +262,7 @@ export const finalizeAnnotations = (when: BindingStep['when']): BindingStep => (
         annotations: {
           [ANNOTATION.rotatedAt]: now.toISOString(),
           [ANNOTATION.rotatedBy]: state.options.owner,
+          [ANNOTATION.rotatedKind]: rotatedKindOf(state.kind, state.observation.key?.keyName ?? null),
           [ANNOTATION.rotationId]: state.rotationId,
           [ANNOTATION.retireAfter]: state.retireAfter,
           [ANNOTATION.journal]: null,

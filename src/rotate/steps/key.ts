@@ -73,8 +73,7 @@ export const deliverKey = (when: KeyStep['when']): KeyStep => ({
   when,
   async run(platform, state) {
     const sink = state.options.keySink
-    if (!sink)
-      throw refused('no output for the new key credentials', 'pass --output-file PATH (0600) or --reveal')
+    if (!sink) throw refused('no output for the new key credentials', 'pass --output FILE (0600) or --reveal')
     const ours = (await family(platform, state)).find((k) => isOurs(state)(k) && !createFailed(k))
     if (!ours) throw halted('the new key disappeared before it was handed over', 're-run to create another')
     const credentials = await platform.readBindingDetails(ours.guid)

@@ -10,7 +10,7 @@ import pLimit from 'p-limit'
 import {ANNOTATION, LABEL} from '../annotations.js'
 import {halted} from '../halt.js'
 import type {StepContext, StepResult} from '../machine.js'
-import {isAppRolled, staleInstances, type RollTarget} from '../phase.js'
+import {isAppRolled, staleInstances, UPTIME_GRANULARITY_MS, type RollTarget} from '../phase.js'
 import type {AppInfo, DeploymentInfo, RotationPlatform} from '../platform.js'
 import type {RunState} from './state.js'
 import {CfguardError} from '../../errors.js'
@@ -59,6 +59,14 @@ export async function rollApps(
             'wait for it to finish, then re-run to continue the rotation',
           )
         }
+        // Instance ages come in whole seconds: instances started within a second of the change
+        // could not be told apart from older ones, so a deployment starts a second after it.
+        const gap = Date.parse(target.since) + UPTIME_GRANULARITY_MS - platform.now().getTime()
+        if (!current && gap > 0) {
+          await platform.sleep(gap)
+          // Another run may have taken the rotation over meanwhile: it deploys, not this one.
+          await ctx.checkLease()
+        }
         const deployment =
           current ??
           (await platform.createDeployment({
@@ -70,7 +78,7 @@ export async function rollApps(
             },
           }))
         state.changed = true
-        await waitForDeployment(platform, state, ctx, app, deployment, deadline)
+        await waitForDeployment(platform, state, ctx, app, deployment, deadline, target.marker)
         return deployment.guid
       }),
     ),
@@ -89,11 +97,28 @@ async function waitForDeployment(
   app: AppInfo,
   first: DeploymentInfo,
   deadline: number,
+  marker: string,
 ): Promise<void> {
   let d = first
   for (;;) {
     if (d.statusValue === 'FINALIZED') {
       if (d.statusReason === 'DEPLOYED') return
+      if (d.statusReason === 'SUPERSEDED') {
+        // Superseded by a deployment of the same credential change (another run of this
+        // rotation): that one rolls the same environment; wait for it instead.
+        const next = (
+          await platform.listDeployments({
+            appGuids: [app.guid],
+            labelSelector: `${LABEL.credentialsChange}=${marker}`,
+          })
+        )
+          .filter((x) => x.guid !== d.guid && x.createdAt >= d.createdAt)
+          .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+        if (next) {
+          d = next
+          continue
+        }
+      }
       throw halted(
         `the deployment of app ${app.name} ended ${d.statusReason}${d.error ? `: ${d.error}` : ''}`,
         'look at the app (`cf events`), then re-run to roll it again',

@@ -249,7 +249,12 @@ export const updateCredentials = (when: UpsStep['when']): UpsStep => ({
     const at = platform.now().toISOString()
     await platform.updateServiceInstance(state.target.guid, {
       credentials: withSecret(credentials, locatorOf(state), pending),
-      metadata: {annotations: {[ANNOTATION.credentialsUpdatedAt]: at}},
+      metadata: {
+        annotations: {
+          [ANNOTATION.credentialsUpdatedAt]: at,
+          [ANNOTATION.clientId]: locatorOf(state).clientId,
+        },
+      },
     })
     state.changed = true
     state.credentialsUpdatedAt = at
@@ -380,8 +385,10 @@ export const finalizeUps = (when: UpsStep['when']): UpsStep => ({
           annotations: {
             [ANNOTATION.rotatedAt]: now.toISOString(),
             [ANNOTATION.rotatedBy]: state.options.owner,
+            [ANNOTATION.rotatedKind]: state.kind,
             [ANNOTATION.rotationId]: state.rotationId,
             [ANNOTATION.retireAfter]: state.retireAfter,
+            [ANNOTATION.clientId]: locatorOf(state).clientId,
             [ANNOTATION.lease]: null,
           },
         },

@@ -85,6 +85,14 @@ export const DEFAULT_FEATURE_FLAGS: Record<string, boolean> = {
   user_org_creation: false,
 }
 
+export interface SecretChangeRecord {
+  clientId: string
+  changeMode: string
+  /** HTTP status UAA answered (200 applied; 400 refused, e.g. "only one secret"). */
+  status: number
+  at: string
+}
+
 export class SimState {
   readonly config: SimConfig
   readonly clock: SimClock
@@ -139,6 +147,8 @@ export class SimState {
     passcodes: new Map<string, {userId: string; expiresAt: number}>(),
     /** Path prefix → the `issuer` its discovery document names (planted mismatches). */
     discoveryOverrides: new Map<string, string>(),
+    /** Every `PUT /oauth/clients/:id/secret` that reached the handler: mode and answer (no secrets). */
+    secretChanges: [] as SecretChangeRecord[],
   }
 
   readonly traffic = new Map<string, TrafficEntry>()

@@ -321,7 +321,9 @@ export function buildDemo(state: SimState): BaseFoundation {
   })
   // lb-inconsistent: search's two routes disagree. Look-alike: catalog (least-connections vs
   // least-connection count as one).
-  const search = app(prod, 'search')
+  // Three instances: with two, rules.md's "more than twice its fair share" would need one instance
+  // to serve everything, so a 6× skew (below) could never be reported.
+  const search = app(prod, 'search', {instances: 3})
   route(prod, 'search', search, {options: {loadbalancing: 'least-connection'}})
   route(prod, 'search-v2', search, {options: {loadbalancing: 'round-robin'}})
   // lb-ineffective: least-connection in front of one instance.
@@ -372,7 +374,7 @@ export function buildDemo(state: SimState): BaseFoundation {
   crash(b, checkout, [0, 1])
   crash(b, recommendations, [0])
   state.traffic.set(search.guid, {
-    profile: {requestsPerInstance: 40, instanceWeights: [1, 6], olderFormatLines: 3, truncatedLines: 1},
+    profile: {requestsPerInstance: 40, instanceWeights: [1, 6, 1], olderFormatLines: 3, truncatedLines: 1},
     rawLines: [],
     cache: null,
   })

@@ -84,6 +84,31 @@ export async function changeSecret(ctx: UaaCtx): Promise<SimResponse> {
   if (!client) return {status: 404}
   const body = jsonBody(ctx.req)
   const mode = String(body.changeMode ?? 'UPDATE').toUpperCase()
+  const record = (status: number) =>
+    ctx.state.uaa.secretChanges.push({
+      clientId,
+      changeMode: mode,
+      status,
+      at: new Date(ctx.state.now()).toISOString(),
+    })
+  try {
+    const answer = applySecretChange(ctx, client, body, mode, caller)
+    record(answer.status)
+    return answer
+  } catch (err) {
+    record(err instanceof OAuthError ? err.status : 500)
+    throw err
+  }
+}
+
+function applySecretChange(
+  ctx: UaaCtx,
+  client: UaaClient,
+  body: Record<string, unknown>,
+  mode: string,
+  caller: Awaited<ReturnType<typeof bearerClaims>>,
+): SimResponse {
+  const clientId = client.clientId
   const secret = typeof body.secret === 'string' ? body.secret : ''
   const invalid = (message: string) => new OAuthError(400, 'invalid_client', message)
 

@@ -6,13 +6,23 @@ import {Ajv2020} from 'ajv/dist/2020.js'
 import addFormatsModule from 'ajv-formats'
 
 import type {ComplianceReport} from '../../../src/model/compliance.js'
-import type {AuditResult, Coverage, CoverageGap, Finding, ResourceRef} from '../../../src/model/finding.js'
+import type {
+  AuditResult,
+  Coverage,
+  CoverageGap,
+  Finding,
+  FoundationOutcome,
+  ResourceRef,
+} from '../../../src/model/finding.js'
 import type {
   InstanceCounts,
   RouteMap,
   RouteMapDestination,
   RouteMapDomain,
   RouteMapRoute,
+  TrafficHost,
+  TrafficInstance,
+  TrafficReport,
 } from '../../../src/model/route-map.js'
 import {formatJson, normalizeResult} from '../../../src/report/json.js'
 import {RULES, allKindsResult, auditResult, emptyResult, routeMap} from '../../helpers/report-fixtures.js'
@@ -53,6 +63,10 @@ const MODEL_KEYS: {
   route: Record<keyof RouteMapRoute, true>
   destination: Record<keyof RouteMapDestination, true>
   instances: Record<keyof InstanceCounts, true>
+  foundation: Record<keyof FoundationOutcome, true>
+  traffic: Record<keyof TrafficReport, true>
+  trafficHost: Record<keyof TrafficHost, true>
+  trafficInstance: Record<keyof TrafficInstance, true>
 } = {
   result: {
     schemaVersion: true,
@@ -65,6 +79,8 @@ const MODEL_KEYS: {
     foundation: true,
     compliance: true,
     routeMap: true,
+    foundations: true,
+    traffic: true,
   },
   finding: {
     rule: true,
@@ -129,6 +145,28 @@ const MODEL_KEYS: {
     unroutable: true,
     known: true,
   },
+  foundation: {name: true, target: true, summary: true, coverage: true, error: true},
+  traffic: {windowSeconds: true, linesRead: true, linesSkipped: true, hosts: true},
+  trafficHost: {
+    host: true,
+    routes: true,
+    requests: true,
+    status5xx: true,
+    routerErrors: true,
+    instances: true,
+  },
+  trafficInstance: {
+    appGuid: true,
+    appName: true,
+    index: true,
+    instanceGuid: true,
+    requests: true,
+    share: true,
+    status5xx: true,
+    errorRate: true,
+    p95ResponseSeconds: true,
+    routerErrors: true,
+  },
 }
 
 describe('report/json and schemas/audit-result.schema.json', () => {
@@ -146,9 +184,13 @@ describe('report/json and schemas/audit-result.schema.json', () => {
     expect(props(defs.routeMapRoute)).to.deep.equal(Object.keys(MODEL_KEYS.route).sort())
     expect(props(defs.routeMapDestination)).to.deep.equal(Object.keys(MODEL_KEYS.destination).sort())
     expect(props(defs.instanceCounts)).to.deep.equal(Object.keys(MODEL_KEYS.instances).sort())
+    expect(props(defs.foundationOutcome)).to.deep.equal(Object.keys(MODEL_KEYS.foundation).sort())
+    expect(props(defs.trafficReport)).to.deep.equal(Object.keys(MODEL_KEYS.traffic).sort())
+    expect(props(defs.trafficHost)).to.deep.equal(Object.keys(MODEL_KEYS.trafficHost).sort())
+    expect(props(defs.trafficInstance)).to.deep.equal(Object.keys(MODEL_KEYS.trafficInstance).sort())
     // Optional in TypeScript ⇔ not required in the schema.
     const optional = {
-      result: ['suppressed', 'foundation', 'compliance', 'routeMap'],
+      result: ['suppressed', 'foundation', 'compliance', 'routeMap', 'foundations', 'traffic'],
       finding: ['foundation'],
       resource: ['space', 'org'],
       gap: ['rules'],
@@ -168,6 +210,59 @@ describe('report/json and schemas/audit-result.schema.json', () => {
     expectRequired(defs.routeMapRoute, MODEL_KEYS.route, [])
     expectRequired(defs.routeMapDestination, MODEL_KEYS.destination, [])
     expectRequired(defs.instanceCounts, MODEL_KEYS.instances, [])
+    expectRequired(defs.foundationOutcome, MODEL_KEYS.foundation, [])
+    expectRequired(defs.trafficReport, MODEL_KEYS.traffic, [])
+    expectRequired(defs.trafficHost, MODEL_KEYS.trafficHost, [])
+    expectRequired(defs.trafficInstance, MODEL_KEYS.trafficInstance, [])
+  })
+
+  it('validates a multi-foundation result and a traffic report, and keeps them under --format json', () => {
+    const base = auditResult()
+    const traffic: TrafficReport = {
+      windowSeconds: 900,
+      linesRead: 12,
+      linesSkipped: 1,
+      hosts: [
+        {
+          host: 'search.apps.example.com',
+          routes: ['search.apps.example.com'],
+          requests: 11,
+          status5xx: 1,
+          routerErrors: {no_endpoints: 1},
+          instances: [
+            {
+              appGuid: 'a-1',
+              appName: 'search',
+              index: 0,
+              instanceGuid: null,
+              requests: 11,
+              share: 1,
+              status5xx: 1,
+              errorRate: 0.09,
+              p95ResponseSeconds: 0.12,
+              routerErrors: {},
+            },
+          ],
+        },
+      ],
+    }
+    const foundations: FoundationOutcome[] = [
+      {name: 'prod', target: base.target, summary: base.summary, coverage: base.coverage, error: null},
+      {
+        name: 'staging',
+        target: null,
+        summary: null,
+        coverage: null,
+        error: {code: 'API_UNAVAILABLE', message: 'api.staging unreachable', exitCode: 5},
+      },
+    ]
+    const doc = JSON.parse(formatJson({...base, foundations, traffic})) as AuditResult
+    expect(errors(doc)).to.equal('')
+    expect(doc.foundations).to.deep.equal(foundations)
+    expect(doc.traffic).to.deep.equal(traffic)
+    const broken = structuredClone(doc)
+    broken.traffic!.hosts[0]!.instances[0]!.share = 3
+    expect(errors(broken)).not.to.equal('')
   })
 
   it('validates the JSON of every fixture, with and without the compliance block', () => {

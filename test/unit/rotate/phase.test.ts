@@ -24,6 +24,7 @@ const ups = (over: Partial<UpsFacts>): UpsFacts => ({
   instancesFresh: false,
   recordedRotationId: null,
   retireAfter: null,
+  secretsRead: true,
   ...over,
 })
 
@@ -64,6 +65,32 @@ describe('deriveUpsPhase: platform observations → phase', () => {
     ['UPS holds pending that UAA rejects', {current: 'pending', pendingProbe: 'rejected'}, 'needs-human'],
     ['UPS holds previous that UAA rejects', {previousProbe: 'rejected'}, 'needs-human'],
     ['UAA cannot answer', {pendingProbe: 'error'}, 'unknown'],
+    // Dry runs read no secret: the phase is estimated from marks, probes are null.
+    [
+      'dry run: stored, not yet in the service',
+      {secretsRead: false, pendingProbe: null, previousProbe: null},
+      'generated',
+    ],
+    [
+      'dry run: the service holds the new secret, instances behind',
+      {secretsRead: false, current: 'pending', pendingProbe: null, previousProbe: null},
+      'updated',
+    ],
+    [
+      'dry run: every instance runs it',
+      {secretsRead: false, current: 'pending', instancesFresh: true, pendingProbe: null, previousProbe: null},
+      'rolled',
+    ],
+    [
+      'dry run: recorded with a grace mark (old secret not probed)',
+      {
+        secretsRead: false,
+        recordedRotationId: 'r1',
+        retireAfter: '2026-12-01T00:00:00Z',
+        previousProbe: null,
+      },
+      'grace',
+    ],
     ['UAA cannot answer about the old one', {previousProbe: 'error', pendingProbe: 'accepted'}, 'unknown'],
     [
       'external, no endpoint to probe',

@@ -53,6 +53,7 @@ const upsFacts = (over: Partial<UpsObservation> = {}): UpsObservation => ({
   callerScopes: ['clients.secret'],
   storeGuid: null,
   foreignStore: false,
+  secretsRead: true,
   ...over,
 })
 
@@ -77,6 +78,7 @@ const observation = (over: Partial<Observation> = {}): Observation => ({
   activeDeployments: [],
   changeDeployments: [],
   rotatedAt: null,
+  rotatedKind: null,
   ups: upsFacts(),
   binding: null,
   key: null,

@@ -94,7 +94,7 @@ describe('rotate: service key', () => {
       rotate(w.fake, {serviceInstanceGuid: w.si, keyName: 'ci-deployer'}, baseOptions()),
     )
     expect(outcome.status).to.equal('refused')
-    expect(outcome.error!.suggestions.join(' ')).to.contain('--output-file')
+    expect(outcome.error!.suggestions.join(' ')).to.contain('--output FILE')
     expect(w.fake.calls.some((c) => c.mutating)).to.equal(false)
   })
 

@@ -95,6 +95,23 @@ describe('aggregateTraffic', () => {
     expect(traffic.stats.map((s) => s.instanceGuid)).to.deep.equal(['new-0', 'old-0'])
   })
 
+  it('counts an older line without instance_id with the one instance of its index, not as another instance', () => {
+    const older = line({index: '1', instance: 'x', status: 500}).replace(/ instance_id:"x"/, '')
+    const traffic = aggregateTraffic([line({index: '1', instance: 'inst-1'}), older, line({index: '0'})], 60)
+    expect(
+      traffic.stats.map((s) => [s.instanceIndex, s.instanceGuid, s.requests, s.status5xx]),
+    ).to.deep.equal([
+      [0, 'inst-0', 1, 0],
+      [1, 'inst-1', 2, 1],
+    ])
+    // Two instances with that index (a deployment): the line cannot be placed and stays apart.
+    const rolling = aggregateTraffic(
+      [line({index: '1', instance: 'old-1'}), line({index: '1', instance: 'new-1'}), older],
+      60,
+    )
+    expect(rolling.stats.map((s) => s.instanceGuid)).to.deep.equal([null, 'new-1', 'old-1'])
+  })
+
   it('keeps requests no instance served under index -1 and skips truncated lines', () => {
     const noInstance = line({index: '-', instance: '-', status: 502, err: 'no_endpoints'})
     const traffic = aggregateTraffic([noInstance, line({}).slice(0, 120), '', 'x'], 60)

@@ -1,0 +1,132 @@
+/**
+ * Opens what a rotation command works with: the session, the rotation port over it
+ * (rotate/platform-cf.ts), the keyed fingerprint of this installation, who acts (the lease
+ * owner), and the service instance a name on the command line means.
+ */
+import {hostname} from 'node:os'
+
+import type {CcServiceInstance} from '../cf/ccv3/types.js'
+import {createTransport} from '../cf/http/transport.js'
+import {decodeJwtClaims, TokenRequestLimiter} from '../cf/http/tokens.js'
+import {createUaaClient} from '../cf/uaa/client.js'
+import {loadOrCreateSalt} from '../config/salt.js'
+import {CfguardError} from '../errors.js'
+import {hmacFingerprint, type Fingerprint} from '../rotate/fingerprint.js'
+import {createCfRotationPlatform} from '../rotate/platform-cf.js'
+import type {RotationPlatform} from '../rotate/platform.js'
+import type {RunContext} from './context.js'
+import {openSession, transportOptions, type Session, type SessionOptions} from './session.js'
+
+export interface RotationConnection {
+  session: Session
+  platform: RotationPlatform
+  fingerprint: Fingerprint
+  /** Lease owner and `rotated-by`: `<user or client>@<host>`. */
+  owner: string
+  /** CC's audit actor guid for this token (user id, else client id). */
+  actorGuid: string | null
+  close(): void
+}
+
+export async function openRotation(ctx: RunContext, options: SessionOptions): Promise<RotationConnection> {
+  const fingerprint = hmacFingerprint(loadOrCreateSalt(ctx.home))
+  // Ctrl-C interrupts the waits (deployments, jobs) at once, but not the requests: the run then
+  // stops between steps and can still give its lease back.
+  const requests: RunContext = {...ctx, signal: new AbortController().signal}
+  const session = await openSession(requests, options)
+  // Secret changes at UAA are not repeatable (a second DELETE drops the next secret): their own
+  // transport makes one attempt, and a lost answer fails the step (the re-run decides from state).
+  const once = createTransport({
+    ...transportOptions(requests, options.skipSslValidation === true),
+    maxAttempts: 1,
+  })
+  try {
+    const root = session.root
+    once.trust({
+      cc: root.api,
+      login: root.login,
+      uaa: root.uaa,
+      logCache: root.logCache,
+      networkPolicy: root.networkPolicyV1,
+    })
+    once.setTokenProvider(session.tokens)
+    const secretChanger = createUaaClient({
+      transport: once,
+      loginUrl: root.login,
+      uaaUrl: root.uaa,
+      now: ctx.now,
+      limiter: new TokenRequestLimiter(4, 60_000, ctx.now),
+    })
+    const platform = createCfRotationPlatform({
+      cc: session.cc,
+      uaa: session.uaa,
+      secretChanger,
+      transport: session.transport,
+      tokens: session.tokens,
+      ccVersion: session.target.ccVersion,
+      now: ctx.now,
+      sleep: (ms) => ctx.sleep(ms, ctx.signal),
+    })
+    const who = session.target.user ?? session.target.client ?? 'unknown'
+    const claims = decodeClaims(session)
+    return {
+      session,
+      platform,
+      fingerprint,
+      owner: `${who}@${hostname()}`,
+      actorGuid: claims,
+      close: () => {
+        once.close()
+        session.close()
+      },
+    }
+  } catch (err) {
+    once.close()
+    session.close()
+    throw err
+  }
+}
+
+function decodeClaims(session: Session): string | null {
+  const token = session.tokens.current()?.accessToken
+  const claims = token ? decodeJwtClaims(token) : null
+  const id = claims?.user_id ?? claims?.client_id
+  return typeof id === 'string' ? id : null
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The service instance `ref` (a name in scope, or a guid) names; exactly one, else a usage error. */
+export async function resolveServiceInstance(session: Session, ref: string): Promise<CcServiceInstance> {
+  if (GUID.test(ref)) {
+    try {
+      return await session.cc.serviceInstances.get(ref)
+    } catch (err) {
+      if (!(err instanceof CfguardError && err.code === 'NOT_FOUND')) throw err
+    }
+  }
+  const scope = await session.resolveScope()
+  const found = await session.cc.serviceInstances.listAll({
+    names: [ref],
+    ...(scope.space
+      ? {spaceGuids: [scope.space.guid]}
+      : scope.org
+        ? {organizationGuids: [scope.org.guid]}
+        : {}),
+  })
+  const where = scope.space ? ` in space ${scope.space.name}` : scope.org ? ` in org ${scope.org.name}` : ''
+  if (found.length === 0) {
+    throw new CfguardError('NOT_FOUND', `no service instance named "${ref}"${where}`, {
+      suggestions: [
+        'list rotatable credentials with `cfguard credentials list`',
+        'pick the space with --org/--space',
+      ],
+    })
+  }
+  if (found.length > 1) {
+    throw new CfguardError('USAGE', `${found.length} service instances are named "${ref}"${where}`, {
+      suggestions: ['pick one with --org ORG --space SPACE, or pass its guid'],
+    })
+  }
+  return found[0]!
+}

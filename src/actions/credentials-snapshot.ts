@@ -1,0 +1,32 @@
+/**
+ * The Snapshot the credential commands judge: the collector's identity family without reading a
+ * secret (`secrets: false`, so no `*.show` audit event): identity is recognised from names, tags,
+ * the service catalogue and cfguard's own marks; ages from credential-change audit events and
+ * annotations; instances from the embedded process instances.
+ */
+import {collectSnapshot} from '../collect/index.js'
+import {loadOrCreateSalt} from '../config/salt.js'
+import type {Snapshot} from '../model/snapshot.js'
+import type {RunContext} from './context.js'
+import type {Session} from './session.js'
+
+export async function collectCredentialSnapshot(
+  session: Session,
+  ctx: RunContext,
+  options: {skipSslValidation?: boolean} = {},
+): Promise<Snapshot> {
+  const {snapshot} = await collectSnapshot(session, ctx, {
+    scope: await session.resolveScope(),
+    families: ['identity'],
+    secrets: false,
+    cache: false,
+    concurrency: 16,
+    checkIssuers: false,
+    verifyCredentials: false,
+    traffic: null,
+    routeBaseline: null,
+    salt: loadOrCreateSalt(ctx.home),
+    skipSslValidation: options.skipSslValidation ?? false,
+  })
+  return snapshot
+}

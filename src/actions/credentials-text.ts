@@ -1,0 +1,189 @@
+/**
+ * Plain-text renderings of rotation plans and results (pure: data → string). `renderRotationPlan`
+ * is what `--dry-run` and the demo print; it shows the blast radius: apps, instances replaced,
+ * processes restarted, the audit events the run will write, the retire mode and any refusal.
+ */
+import {renderTable} from '../cli/render/table.js'
+import {formatDuration} from '../model/duration.js'
+import type {RotationCandidate} from './credentials-candidates.js'
+import type {RotationOutcome} from '../rotate/events.js'
+import {kindLabel} from '../rotate/phase.js'
+import type {RotationPlan} from '../rotate/plan.js'
+import {redactText} from '../redact.js'
+
+function pad(text: string, width: number): string {
+  return text.length >= width ? text : text + ' '.repeat(width - text.length)
+}
+
+export function renderRotationPlan(plan: RotationPlan): string {
+  const lines: string[] = []
+  const kind = plan.kind ? kindLabel(plan.kind) : 'not rotatable'
+  lines.push(`Plan: ${plan.action} ${plan.target.name} (${kind})`)
+  lines.push(
+    plan.resume
+      ? `  resumes rotation ${plan.rotationId} at phase ${plan.phase}: ${plan.phaseReason}`
+      : `  phase ${plan.phase}: ${plan.phaseReason}`,
+  )
+  const c = plan.credential
+  if (plan.kind === 'ups-uaa' || plan.kind === 'ups-external') {
+    const client = c.clientId ?? 'read from the service credentials at run time'
+    const fps = [
+      c.currentFingerprint ? `current ${c.currentFingerprint}` : null,
+      c.pendingFingerprint ? `new ${c.pendingFingerprint}` : null,
+    ].filter(Boolean)
+    lines.push(`  client: ${client}${fps.length > 0 ? ` (${fps.join(', ')})` : ''}`)
+  }
+  if (c.keyName) lines.push(`  key family: ${c.keyName}`)
+
+  if (plan.steps.length > 0) {
+    lines.push('  steps:')
+    let n = 0
+    for (const s of plan.steps) {
+      if (s.run) lines.push(`    ${pad(`${++n}.`, 4)}${s.title}`)
+      else lines.push(`    -   ${s.title} (skipped: ${s.skipReason})`)
+    }
+  }
+
+  if (plan.apps.length > 0) {
+    const rolled = plan.apps.filter((a) => a.roll)
+    lines.push(
+      `  apps: ${rolled.length} of ${plan.apps.length} roll, ${plan.expectedRestarts.webInstances} web instance(s) replaced ` +
+        `(max in flight ${plan.options.maxInFlight}, ${plan.options.parallelApps} app(s) at a time)`,
+    )
+    const width = Math.max(...plan.apps.map((a) => a.name.length)) + 2
+    for (const a of plan.apps) {
+      const what = a.roll
+        ? `roll ${a.toReplace} instance(s)${a.note ? `; ${a.note}` : ''}`
+        : (a.note ?? (a.state === 'STARTED' ? 'no roll needed' : 'not rolled'))
+      lines.push(`    ${pad(a.name, width)}${pad(a.state, 9)}${what}`)
+    }
+    for (const p of plan.expectedRestarts.processes)
+      lines.push(`    restarted (not rolled) at the end: ${p.app} ${p.types.join(', ')}`)
+  }
+
+  if (plan.auditEvents.length > 0) {
+    lines.push('  audit events this run writes:')
+    const width = Math.max(...plan.auditEvents.map((e) => e.type.length)) + 2
+    for (const e of plan.auditEvents)
+      lines.push(`    ${pad(e.type, width)}${pad(e.count === null ? '1+' : String(e.count), 4)}${e.why}`)
+  }
+  for (const g of plan.versionGates)
+    lines.push(`  Cloud Controller ${g.actual} ${g.ok ? 'supports' : 'lacks'} ${g.feature} (${g.required}+)`)
+  lines.push(`  retire: ${retireText(plan)}`)
+  if (plan.downtime)
+    lines.push('  DOWNTIME: apps fail to authenticate between unbinding and the end of their roll')
+  for (const w of plan.warnings) lines.push(`  warning: ${w}`)
+  for (const r of plan.refusals) {
+    lines.push(`  refused: ${r.message}`)
+    for (const s of r.suggestions) lines.push(`    next: ${s}`)
+  }
+  return redactText(lines.join('\n'))
+}
+
+function retireText(plan: RotationPlan): string {
+  const what =
+    plan.kind === 'managed-binding'
+      ? 'older bindings'
+      : plan.kind === 'service-key'
+        ? 'older keys'
+        : 'the old secret'
+  switch (plan.retire.mode) {
+    case 'now':
+      return `${what} at the end of this run`
+    case 'after':
+      return `${what} stay valid until ${plan.retire.at} (grace ${formatDuration(plan.options.graceMs ?? 0)}); then \`cfguard credentials retire ${plan.target.name}\` or the next cron run`
+    case 'operator':
+      return `${what} is removed at its identity provider by you (cfguard cannot)`
+    case 'none':
+      return 'nothing'
+  }
+}
+
+const NEXT: Partial<Record<RotationOutcome['status'], (o: RotationOutcome) => string>> = {
+  halted: (o) =>
+    `re-run \`cfguard credentials ${o.action} ${o.target.name}\` to resume (the state is on the platform)`,
+  'needs-human': (o) => `look at ${o.target.name}, fix what the message says, then re-run`,
+  'lease-held': () => 'wait for the other run to finish, then re-run',
+  grace: (o) => `retire after the grace period: \`cfguard credentials retire ${o.target.name}\``,
+  'dry-run': (o) => `run it: \`cfguard credentials ${o.action} ${o.target.name} --yes\``,
+}
+
+/** One line for the outcome plus next steps (suggestions first). */
+export function renderOutcome(outcome: RotationOutcome): string {
+  const lines = [`${outcome.target.name}: ${outcome.status}: ${outcome.message}`]
+  for (const s of outcome.error?.suggestions ?? []) lines.push(`  next: ${s}`)
+  const next = NEXT[outcome.status]?.(outcome)
+  if (next && !(outcome.error?.suggestions.length ?? 0)) lines.push(`  next: ${next}`)
+  return redactText(lines.join('\n'))
+}
+
+/** What an --all-due run did, one line per item, then the counts. */
+export function renderCronSummary(result: {
+  items: {target: {name: string}; action: string | null; status: string; message: string}[]
+  counts: {succeeded: number; halted: number; failed: number; refused: number; skipped: number}
+  exitCode: number
+}): string {
+  const lines: string[] = []
+  for (const item of result.items) {
+    lines.push(`${item.target.name}: ${item.action ? `${item.action} ` : ''}${item.status}: ${item.message}`)
+  }
+  if (result.items.length === 0) lines.push('nothing due, nothing in progress')
+  const c = result.counts
+  lines.push(
+    `${c.succeeded} succeeded, ${c.halted} halted, ${c.failed} failed, ${c.refused} refused, ${c.skipped} skipped (exit ${result.exitCode})`,
+  )
+  return redactText(lines.join('\n'))
+}
+
+function stateText(c: RotationCandidate): string {
+  const s = c.state
+  switch (s.status) {
+    case 'idle':
+      return 'idle'
+    case 'in-progress':
+      return `in progress (${s.phase})`
+    case 'grace':
+      return s.over ? `grace over (${s.until.slice(0, 16)}Z): retire` : `grace until ${s.until.slice(0, 16)}Z`
+    case 'leased':
+      return `running (${s.owner})`
+    case 'needs-human':
+      return `needs a person: ${s.reason}`
+  }
+}
+
+const KIND_SHORT: Record<string, string> = {
+  'ups-uaa': 'UPS (UAA client)',
+  'ups-external': 'UPS (other IdP)',
+  'managed-binding': 'managed bindings',
+  'service-key': 'service key',
+}
+
+/** The `credentials list` table. */
+export function renderCredentialList(list: {
+  credentials: RotationCandidate[]
+  maxAgeDays: number
+  gaps: {what: string; why: string}[]
+}): string {
+  if (list.credentials.length === 0) return 'no rotatable identity credentials in scope'
+  const table = renderTable(list.credentials, [
+    {
+      header: 'SERVICE INSTANCE',
+      get: (c) => (c.keyName ? `${c.serviceInstance.name} (key ${c.keyName})` : c.serviceInstance.name),
+    },
+    {header: 'SPACE', get: (c) => `${c.space.org ?? '?'}/${c.space.name ?? c.space.guid}`},
+    {header: 'KIND', get: (c) => (c.kind ? KIND_SHORT[c.kind] : 'UPS (client not read)')},
+    {header: 'APPS', get: (c) => c.apps.length},
+    {header: 'AGE', get: (c) => (c.ageDays === null ? '?' : `${c.ageDays}d`)},
+    {header: 'DRIFT', get: (c) => (c.drift.instances > 0 ? `${c.drift.instances} instance(s)` : '-')},
+    {header: 'STATE', get: stateText},
+    {header: 'DUE', get: (c) => (c.dueAt === null ? 'now' : c.due ? 'DUE' : c.dueAt.slice(0, 10))},
+  ])
+  const due = list.credentials.filter((c) => c.due).length
+  const lines = [
+    table,
+    '',
+    `${list.credentials.length} credential(s), ${due} due (max age ${list.maxAgeDays}d)`,
+  ]
+  for (const g of list.gaps) lines.push(`not checked: ${g.what}: ${g.why}`)
+  return redactText(lines.join('\n'))
+}

@@ -1,0 +1,94 @@
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../cli/base-command.js'
+import {connectionFlags, scopeFlags} from '../cli/flags.js'
+import {policyFlags, reportFlags} from '../cli/report-flags.js'
+import type {AuditResult} from '../model/finding.js'
+import {collectionFlags, identityCheckFlags} from './identity/audit.js'
+
+export default class Audit extends BaseCommand<AuditResult> {
+  public static readonly summary = 'identity and route rules in one run: the scripted-audit entry point'
+  public static readonly description =
+    'Collects one snapshot of the foundation (or of each stored target with --targets) and runs every ' +
+    'identity and route rule over it. Reports as a table, JSON, SARIF, JUnit, Markdown or HTML; --compliance ' +
+    'soc2 groups findings by SOC 2 criterion. Exit 3 when a finding is at or above --fail-on (default high); ' +
+    'with --targets, a foundation that could not be audited exits with its own code (4 auth, 5 API) unless ' +
+    '--fail-on never. Secret values are classified on arrival and never printed.'
+  public static readonly examples = [
+    '<%= config.bin %> audit',
+    '<%= config.bin %> audit --all --format sarif --output cfguard.sarif',
+    '<%= config.bin %> audit --policy ci/cfguard.yml --baseline baseline.json --fail-on medium',
+    '<%= config.bin %> audit --compliance soc2 --format markdown --output soc2.md',
+    '<%= config.bin %> audit --targets staging,prod --all --json',
+    '<%= config.bin %> audit --check-issuers --verify-credentials --traffic --window 1h',
+  ]
+  public static readonly flags = {
+    ...connectionFlags,
+    target: Flags.string({
+      summary: 'use the stored target NAME (see `cfguard login --name`)',
+      env: 'CFGUARD_TARGET',
+      exclusive: ['targets'],
+      helpGroup: 'CONNECTION',
+    }),
+    targets: Flags.string({
+      summary: 'audit these stored targets together, comma-separated (cfguard login --name NAME)',
+      env: 'CFGUARD_TARGETS',
+      exclusive: ['api'],
+      helpGroup: 'CONNECTION',
+    }),
+    'target-concurrency': Flags.integer({
+      summary: 'with --targets: foundations audited at the same time (default 4)',
+      min: 1,
+      max: 32,
+      dependsOn: ['targets'],
+      env: 'CFGUARD_TARGET_CONCURRENCY',
+      helpGroup: 'CONNECTION',
+    }),
+    ...scopeFlags,
+    ...reportFlags,
+    ...policyFlags,
+    ...collectionFlags,
+    ...identityCheckFlags,
+    traffic: Flags.boolean({
+      summary: 'read Gorouter access logs from Log Cache (routes/traffic-imbalance, per-instance traffic)',
+      env: 'CFGUARD_TRAFFIC',
+      helpGroup: 'COLLECTION',
+    }),
+    window: Flags.string({
+      summary: 'how far back --traffic reads, e.g. 15m, 1h (default 15m)',
+      dependsOn: ['traffic'],
+      env: 'CFGUARD_WINDOW',
+      helpGroup: 'COLLECTION',
+    }),
+  }
+
+  public async run(): Promise<AuditResult> {
+    const {flags} = await this.parse(Audit)
+    const {auditFoundations, renderFoundationsTable} = await import('../actions/multi-target.js')
+    const {auditRequestFromFlags} = await import('../actions/audit.js')
+    const {emitReport} = await import('../actions/report-output.js')
+    const audit = await auditFoundations(this.ctx, {
+      audit: auditRequestFromFlags(flags, ['identity', 'routes']),
+      trafficWindow: flags.traffic ? (flags.window ?? '15m') : null,
+      targets: flags.targets,
+      concurrency: flags['target-concurrency'],
+      failOn: flags['fail-on'],
+    })
+    const emitted = emitReport(
+      this.ctx,
+      {
+        format: flags.format,
+        output: flags.output,
+        failOn: flags['fail-on'],
+        compliance: flags.compliance,
+        title: 'cfguard audit',
+        toolVersion: this.config.version,
+        ...(audit.merged ? {table: renderFoundationsTable} : {}),
+      },
+      {result: audit.result, rules: audit.rules, routeMap: audit.routeMap},
+    )
+    if (emitted.stdout !== null) this.print(emitted.stdout)
+    if (audit.exitCode !== 0) process.exitCode = audit.exitCode
+    return emitted.result
+  }
+}

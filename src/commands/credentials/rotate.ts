@@ -1,0 +1,253 @@
+import {Args, Flags} from '@oclif/core'
+
+import type {CronResult} from '../../actions/credentials-cron.js'
+import type {RotationResult} from '../../actions/credentials.js'
+import type * as CredentialsText from '../../actions/credentials-text.js'
+import {BaseCommand} from '../../cli/base-command.js'
+import {connectionFlags, scopeFlags, sessionOptions} from '../../cli/flags.js'
+import {ExitCode, usageError} from '../../errors.js'
+import {parseDuration} from '../../model/duration.js'
+
+const duration = (name: string) =>
+  Flags.custom<number>({parse: async (input) => parseDuration(input, `--${name}`)})
+
+const positive = (name: string) =>
+  Flags.custom<number>({
+    parse: async (input) => {
+      const n = Number(input)
+      if (!Number.isInteger(n) || n < 1)
+        throw usageError(`--${name} must be a whole number ≥ 1, not "${input}"`)
+      return n
+    },
+  })
+
+/** Flags of every credential-changing command (rotate, retire, rollback). */
+export const changeFlags = {
+  ...connectionFlags,
+  ...scopeFlags,
+  'dry-run': Flags.boolean({
+    summary: 'print the plan (apps, restarts, audit events) and change nothing; reads no secret',
+    env: 'CFGUARD_DRY_RUN',
+  }),
+  yes: Flags.boolean({
+    char: 'y',
+    summary: 'do not ask for confirmation (required without a terminal, e.g. in cron)',
+    env: 'CFGUARD_YES',
+  }),
+  'max-in-flight': positive('max-in-flight')({
+    summary: 'instances each app replaces at once in its rolling deployment',
+    default: 1,
+    env: 'CFGUARD_MAX_IN_FLIGHT',
+    helpGroup: 'ROLLOUT',
+  }),
+  'parallel-apps': positive('parallel-apps')({
+    summary: 'apps rolled at the same time',
+    default: 4,
+    env: 'CFGUARD_PARALLEL_APPS',
+    helpGroup: 'ROLLOUT',
+  }),
+  timeout: duration('timeout')({
+    summary: 'longest wait for one deployment or broker job (e.g. 15m); the run halts, a re-run waits on',
+    default: 15 * 60_000,
+    // Not CFGUARD_TIMEOUT: that one is the per-request timeout of every command, in seconds.
+    env: 'CFGUARD_ROTATION_TIMEOUT',
+    helpGroup: 'ROLLOUT',
+  }),
+  'poll-interval': duration('poll-interval')({
+    summary: 'how often deployments and broker jobs are polled',
+    default: 5000,
+    env: 'CFGUARD_POLL_INTERVAL',
+    helpGroup: 'ROLLOUT',
+  }),
+  force: Flags.boolean({
+    summary: 'retire before the grace period ends; rotate again right after a rotation',
+    env: 'CFGUARD_FORCE',
+  }),
+  'audit-log': Flags.string({
+    summary: 'append one JSON line per step to FILE (0600; - = stderr); never a secret value',
+    env: 'CFGUARD_AUDIT_LOG',
+  }),
+}
+
+export default class CredentialsRotate extends BaseCommand<RotationResult | CronResult> {
+  public static readonly summary =
+    'rotate a credential with zero downtime, or every due one (--all-due, for cron)'
+  public static readonly description =
+    'Kinds (auto-detected; --kind forces one): a user-provided service holding a UAA client secret ' +
+    '(UAA two-secret rotation → update → rolling deployments → retire), managed bindings (a second ' +
+    'binding with strategy multiple → roll → delete the older), a service key (new key → --output FILE or ' +
+    '--reveal → delete the older), a secret of another identity provider (--secret-file / --secret-stdin). ' +
+    'The state lives on the platform: after any interruption, run the same command again to resume. ' +
+    'Exit codes: 0 done, 2 usage, 4 auth, 5 API, 6 halted part-way (re-run resumes).'
+  public static readonly aliases = ['rotate-credentials']
+  public static readonly examples = [
+    '<%= config.bin %> <%= command.id %> billing-oidc --dry-run',
+    '<%= config.bin %> <%= command.id %> billing-oidc --grace 24h',
+    '<%= config.bin %> <%= command.id %> billing-sso --app billing-api --max-in-flight 2',
+    '<%= config.bin %> <%= command.id %> partner-api --key ci-deployer --output ci-key.json',
+    'vault read -field=secret kv/partner-idp | <%= config.bin %> <%= command.id %> partner-oidc --secret-stdin --yes',
+    '<%= config.bin %> <%= command.id %> --all-due --older-than 60d --yes --audit-log /var/log/cfguard-rotation.jsonl',
+  ]
+  public static readonly args = {
+    service_instance: Args.string({description: 'service instance name (in the targeted space) or guid'}),
+  }
+  public static readonly flags = {
+    ...changeFlags,
+    kind: Flags.option({
+      options: ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const,
+      summary: 'force the credential kind instead of detecting it',
+      env: 'CFGUARD_KIND',
+    })(),
+    app: Flags.string({summary: 'managed bindings: rotate only this app’s binding', env: 'CFGUARD_APP'}),
+    key: Flags.string({summary: 'service key: the key (family) to rotate', env: 'CFGUARD_KEY'}),
+    output: Flags.string({
+      summary:
+        'service key: write the new credentials to FILE (0600, atomically); with --all-due a directory',
+      // Not CFGUARD_OUTPUT: that one is the report file of `audit`.
+      env: 'CFGUARD_KEY_OUTPUT',
+    }),
+    reveal: Flags.boolean({
+      summary: 'service key: print the new credentials on stdout',
+      env: 'CFGUARD_REVEAL',
+    }),
+    'secret-file': Flags.string({
+      summary: 'another identity provider: read the new secret (already added there) from FILE',
+      env: 'CFGUARD_SECRET_FILE',
+    }),
+    'secret-stdin': Flags.boolean({
+      summary: 'another identity provider: read the new secret from stdin',
+      env: 'CFGUARD_SECRET_STDIN',
+    }),
+    grace: duration('grace')({
+      summary: 'keep the old secret / bindings / keys valid this long (e.g. 24h); retire later',
+      env: 'CFGUARD_GRACE',
+    }),
+    'allow-downtime': Flags.boolean({
+      summary: 'managed bindings where a second binding is refused: unbind first (apps fail until rolled)',
+      env: 'CFGUARD_ALLOW_DOWNTIME',
+    }),
+    'all-due': Flags.boolean({
+      summary: 'cron: retire what passed its grace period, resume what is in progress, rotate what is due',
+      env: 'CFGUARD_ALL_DUE',
+      helpGroup: 'CRON',
+    }),
+    selector: Flags.string({
+      summary: 'with --all-due: only service instances matching this label selector',
+      env: 'CFGUARD_SELECTOR',
+      helpGroup: 'CRON',
+    }),
+    'older-than': duration('older-than')({
+      summary: 'with --all-due: due when the credential is older than this (default: --max-age / policy)',
+      env: 'CFGUARD_OLDER_THAN',
+      helpGroup: 'CRON',
+    }),
+    'max-age': duration('max-age')({
+      summary: 'maximum credential age (default: maxCredentialAgeDays of the policy, 90d)',
+      env: 'CFGUARD_MAX_AGE',
+      helpGroup: 'CRON',
+    }),
+    policy: Flags.string({
+      summary: 'policy file (default: cfguard.yml in the current directory, if any)',
+      env: 'CFGUARD_POLICY',
+      helpGroup: 'CRON',
+    }),
+  }
+
+  public async run(): Promise<RotationResult | CronResult> {
+    const {args, flags} = await this.parse(CredentialsRotate)
+    const [{runCredentialAction}, {rotateAllDueCredentials}, render, text] = await Promise.all([
+      import('../../actions/credentials.js'),
+      import('../../actions/credentials-cron.js'),
+      import('../../cli/render/tasks.js'),
+      import('../../actions/credentials-text.js'),
+    ])
+    const settings = {
+      dryRun: flags['dry-run'],
+      yes: flags.yes,
+      maxInFlight: flags['max-in-flight'],
+      parallelApps: flags['parallel-apps'],
+      timeoutMs: flags.timeout,
+      graceMs: flags.grace ?? null,
+      pollIntervalMs: flags['poll-interval'],
+      force: flags.force,
+      allowDowntime: flags['allow-downtime'],
+      auditLog: flags['audit-log'],
+    }
+    const ui = {
+      progress: render.createProgress(
+        render.progressMode({json: this.jsonEnabled(), isTTY: Boolean(process.stderr.isTTY)}),
+      ),
+      confirm: async (planText: string) => {
+        process.stderr.write(`${planText}\n`)
+        return render.confirm('Go ahead?')
+      },
+      reveal: (t: string) => void process.stdout.write(t),
+    }
+    if (flags['all-due']) {
+      if (args.service_instance) throw usageError('give a service instance or --all-due, not both')
+      const result = await rotateAllDueCredentials(
+        this.ctx,
+        sessionOptions(flags),
+        {
+          ...settings,
+          selector: flags.selector,
+          olderThanMs: flags['older-than'] ?? null,
+          maxAgeMs: flags['max-age'] ?? null,
+          policyPath: flags.policy,
+          keyOutputDir: flags.output,
+        },
+        ui,
+      )
+      this.print(text.renderCronSummary(result))
+      if (result.exitCode !== 0 && process.exitCode !== ExitCode.Interrupted)
+        process.exitCode = result.exitCode
+      return result
+    }
+    if (!args.service_instance) {
+      throw usageError(
+        'which service instance?',
+        'cfguard credentials rotate SERVICE_INSTANCE, or --all-due for every due one',
+      )
+    }
+    const result = await runCredentialAction(
+      this.ctx,
+      sessionOptions(flags),
+      'rotate',
+      args.service_instance,
+      {
+        ...settings,
+        kind: flags.kind,
+        app: flags.app,
+        key: flags.key,
+        output: flags.output,
+        reveal: flags.reveal,
+        secretFile: flags['secret-file'],
+        secretStdin: flags['secret-stdin'],
+      },
+      ui,
+    )
+    reportResult(result, text, {print: (t) => this.print(t), json: this.jsonEnabled()})
+    return result
+  }
+}
+
+type TextRenderers = typeof CredentialsText
+
+/**
+ * The plan (dry run) and the outcome on stdout; a stopped or refused outcome as the error line
+ * (`cfguard: …` + next steps) on stderr, with its exit code. Under --json the envelope says it all.
+ */
+export function reportResult(
+  result: RotationResult,
+  text: TextRenderers,
+  out: {print(text: string): void; json: boolean},
+): void {
+  if (result.outcome.status === 'dry-run' && result.plan) out.print(text.renderRotationPlan(result.plan))
+  if (result.outcome.exitCode === 0) {
+    out.print(text.renderOutcome(result.outcome))
+    return
+  }
+  if (!out.json) process.stderr.write(`cfguard: ${text.renderOutcome(result.outcome)}\n`)
+  // Ctrl-C set 130 already: the run stopped because it was asked to.
+  if (process.exitCode !== ExitCode.Interrupted) process.exitCode = result.outcome.exitCode
+}

@@ -1,0 +1,87 @@
+/**
+ * `cfguard rules`: the rule catalogue the audit commands run, as a user lists it.
+ */
+import {expect} from 'chai'
+
+import {parseJson, runCli} from '../helpers/cli.js'
+
+/** DESIGN.md, "Rules (stable ids)": the public contract. */
+const DESIGN_RULE_IDS = [
+  'identity/secret-in-env',
+  'identity/missing',
+  'identity/incomplete-credentials',
+  'identity/shared-client',
+  'identity/stale-credential',
+  'identity/drift',
+  'identity/insecure-issuer',
+  'identity/issuer-unreachable',
+  'identity/credentials-rejected',
+  'identity/orphan-credential',
+  'identity/overprivileged-client',
+  'identity/redirect-uri-takeover',
+  'routes/orphan',
+  'routes/stopped-app',
+  'routes/no-healthy-instances',
+  'routes/protocol-mismatch',
+  'routes/health-check',
+  'routes/internal-exposed',
+  'routes/internal-unreachable',
+  'routes/sensitive-path-public',
+  'routes/lb-hash-missing-header',
+  'routes/lb-inconsistent',
+  'routes/lb-ineffective',
+  'routes/weights-ignored',
+  'routes/route-service-loop',
+  'routes/route-service-down',
+  'routes/policy-missing',
+  'routes/policy-any',
+  'routes/shared-across-spaces',
+  'routes/multiple-apps',
+  'routes/unrouted-app',
+  'routes/traffic-imbalance',
+  'routes/drift',
+]
+
+interface RuleInfo {
+  id: string
+  severity: string
+  title: string
+  docs: string
+  soc2: string[]
+  optIn: string | null
+}
+
+describe('cfguard rules (e2e)', () => {
+  it('lists exactly the rules of DESIGN.md, each with a title, docs naming a command, and SOC 2 criteria', async () => {
+    const r = await runCli(['rules', '--json'])
+    expect(r.code).to.equal(0)
+    const rules = parseJson<RuleInfo[]>(r).result
+    expect(rules.map((x) => x.id).sort()).to.deep.equal([...DESIGN_RULE_IDS].sort())
+    for (const rule of rules) {
+      expect(rule.title, rule.id).to.match(/\S/)
+      expect(rule.docs.length, `${rule.id} docs`).to.be.greaterThan(120)
+      // "how to fix it (name a real command)": every paragraph quotes one in backticks.
+      expect(rule.docs, `${rule.id} names a command`).to.match(/`(cf|cfguard|uaa)\s[^`]+`/)
+      expect(rule.soc2.length, `${rule.id} SOC 2`).to.be.greaterThan(0)
+      for (const criterion of rule.soc2) expect(criterion, rule.id).to.match(/^(CC|A|C|PI|P)\d+\.\d+$/)
+    }
+    const optIn = Object.fromEntries(rules.filter((x) => x.optIn).map((x) => [x.id, x.optIn]))
+    expect(optIn).to.deep.equal({
+      'identity/issuer-unreachable': 'check-issuers',
+      'identity/credentials-rejected': 'verify-credentials',
+      'routes/traffic-imbalance': 'traffic',
+      'routes/drift': 'baseline',
+    })
+  })
+
+  it('prints the table with the SOC 2 column, and one rule in full', async () => {
+    const table = await runCli(['rules'])
+    expect(table.code).to.equal(0)
+    expect(table.stdout.split('\n')[0]).to.match(/^RULE\s+SEVERITY\s+SOC 2\s+TITLE$/)
+    for (const id of DESIGN_RULE_IDS) expect(table.stdout).to.contain(id)
+    const one = await runCli(['rules', 'routes/drift'])
+    expect(one.code).to.equal(0)
+    expect(one.stdout).to.contain('routes/drift  (medium)')
+    expect(one.stdout).to.match(/SOC 2: CC8\.1/)
+  })
+})

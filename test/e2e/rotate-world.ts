@@ -1,0 +1,174 @@
+/**
+ * Foundations for the rotation end-to-end tests, built straight into the simulator's state (the
+ * CLI under test then works on them over HTTP), and the watcher that checks, every ~50 ms while
+ * the CLI runs, that every running instance holds a secret its identity provider accepts.
+ */
+import {randomBytes} from 'node:crypto'
+
+import {Builder, type Simulator} from '../../src/sim/index.js'
+
+export const CLIENT = 'billing-client'
+export const SPACE = 'dev'
+export const ORG = 'acme'
+
+export const secret = (): string => randomBytes(24).toString('base64url')
+
+/** The environment a cron job would have: API, client credentials, target space, fast polling. */
+export function cliEnv(sim: Simulator, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    CFGUARD_API: sim.apiUrl,
+    CFGUARD_CLIENT_ID: sim.admin.clientId,
+    CFGUARD_CLIENT_SECRET: sim.admin.clientSecret,
+    CFGUARD_ORG: ORG,
+    CFGUARD_SPACE: SPACE,
+    CFGUARD_POLL_INTERVAL: '100ms',
+    ...extra,
+  }
+}
+
+function builder(sim: Simulator) {
+  const b = new Builder(sim.state)
+  const space = [...sim.state.spaces.all()].find((s) => s.name === SPACE)!
+  return {b, space}
+}
+
+export interface UpsWorld {
+  ups: {guid: string; name: string}
+  clientId: string
+  initialSecret: string
+  apps: string[]
+}
+
+/**
+ * A UPS `billing-oidc` holding a secret of the simulator's UAA client `billing-client` (no
+ * client_credentials grant: probes read UAA's "Unauthorized grant type"), bound to a started app
+ * with a worker, a second started app, and a stopped one.
+ */
+export function upsWorld(
+  sim: Simulator,
+  opts: {name?: string; clientId?: string; tokenEndpoint?: string; createdAgoMs?: number} = {},
+): UpsWorld {
+  const {b, space} = builder(sim)
+  const clientId = opts.clientId ?? CLIENT
+  const initialSecret = secret()
+  if (!opts.tokenEndpoint) {
+    b.uaaClient({
+      clientId,
+      secrets: [initialSecret],
+      authorizedGrantTypes: ['authorization_code', 'refresh_token'],
+      scope: ['openid'],
+      redirectUris: ['https://billing.apps.cfguard.test/callback'],
+    })
+  }
+  const name = opts.name ?? 'billing-oidc'
+  const ups = b.ups(
+    space,
+    name,
+    {
+      client_id: clientId,
+      client_secret: initialSecret,
+      ...(opts.tokenEndpoint ? {token_endpoint: opts.tokenEndpoint} : {issuer: `${sim.uaaUrl}/oauth/token`}),
+      scope: 'openid',
+    },
+    {createdAgoMs: opts.createdAgoMs ?? 120 * 86_400_000},
+  )
+  const api = b.app({space, name: `${name}-api`, instances: 2, processes: [{type: 'worker', instances: 1}]})
+  const web = b.app({space, name: `${name}-web`, instances: 2})
+  const batch = b.app({space, name: `${name}-batch`, instances: 1})
+  for (const app of [api, web, batch]) b.bind(app, ups, {createdAgoMs: 100 * 86_400_000})
+  b.start(api, 10 * 86_400_000)
+  b.start(web, 10 * 86_400_000)
+  return {ups: {guid: ups.guid, name}, clientId, initialSecret, apps: [api.name, web.name, batch.name]}
+}
+
+export interface ManagedWorld {
+  si: {guid: string; name: string}
+  apps: string[]
+}
+
+/** A managed SSO instance (a UAA client per binding) bound by name `sso` to two started apps. */
+export function managedWorld(sim: Simulator, opts: {name?: string; keys?: string[]} = {}): ManagedWorld {
+  const {b, space} = builder(sim)
+  const plan = [...sim.state.plans.all()].find((p) => p.name === 'standard')!
+  const name = opts.name ?? 'billing-sso'
+  const si = b.managed(space, name, plan)
+  const api = b.app({space, name: `${name}-api`, instances: 2})
+  const web = b.app({space, name: `${name}-web`, instances: 2})
+  for (const app of [api, web]) b.bind(app, si, {name: 'sso', createdAgoMs: 100 * 86_400_000})
+  for (const key of opts.keys ?? []) b.bind(null, si, {name: key, createdAgoMs: 120 * 86_400_000})
+  b.start(api, 10 * 86_400_000)
+  b.start(web, 10 * 86_400_000)
+  return {si: {guid: si.guid, name}, apps: [api.name, web.name]}
+}
+
+interface VcapItem {
+  instance_name?: string
+  credentials?: Record<string, unknown>
+}
+
+export interface Sample {
+  /** Running instances checked. */
+  running: number
+  /** Running instances holding a secret the provider rejects, as `app/index/type`. */
+  rejected: string[]
+}
+
+/**
+ * Checks every RUNNING instance (all process types) of `apps`: the credentials it holds for the
+ * service `serviceName` must be accepted (`accepts(clientId, secret)`).
+ */
+export function sample(
+  sim: Simulator,
+  apps: string[],
+  serviceName: string,
+  accepts: (clientId: string, secret: string) => boolean,
+): Sample {
+  const out: Sample = {running: 0, rejected: []}
+  for (const app of apps) {
+    for (const i of sim.instances(app)) {
+      if (i.state !== 'RUNNING') continue
+      out.running++
+      const items = Object.values(i.vcapServices).flat() as VcapItem[]
+      const mine = items.filter((v) => v.instance_name === serviceName)
+      if (mine.length === 0) {
+        out.rejected.push(`${app}/${i.index}/${i.type} (no credentials)`)
+        continue
+      }
+      for (const v of mine) {
+        const c = v.credentials ?? {}
+        const id = c.client_id
+        const s = c.client_secret
+        if (typeof id !== 'string' || typeof s !== 'string' || !accepts(id, s))
+          out.rejected.push(`${app}/${i.index}/${i.type}`)
+      }
+    }
+  }
+  return out
+}
+
+/** Samples every ~50 ms until stopped; `violations` collects every rejected instance seen. */
+export function watch(sim: Simulator, check: () => Sample) {
+  const violations = new Set<string>()
+  let samples = 0
+  let maxRunning = 0
+  const tick = () => {
+    const s = check()
+    samples++
+    maxRunning = Math.max(maxRunning, s.running)
+    for (const r of s.rejected) violations.add(r)
+  }
+  tick()
+  const timer = setInterval(tick, 50)
+  return {
+    stop() {
+      clearInterval(timer)
+      tick()
+      return {samples, maxRunning, violations: [...violations]}
+    },
+  }
+}
+
+/** UAA `PUT /oauth/clients/:id/secret` requests the simulator served, by changeMode. */
+export function secretChanges(sim: Simulator, clientId: string, mode: string) {
+  return sim.secretChanges.filter((c) => c.clientId === clientId && c.changeMode === mode)
+}
