@@ -18,11 +18,28 @@ const URL_USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)([^/\s:@]+):([^/\s@]+)@/gi
 const SECRET_PARAM =
   /([?&;\s"]|^)((?:client_)?secret|password|passcode|(?:access_|refresh_|id_)?token|code|assertion|client_assertion|api_key|apikey)=([^&\s"#]+)/gi
 
+const MIN_SECRET = 6
 const knownSecrets = new Set<string>()
+/**
+ * Known secrets by their first MIN_SECRET characters, longest first: an audit of a large
+ * foundation registers thousands, and testing each one against every output string was
+ * quadratic (seconds for one report).
+ */
+const byPrefix = new Map<string, string[]>()
+/** Up to this many known secrets a plain search per secret is cheaper than a scan of the text. */
+const SCAN_ABOVE = 16
 
 /** Remember a secret value handled in this process so it is masked wherever it would appear. */
 export function registerSecret(value: string | null | undefined): void {
-  if (typeof value === 'string' && value.length >= 6) knownSecrets.add(value)
+  if (typeof value !== 'string' || value.length < MIN_SECRET || knownSecrets.has(value)) return
+  knownSecrets.add(value)
+  const prefix = value.slice(0, MIN_SECRET)
+  const list = byPrefix.get(prefix)
+  if (!list) byPrefix.set(prefix, [value])
+  else {
+    list.push(value)
+    list.sort((a, b) => b.length - a.length)
+  }
 }
 
 export function isSecretKey(key: string): boolean {
@@ -35,16 +52,40 @@ function asciiLower(text: string): string {
 }
 
 export function redactText(text: string): string {
-  let out = text
-  for (const secret of knownSecrets) {
-    if (out.includes(secret)) out = out.split(secret).join(REDACTED)
-  }
-  return out
+  return maskKnownSecrets(text)
     .replace(PEM, REDACTED)
     .replace(JWT, REDACTED)
     .replace(BEARER, (_m, scheme: string) => `${scheme} ${REDACTED}`)
     .replace(URL_USERINFO, (_m, scheme: string) => `${scheme}${REDACTED}@`)
     .replace(SECRET_PARAM, (_m, lead: string, key: string) => `${lead}${key}=${REDACTED}`)
+}
+
+/**
+ * Replaces every occurrence of a registered secret, the longest one where several start at the
+ * same place (so no tail of a longer secret survives a shorter one's replacement).
+ */
+function maskKnownSecrets(text: string): string {
+  if (knownSecrets.size === 0 || text.length < MIN_SECRET) return text
+  if (knownSecrets.size <= SCAN_ABOVE) {
+    let out = text
+    for (const secret of [...knownSecrets].sort((a, b) => b.length - a.length)) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+    }
+    return out
+  }
+  let out = ''
+  let copied = 0
+  let i = 0
+  while (i <= text.length - MIN_SECRET) {
+    const candidates = byPrefix.get(text.slice(i, i + MIN_SECRET))
+    const match = candidates?.find((secret) => text.startsWith(secret, i))
+    if (match) {
+      out += text.slice(copied, i) + REDACTED
+      i += match.length
+      copied = i
+    } else i++
+  }
+  return copied === 0 ? text : out + text.slice(copied)
 }
 
 /** Deep copy with secret-keyed values replaced and every string scrubbed by shape. */

@@ -55,12 +55,16 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
     ...(request.title ? {title: request.title} : {}),
     ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
   }
+  // Under --json without --output the text would be thrown away: not rendering it saves seconds
+  // on a large foundation (a table of thousands of findings, every string redacted).
   const text =
-    request.format === 'table' && request.table
-      ? request.table(result, options)
-      : renderReport(request.format, {...input, result}, options)
+    !request.output && ctx.json
+      ? null
+      : request.format === 'table' && request.table
+        ? request.table(result, options)
+        : renderReport(request.format, {...input, result}, options)
   let stdout: string | null = null
-  if (request.output) {
+  if (request.output && text !== null) {
     const path = resolve(request.output)
     writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`, {mode: 0o644})
     ctx.info(`report written to ${request.output}`)

@@ -6,7 +6,14 @@
  */
 import {hasIdentityHint, isSsoOffering} from '../collect/classify/sso.js'
 import type {Finding, ResourceRef} from '../model/finding.js'
-import type {App, CredentialBinding, CredentialView, ServiceInstance, Snapshot} from '../model/snapshot.js'
+import type {
+  App,
+  AuditEvent,
+  CredentialBinding,
+  CredentialView,
+  ServiceInstance,
+  Snapshot,
+} from '../model/snapshot.js'
 import {serviceInstanceRef} from './finding.js'
 import {indexSnapshot, placeOf} from './lookup.js'
 
@@ -207,14 +214,8 @@ export function lastCredentialChange(s: Snapshot, unit: CredentialUnit): LastCha
   const annotated = (unit.binding ?? unit.instance).annotations[ROTATED_AT_ANNOTATION]
   if (annotated) candidates.push({at: annotated, source: 'annotation'})
   if (unit.source === 'user-provided') {
-    for (const e of s.auditEvents) {
-      if (
-        e.target.guid === unit.instance.guid &&
-        UPS_CREDENTIAL_EVENT_TYPES.includes(e.type) &&
-        e.requestKeys.includes('credentials')
-      ) {
-        candidates.push({at: e.createdAt, source: 'audit-event'})
-      }
+    for (const e of credentialEventsByTarget(s.auditEvents).get(unit.instance.guid) ?? []) {
+      candidates.push({at: e.createdAt, source: 'audit-event'})
     }
   }
   let best: {at: string; source: LastChangeSource; ms: number} | null = null
@@ -224,6 +225,28 @@ export function lastCredentialChange(s: Snapshot, unit: CredentialUnit): LastCha
     if (!best || ms > best.ms) best = {...c, ms}
   }
   return best ? {at: best.at, source: best.source} : {at: null, source: null}
+}
+
+const credentialEventIndex = new WeakMap<readonly AuditEvent[], Map<string, AuditEvent[]>>()
+
+/**
+ * UPS credential-change events by target guid, built once per snapshot: looking through every
+ * event for every credential was quadratic (thousands × thousands on a large foundation).
+ * Snapshots are not changed after collection, so the index stays valid.
+ */
+function credentialEventsByTarget(events: readonly AuditEvent[]): Map<string, AuditEvent[]> {
+  let index = credentialEventIndex.get(events)
+  if (!index) {
+    index = new Map()
+    for (const e of events) {
+      if (!UPS_CREDENTIAL_EVENT_TYPES.includes(e.type) || !e.requestKeys.includes('credentials')) continue
+      const list = index.get(e.target.guid)
+      if (list) list.push(e)
+      else index.set(e.target.guid, [e])
+    }
+    credentialEventIndex.set(events, index)
+  }
+  return index
 }
 
 /** Whole days between `at` and `now` (floor). */

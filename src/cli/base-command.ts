@@ -3,6 +3,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {redactText} from '../redact.js'
+import {writeJsonDocument} from './json-out.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -91,7 +92,8 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   public override logJson(json: unknown): void {
-    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`)
+    // Streamed with backpressure: a large audit's envelope is tens of MB (see json-out.ts).
+    writeJsonDocument(json, process.stdout)
   }
 
   protected override toSuccessJson(result: unknown): JsonEnvelope<unknown> {

@@ -20,12 +20,14 @@ export const orphanCredential: Rule = {
   soc2: ['CC6.2', 'CC6.3'],
   run(s) {
     const findings: Finding[] = []
+    // Any live app binding counts, even to an app outside the audited scope. (A set: looking
+    // through every binding for every credential was quadratic on a large foundation.)
+    const boundInstances = new Set(
+      s.bindings.filter((b) => b.type === 'app' && isLiveBinding(b)).map((b) => b.serviceInstanceGuid),
+    )
     for (const unit of identityUnits(s)) {
       if (unit.source === 'binding') continue
-      // Any live app binding counts, even to an app outside the audited scope.
-      const bound = s.bindings.some(
-        (b) => b.serviceInstanceGuid === unit.instance.guid && b.type === 'app' && isLiveBinding(b),
-      )
+      const bound = boundInstances.has(unit.instance.guid)
       if (unit.source === 'user-provided' && bound) continue
       const ref = unitRef(s, unit)
       const routeBindings = s.routeBindings.filter(
