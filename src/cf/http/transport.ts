@@ -11,8 +11,6 @@
  *   → decode JSON or classify the error.
  */
 import {createRequire} from 'node:module'
-import http from 'node:http'
-import https from 'node:https'
 
 import axios, {
   AxiosHeaders,
@@ -31,6 +29,7 @@ import {
   parseOAuthError,
   TRACE_HINT,
 } from './errors.js'
+import {LeanHttpAgent, LeanHttpsAgent} from './agents.js'
 import {backoffDelay, type HttpMethod, isRetryable, rateLimitWaitMs, RetryBudget} from './retry.js'
 import type {AccessTokenProvider} from './tokens.js'
 import {isSensitivePath, type Tracer} from './trace.js'
@@ -206,8 +205,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
     byService: {},
   }
 
-  const httpAgent = new http.Agent({keepAlive: true, maxSockets: 16})
-  const httpsAgent = new https.Agent({
+  // Lean: a pooled socket must not keep the response of the request that opened it (agents.ts).
+  const httpAgent = new LeanHttpAgent({keepAlive: true, maxSockets: 16})
+  const httpsAgent = new LeanHttpsAgent({
     keepAlive: true,
     maxSockets: 16,
     rejectUnauthorized: !options.skipSslValidation,
