@@ -193,6 +193,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   let tokens: AccessTokenProvider | null = null
   let rateLimit: RateLimitState | null = null
   let sequence = 0
+  const cancellation = createCancellation(options.signal)
 
   const stats: TransportStats = {
     requests: 0,
@@ -374,9 +375,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const sensitive = req.sensitive === true || isSensitivePath(new URL(url).pathname)
       const meta: AttemptMeta = {id, attempt, auth, service, sensitive, tokenGrant, startedAt: 0}
       let res: AxiosResponse<string>
-      const deadline = new AbortController()
+      // Aborted by the run's signal (fanned out) or by the deadline, whichever comes first.
+      const attemptAbort = cancellation.open()
+      let overDeadline = false
       const deadlineMs = timeoutMs * DEADLINE_TIMEOUTS
-      const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs)
+      const deadlineTimer = setTimeout(() => {
+        overDeadline = true
+        attemptAbort.abort()
+      }, deadlineMs)
       try {
         res = await instance.request<string>({
           url,
@@ -388,14 +394,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
             ...(body.contentType ? {'Content-Type': body.contentType} : {}),
             ...req.headers,
           },
-          signal: options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal,
+          signal: attemptAbort.signal,
           cfguardMeta: meta,
         })
       } catch (err) {
         if (isCfguardError(err)) throw err
         if (options.signal?.aborted) throw new CfguardError('INTERRUPTED', 'interrupted')
         if (isBodyTooLarge(err)) throw bodyTooLarge(method, url, service)
-        const overDeadline = deadline.signal.aborted
         const code = overDeadline ? 'ETIMEDOUT' : networkCode(err)
         failedAttempts++
         const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED'
@@ -420,6 +425,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         })
       } finally {
         clearTimeout(deadlineTimer)
+        cancellation.close(attemptAbort)
       }
 
       const status = res.status
@@ -487,7 +493,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
   }
 
   async function pause(ms: number): Promise<void> {
-    if (ms > 0) await sleep(ms, options.signal)
+    if (ms <= 0) return
+    const waiting = cancellation.open()
+    try {
+      await sleep(ms, waiting.signal)
+    } finally {
+      cancellation.close(waiting)
+    }
   }
 
   function rateLimitError(
@@ -543,6 +555,36 @@ export function createTransport(options: TransportOptions = {}): Transport {
       httpAgent.destroy()
       httpsAgent.destroy()
       tracer?.close()
+    },
+  }
+}
+
+/**
+ * The run's signal fanned out to the attempts and waits in flight: one listener on it while any
+ * is open, none otherwise. Each request attempt or wait listening on the run's signal itself
+ * passed Node's limit of 10 listeners (MaxListenersExceededWarning) as soon as more than ten were
+ * in flight; `AbortSignal.any` per attempt also grew the run signal's dependants.
+ */
+function createCancellation(run: AbortSignal | undefined) {
+  const open = new Set<AbortController>()
+  const fanOut = () => {
+    for (const c of open) c.abort(run?.reason)
+    open.clear()
+  }
+  return {
+    open(): AbortController {
+      const c = new AbortController()
+      if (!run) return c
+      if (run.aborted) {
+        c.abort(run.reason)
+        return c
+      }
+      if (open.size === 0) run.addEventListener('abort', fanOut, {once: true})
+      open.add(c)
+      return c
+    },
+    close(c: AbortController): void {
+      if (open.delete(c) && open.size === 0) run?.removeEventListener('abort', fanOut)
     },
   }
 }

@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {getEventListeners} from 'node:events'
 
 import {ApiError} from '../../../../src/cf/http/errors.js'
 import type {HttpMethod} from '../../../../src/cf/http/retry.js'
@@ -352,6 +353,120 @@ describe('cf/http transport', () => {
       expect(err.code).to.equal('API_UNAVAILABLE')
       expect(err.message).to.contain('connection refused')
       other = await startLoopback()
+    })
+  })
+
+  describe('cancellation (the run signal)', () => {
+    /** Like the CLI's sleep: listens on the signal it is given. Resolves once `count` are waiting. */
+    function barrierSleep(count: number, run: AbortSignal, onWaiting: (n: number) => void = () => {}) {
+      const waiting: (() => void)[] = []
+      let mostRunListeners = 0
+      const sleep = (_ms: number, signal?: AbortSignal) =>
+        new Promise<void>((resolve, reject) => {
+          const onAbort = () => reject(new CfguardError('INTERRUPTED', 'interrupted'))
+          signal?.addEventListener('abort', onAbort, {once: true})
+          mostRunListeners = Math.max(mostRunListeners, getEventListeners(run, 'abort').length)
+          waiting.push(() => {
+            signal?.removeEventListener('abort', onAbort)
+            resolve()
+          })
+          onWaiting(waiting.length)
+          if (waiting.length === count) for (const go of waiting.splice(0)) go()
+        })
+      return {sleep, mostRunListeners: () => mostRunListeners}
+    }
+
+    it('200 requests waiting at once on one signal: one listener on it, no MaxListenersExceededWarning', async () => {
+      const run = new AbortController()
+      const warned: string[] = []
+      const onWarning = (w: Error) => warned.push(w.name)
+      process.on('warning', onWarning)
+      const answered = new Set<string>()
+      server.handle((r, res) => {
+        const n = String(r.headers['x-n'])
+        if (answered.has(n)) return json(res, 200, {n})
+        answered.add(n)
+        raw(res, 429, '{}', {'Retry-After': '1'})
+      })
+      const barrier = barrierSleep(200, run.signal)
+      const t = createTransport({signal: run.signal, sleep: barrier.sleep})
+      t.trust({cc: server.url})
+      try {
+        const results = await Promise.all(
+          Array.from({length: 200}, (_, i) =>
+            t.request<{n: string}>({
+              method: 'GET',
+              url: `${server.url}/v3/x`,
+              headers: {'x-n': String(i)},
+              auth: 'none',
+            }),
+          ),
+        )
+        await new Promise((resolve) => setImmediate(resolve)) // warnings are emitted on the next tick
+        expect(warned).to.deep.equal([])
+        expect(results.map((r) => r.data.n)).to.deep.equal(Array.from({length: 200}, (_, i) => String(i)))
+        expect(t.stats.rateLimitWaits).to.equal(200)
+        expect(barrier.mostRunListeners()).to.equal(1)
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(0)
+      } finally {
+        process.off('warning', onWarning)
+        t.close()
+      }
+    })
+
+    it('aborting the run interrupts every wait (429 Retry-After) and leaves no listener', async () => {
+      const run = new AbortController()
+      server.handle((_r, res) => raw(res, 429, '{}', {'Retry-After': '30'}))
+      let release: () => void = () => {}
+      const allWaiting = new Promise<void>((resolve) => (release = resolve))
+      const barrier = barrierSleep(Infinity, run.signal, (n) => n === 30 && release())
+      const t = createTransport({signal: run.signal, sleep: barrier.sleep})
+      t.trust({cc: server.url})
+      try {
+        const pending = Array.from({length: 30}, () =>
+          failure(t.request({method: 'POST', url: `${server.url}/v3/x`, json: {}, auth: 'none'})),
+        )
+        await allWaiting
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(1)
+        run.abort()
+        const errors = await Promise.all(pending)
+        expect(errors.map((e) => e.code)).to.deep.equal(Array(30).fill('INTERRUPTED'))
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(0)
+        expect(server.requests).to.have.length(30)
+      } finally {
+        t.close()
+      }
+    })
+
+    it('aborting the run interrupts every request in flight (sent or waiting for a socket), and leaves no listener', async () => {
+      const run = new AbortController()
+      let arrived = 0
+      let release: () => void = () => {}
+      const allArrived = new Promise<void>((resolve) => (release = resolve))
+      // 16 requests reach the server (the agent's sockets) and get no answer; 4 wait for a socket.
+      server.handle(() => {
+        if (++arrived === 16) release()
+      })
+      const t = createTransport({signal: run.signal})
+      t.trust({cc: server.url})
+      try {
+        const pending = Array.from({length: 20}, () =>
+          failure(t.request({method: 'GET', url: `${server.url}/v3/x`, auth: 'none'})),
+        )
+        await allArrived
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(1)
+        run.abort()
+        const errors = await Promise.all(pending)
+        expect(errors.map((e) => e.code)).to.deep.equal(Array(20).fill('INTERRUPTED'))
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(0)
+        // A request after the abort is not sent at all.
+        expect(
+          (await failure(t.request({method: 'GET', url: `${server.url}/v3/x`, auth: 'none'}))).code,
+        ).to.equal('INTERRUPTED')
+        expect(arrived).to.equal(16)
+      } finally {
+        t.close()
+      }
     })
   })
 
