@@ -59,6 +59,12 @@ export interface HttpRequest {
   accept?: 'json' | 'text' | 'none'
   /** The UAA token POST: may be retried like an idempotent request, counted as a token request. */
   tokenGrant?: boolean
+  /**
+   * false: never resent after a failure that may have reached the server (connection cut, timeout,
+   * 5xx), even for PUT/DELETE: for requests that are not truly idempotent (UAA secret changes).
+   * A 401 token replay and a 429 wait still happen: the server refused those unprocessed.
+   */
+  retry?: boolean
   headers?: Record<string, string>
   /** Name for messages ("Cloud Controller", "UAA", …); default from the origin. */
   service?: string
@@ -362,6 +368,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const service = serviceFor(url, req.service)
     const body = serializeBody(req)
     const tokenGrant = req.tokenGrant === true
+    const retry = req.retry !== false
     let attempt = 0
     let failedAttempts = 0
     let authReplayed = false
@@ -405,7 +412,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         failedAttempts++
         const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED'
         if (
-          isRetryable({method, errorCode: code, tokenGrant}) &&
+          isRetryable({method, errorCode: code, tokenGrant, retry}) &&
           failedAttempts < maxAttempts &&
           budget.take(timeout) &&
           mayResend()
@@ -467,7 +474,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (status >= 400 && !req.allowStatus?.includes(status)) {
         failedAttempts++
         if (
-          isRetryable({method, status, tokenGrant}) &&
+          isRetryable({method, status, tokenGrant, retry}) &&
           failedAttempts < maxAttempts &&
           budget.take() &&
           mayResend()

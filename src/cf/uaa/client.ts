@@ -97,6 +97,7 @@ export function createUaaClient(options: UaaClientOptions) {
       query?: Record<string, string | number | undefined>
       auth?: RequestAuth
       allowStatus?: number[]
+      retry?: boolean
     } = {},
   ) {
     return transport.request<T>({
@@ -106,6 +107,7 @@ export function createUaaClient(options: UaaClientOptions) {
       query: init.query as Record<string, string | undefined>,
       auth: init.auth,
       allowStatus: init.allowStatus,
+      retry: init.retry,
       service: UAA,
     })
   }
@@ -218,6 +220,9 @@ export function createUaaClient(options: UaaClientOptions) {
     /**
      * `PUT /oauth/clients/:id/secret`: ADD a second secret, DELETE the older one, or UPDATE
      * (replace all). At most two secrets exist; UAA's 400 becomes UNPROCESSABLE with its reason.
+     * Sent once, never retried: a PUT, but not idempotent — after a cut connection a second
+     * DELETE would remove the next secret too (lockout). A lost answer fails; the caller decides
+     * from UAA's state (probe the secrets) what happened.
      */
     async changeClientSecret(
       clientId: string,
@@ -235,7 +240,7 @@ export function createUaaClient(options: UaaClientOptions) {
         const res = await call<WireSecretChangeResponse>(
           'PUT',
           `/oauth/clients/${encodeURIComponent(clientId)}/secret`,
-          {json: body},
+          {json: body, retry: false},
         )
         return {status: res.data?.status ?? 'ok', message: res.data?.message ?? ''}
       } catch (err) {
