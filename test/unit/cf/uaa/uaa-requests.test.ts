@@ -70,4 +70,78 @@ describe('cf/uaa requests', () => {
       expect(server.requests).to.have.length(2)
     })
   })
+
+  describe('listClients: the first page, then the others at once', () => {
+    const idOf = (i: number) => `client-${String(i).padStart(5, '0')}`
+    /**
+     * A SCIM `GET /oauth/clients` over `total` clients, at most `cap` a page (UAA may cap `count`).
+     * `shift`: clients created meanwhile push the later pages back (page 2 repeats page 1's last).
+     */
+    function scim(total: number, cap = 500, shift = 0) {
+      return (r: {path: string}, res: Parameters<typeof json>[0]) => {
+        const q = new URL(r.path, server.url).searchParams
+        const startIndex = Number(q.get('startIndex'))
+        const from = startIndex - 1 - (startIndex > 1 ? shift : 0)
+        const count = Math.min(Number(q.get('count')), cap)
+        const ids = Array.from({length: Math.max(0, Math.min(count, total - from))}, (_, i) => idOf(from + i))
+        json(res, 200, {
+          resources: ids.map((id) => ({client_id: id})),
+          startIndex,
+          itemsPerPage: count,
+          totalResults: total,
+        })
+      }
+    }
+    const starts = () =>
+      server.requests.map((r) => new URL(r.path, server.url).searchParams.get('startIndex'))
+
+    const cases: {total: number; cap?: number; starts: string[]}[] = [
+      {total: 0, starts: ['1']},
+      {total: 499, starts: ['1']},
+      {total: 500, starts: ['1']},
+      {total: 501, starts: ['1', '501']},
+      {total: 1234, starts: ['1', '501', '1001']},
+      {total: 250, cap: 100, starts: ['1', '101', '201']},
+    ]
+    for (const c of cases) {
+      it(`${c.total} clients${c.cap ? `, UAA returning ${c.cap} a page` : ''}: ${c.starts.length} request(s), no empty page`, async () => {
+        server.handle(scim(c.total, c.cap))
+        const clients = await uaa.listClients()
+        expect(starts()).to.deep.equal(c.starts)
+        expect(clients.map((x) => x.clientId)).to.deep.equal(Array.from({length: c.total}, (_, i) => idOf(i)))
+        for (const r of server.requests) {
+          expect(new URL(r.path, server.url).searchParams.get('count')).to.equal('500')
+        }
+      })
+    }
+
+    it("pages after the first are scheduled before any of them is answered (through the caller's schedule)", async () => {
+      server.handle(scim(2100))
+      let answered = 0
+      const answeredWhenScheduled: number[] = []
+      const clients = await uaa.listClients({
+        schedule: async (request) => {
+          answeredWhenScheduled.push(answered)
+          const out = await request()
+          answered++
+          return out
+        },
+      })
+      expect(clients).to.have.length(2100)
+      expect(starts()).to.deep.equal(['1', '501', '1001', '1501', '2001'])
+      // Page 1 alone first; pages 2..5 all scheduled once page 1 (only) was in.
+      expect(answeredWhenScheduled).to.deep.equal([0, 1, 1, 1, 1])
+    })
+
+    it('passes the filter on every page and keeps a client seen on two pages once', async () => {
+      server.handle(scim(700, 500, 1))
+      const clients = await uaa.listClients({filter: 'client_id sw "client-"'})
+      expect(
+        server.requests.map((r) => new URL(r.path, server.url).searchParams.get('filter')),
+      ).to.deep.equal(['client_id sw "client-"', 'client_id sw "client-"'])
+      const ids = clients.map((x) => x.clientId)
+      expect(new Set(ids).size).to.equal(ids.length)
+      expect(ids).to.include('client-00499').and.include('client-00698')
+    })
+  })
 })
