@@ -6,16 +6,14 @@
 import {hostname} from 'node:os'
 
 import type {CcServiceInstance} from '../cf/ccv3/types.js'
-import {createTransport} from '../cf/http/transport.js'
-import {decodeJwtClaims, TokenRequestLimiter} from '../cf/http/tokens.js'
-import {createUaaClient} from '../cf/uaa/client.js'
+import {decodeJwtClaims} from '../cf/http/tokens.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import {CfguardError} from '../errors.js'
 import {hmacFingerprint, type Fingerprint} from '../rotate/fingerprint.js'
 import {createCfRotationPlatform} from '../rotate/platform-cf.js'
 import type {RotationPlatform} from '../rotate/platform.js'
 import type {RunContext} from './context.js'
-import {openSession, transportOptions, type Session, type SessionOptions} from './session.js'
+import {openSession, type Session, type SessionOptions} from './session.js'
 
 export interface RotationConnection {
   session: Session
@@ -34,33 +32,12 @@ export async function openRotation(ctx: RunContext, options: SessionOptions): Pr
   // stops between steps and can still give its lease back.
   const requests: RunContext = {...ctx, signal: new AbortController().signal}
   const session = await openSession(requests, options)
-  // Secret changes at UAA are not repeatable (a second DELETE drops the next secret): their own
-  // transport makes one attempt, and a lost answer fails the step (the re-run decides from state).
-  const once = createTransport({
-    ...transportOptions(requests, options.skipSslValidation === true),
-    maxAttempts: 1,
-  })
   try {
-    const root = session.root
-    once.trust({
-      cc: root.api,
-      login: root.login,
-      uaa: root.uaa,
-      logCache: root.logCache,
-      networkPolicy: root.networkPolicyV1,
-    })
-    once.setTokenProvider(session.tokens)
-    const secretChanger = createUaaClient({
-      transport: once,
-      loginUrl: root.login,
-      uaaUrl: root.uaa,
-      now: ctx.now,
-      limiter: new TokenRequestLimiter(4, 60_000, ctx.now),
-    })
+    // UAA secret changes are sent once (the UAA client never retries them): a lost answer fails
+    // the step, and the re-run decides from platform state.
     const platform = createCfRotationPlatform({
       cc: session.cc,
       uaa: session.uaa,
-      secretChanger,
       transport: session.transport,
       tokens: session.tokens,
       ccVersion: session.target.ccVersion,
@@ -75,13 +52,9 @@ export async function openRotation(ctx: RunContext, options: SessionOptions): Pr
       fingerprint,
       owner: `${who}@${hostname()}`,
       actorGuid: claims,
-      close: () => {
-        once.close()
-        session.close()
-      },
+      close: () => session.close(),
     }
   } catch (err) {
-    once.close()
     session.close()
     throw err
   }

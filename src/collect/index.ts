@@ -4,7 +4,6 @@
  * limit (secrets.ts, instances.ts, logs.ts, reservations.ts, probes.ts), then join in memory
  * (join.ts). See README.md in this folder for the request minimum and the rules it follows.
  */
-import {getMaxListeners, setMaxListeners} from 'node:events'
 import {createRequire} from 'node:module'
 
 import type {RunContext} from '../actions/context.js'
@@ -63,9 +62,6 @@ export async function collectSnapshot(
   const routes = options.families.includes('routes')
   gentleHeapGrowth(ctx.env)
   const limiter = createLimiter(options.concurrency)
-  // Every request in flight listens for the run's abort signal: allow as many as may be in flight.
-  const listeners = Math.max(getMaxListeners(ctx.signal), 2 * limiter.concurrency + 16)
-  setMaxListeners(listeners, ctx.signal)
   const unsubscribe = session.transport.onRateLimit((state) => limiter.observe(state))
   const probeTransport =
     identity && (options.checkIssuers || options.verifyCredentials)

@@ -42,9 +42,6 @@ import type {
   WireSpace,
 } from '../cf/ccv3/wire.js'
 import {decodeJwtClaims} from '../cf/http/tokens.js'
-import {joinUrl} from '../cf/http/url.js'
-import {decodeUaaClient} from '../cf/uaa/client.js'
-import type {WireUaaClientList} from '../cf/uaa/wire.js'
 import {isApiError} from '../cf/http/errors.js'
 import {isCfguardError} from '../errors.js'
 import type {Access, NetworkPolicy, ServiceOffering, UaaClient} from '../model/snapshot.js'
@@ -316,49 +313,12 @@ async function readUaaClients(
     return {clients: [], access: {state: 'none', why: 'the token has no clients.read scope'}}
   }
   try {
-    return {clients: await listUaaClients(session, limiter), access: {state: 'full'}}
+    const clients = await session.uaa.listClients({schedule: (request) => limiter.run(request)})
+    return {clients, access: {state: 'full'}}
   } catch (err) {
     if (isCfguardError(err) && (err.code === 'FORBIDDEN' || (isApiError(err) && err.status === 403))) {
       return {clients: [], access: {state: 'none', why: `UAA refused to list clients (${err.message})`}}
     }
     throw err
   }
-}
-
-/** SCIM page size of `GET /oauth/clients` (UAA's maximum `count`). */
-export const UAA_PAGE_SIZE = 500
-
-/**
- * Every UAA client, first page then the others at once (by `startIndex`), instead of one page
- * after another: a foundation with 5,000 clients is 2 steps of the chain, not 10.
- */
-async function listUaaClients(session: Session, limiter: Limiter): Promise<UaaClient[]> {
-  const url = joinUrl(session.root.uaa ?? session.root.login, '/oauth/clients')
-  const page = (startIndex: number) =>
-    limiter.run(async () => {
-      const res = await session.transport.request<WireUaaClientList>({
-        method: 'GET',
-        url,
-        query: {startIndex, count: UAA_PAGE_SIZE},
-        service: 'UAA',
-      })
-      return res.data ?? {}
-    })
-  const first = await page(1)
-  const total = first.totalResults ?? 0
-  // Step by what the server actually returns per page (it may cap `count` lower).
-  const step = first.resources?.length ?? 0
-  const starts: number[] = []
-  for (let start = 1 + step; step > 0 && start <= total; start += step) starts.push(start)
-  const rest = await Promise.all(starts.map(page))
-  const seen = new Set<string>()
-  const out: UaaClient[] = []
-  for (const body of [first, ...rest]) {
-    for (const w of body.resources ?? []) {
-      if (seen.has(w.client_id)) continue
-      seen.add(w.client_id)
-      out.push(decodeUaaClient(w))
-    }
-  }
-  return out
 }

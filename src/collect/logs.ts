@@ -13,8 +13,6 @@ import {aggregateTraffic, type LogEnvelope} from './traffic/index.js'
 
 /** Envelopes read per app at most (Log Cache keeps up to 100,000 per source). */
 export const MAX_ENVELOPES_PER_APP = 20_000
-/** Log Cache's largest `limit` per read. */
-const PAGE = 1000
 
 export function trafficApps(apps: readonly CcApp[], routes: readonly CcRoute[]): CcApp[] {
   const routed = new Set(routes.flatMap((r) => r.destinations.map((d) => d.appGuid)))
@@ -48,35 +46,20 @@ export async function readTraffic(
       limiter.run(async () => {
         const envelopes: LogEnvelope[] = []
         let seen = 0
-        let full = false
         try {
-          // Newest first, one page of 1000 at a time; a short page is the last one.
-          let endTime: bigint | undefined
-          for (;;) {
-            const batch = await logCache.read(app.guid, {
-              startTime: since,
-              endTime,
-              envelopeTypes: ['LOG'],
-              limit: PAGE,
-              descending: true,
+          // Newest first, pages of 1000; the client stops at a short page, the window's start or the cap.
+          for await (const e of logCache.readBackwards(app.guid, {
+            since,
+            envelopeTypes: ['LOG'],
+            maxEnvelopes: MAX_ENVELOPES_PER_APP,
+          })) {
+            seen++
+            if (e.tags.source_type !== 'RTR' || !e.log) continue
+            envelopes.push({
+              source_id: e.sourceId || app.guid,
+              tags: e.tags,
+              log: {payload: Buffer.from(e.log.text, 'utf8').toString('base64'), type: e.log.type},
             })
-            let oldest: bigint | null = null
-            for (const e of batch) {
-              seen++
-              if (oldest === null || e.timestamp < oldest) oldest = e.timestamp
-              if (e.tags.source_type !== 'RTR' || !e.log) continue
-              envelopes.push({
-                source_id: e.sourceId || app.guid,
-                tags: e.tags,
-                log: {payload: Buffer.from(e.log.text, 'utf8').toString('base64'), type: e.log.type},
-              })
-            }
-            if (batch.length < PAGE || oldest === null || oldest <= since) break
-            if (seen >= MAX_ENVELOPES_PER_APP) {
-              full = true
-              break
-            }
-            endTime = oldest - 1n
           }
         } catch (err) {
           if (
@@ -87,7 +70,8 @@ export async function readTraffic(
           unread.push({app, why: `Log Cache: ${err.message}`})
           return
         }
-        if (full) capped++
+        // The cap reached: older envelopes in the window may be left unread.
+        if (seen >= MAX_ENVELOPES_PER_APP) capped++
         const part = aggregateTraffic(envelopes, windowSeconds)
         traffic.stats.push(...part.stats)
         traffic.linesRead += part.linesRead

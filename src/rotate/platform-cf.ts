@@ -9,10 +9,9 @@
  * binding (cf-api.md §5.6, by CC's detail text — CC sends all of them as CF-UnprocessableEntity),
  * UAA's "already has two secrets" / "only one secret" 400s (§8.6).
  *
- * Secret changes go through `secretChanger`, a UAA client whose transport never repeats a request:
- * `PUT /oauth/clients/:id/secret` is not idempotent (a repeated DELETE after a cut response would
- * drop the next-older secret), so a lost answer fails the step and the engine decides from
- * platform state on the re-run.
+ * Secret changes are sent once (`uaa.changeClientSecret` is never retried by the transport: a
+ * repeated DELETE after a cut response would drop the next-older secret), so a lost answer fails
+ * the step and the engine decides from platform state on the re-run.
  */
 
 import {randomBytes} from 'node:crypto'
@@ -43,10 +42,8 @@ import type {
 
 export interface CfPlatformDeps {
   cc: CcClient
-  /** The session's UAA client (token endpoint, client reads). */
+  /** The session's UAA client (token endpoint, client reads, secret changes). */
   uaa: UaaClient
-  /** A UAA client whose transport makes exactly one attempt per request (secret changes). */
-  secretChanger: Pick<UaaClient, 'changeClientSecret'>
   transport: Transport
   tokens: Pick<TokenManager, 'current'>
   ccVersion: string
@@ -301,7 +298,7 @@ export function createCfRotationPlatform(deps: CfPlatformDeps): RotationPlatform
 
     async changeClientSecret(request): Promise<SecretChangeOutcome> {
       try {
-        await deps.secretChanger.changeClientSecret(request.clientId, {
+        await deps.uaa.changeClientSecret(request.clientId, {
           changeMode: request.changeMode,
           ...(request.secret !== undefined ? {secret: request.secret} : {}),
           ...(request.oldSecret !== undefined ? {oldSecret: request.oldSecret} : {}),

@@ -23,6 +23,8 @@ export interface RetryInput {
   errorCode?: string
   /** The UAA token POST: repeating it is harmless (a new token is issued). */
   tokenGrant?: boolean
+  /** false: never repeated, whatever the method (a request whose repetition does harm). */
+  retry?: boolean
 }
 
 export function isIdempotent(method: HttpMethod, tokenGrant = false): boolean {
@@ -31,7 +33,7 @@ export function isIdempotent(method: HttpMethod, tokenGrant = false): boolean {
 
 /** True when this failure may be retried (attempt limits and budget are checked separately). */
 export function isRetryable(input: RetryInput): boolean {
-  if (!isIdempotent(input.method, input.tokenGrant)) return false
+  if (input.retry === false || !isIdempotent(input.method, input.tokenGrant)) return false
   if (input.status === undefined)
     return input.errorCode !== undefined && RETRYABLE_NETWORK_CODES.has(input.errorCode)
   if (input.status === 502 || input.status === 503 || input.status === 504) return true

@@ -11,8 +11,6 @@
  *   → decode JSON or classify the error.
  */
 import {createRequire} from 'node:module'
-import http from 'node:http'
-import https from 'node:https'
 
 import axios, {
   AxiosHeaders,
@@ -31,6 +29,7 @@ import {
   parseOAuthError,
   TRACE_HINT,
 } from './errors.js'
+import {LeanHttpAgent, LeanHttpsAgent} from './agents.js'
 import {backoffDelay, type HttpMethod, isRetryable, rateLimitWaitMs, RetryBudget} from './retry.js'
 import type {AccessTokenProvider} from './tokens.js'
 import {isSensitivePath, type Tracer} from './trace.js'
@@ -60,6 +59,12 @@ export interface HttpRequest {
   accept?: 'json' | 'text' | 'none'
   /** The UAA token POST: may be retried like an idempotent request, counted as a token request. */
   tokenGrant?: boolean
+  /**
+   * false: never resent after a failure that may have reached the server (connection cut, timeout,
+   * 5xx), even for PUT/DELETE: for requests that are not truly idempotent (UAA secret changes).
+   * A 401 token replay and a 429 wait still happen: the server refused those unprocessed.
+   */
+  retry?: boolean
   headers?: Record<string, string>
   /** Name for messages ("Cloud Controller", "UAA", …); default from the origin. */
   service?: string
@@ -194,6 +199,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   let tokens: AccessTokenProvider | null = null
   let rateLimit: RateLimitState | null = null
   let sequence = 0
+  const cancellation = createCancellation(options.signal)
 
   const stats: TransportStats = {
     requests: 0,
@@ -206,8 +212,9 @@ export function createTransport(options: TransportOptions = {}): Transport {
     byService: {},
   }
 
-  const httpAgent = new http.Agent({keepAlive: true, maxSockets: 16})
-  const httpsAgent = new https.Agent({
+  // Lean: a pooled socket must not keep the response of the request that opened it (agents.ts).
+  const httpAgent = new LeanHttpAgent({keepAlive: true, maxSockets: 16})
+  const httpsAgent = new LeanHttpsAgent({
     keepAlive: true,
     maxSockets: 16,
     rejectUnauthorized: !options.skipSslValidation,
@@ -361,6 +368,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
     const service = serviceFor(url, req.service)
     const body = serializeBody(req)
     const tokenGrant = req.tokenGrant === true
+    const retry = req.retry !== false
     let attempt = 0
     let failedAttempts = 0
     let authReplayed = false
@@ -374,9 +382,14 @@ export function createTransport(options: TransportOptions = {}): Transport {
       const sensitive = req.sensitive === true || isSensitivePath(new URL(url).pathname)
       const meta: AttemptMeta = {id, attempt, auth, service, sensitive, tokenGrant, startedAt: 0}
       let res: AxiosResponse<string>
-      const deadline = new AbortController()
+      // Aborted by the run's signal (fanned out) or by the deadline, whichever comes first.
+      const attemptAbort = cancellation.open()
+      let overDeadline = false
       const deadlineMs = timeoutMs * DEADLINE_TIMEOUTS
-      const deadlineTimer = setTimeout(() => deadline.abort(), deadlineMs)
+      const deadlineTimer = setTimeout(() => {
+        overDeadline = true
+        attemptAbort.abort()
+      }, deadlineMs)
       try {
         res = await instance.request<string>({
           url,
@@ -388,19 +401,18 @@ export function createTransport(options: TransportOptions = {}): Transport {
             ...(body.contentType ? {'Content-Type': body.contentType} : {}),
             ...req.headers,
           },
-          signal: options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal,
+          signal: attemptAbort.signal,
           cfguardMeta: meta,
         })
       } catch (err) {
         if (isCfguardError(err)) throw err
         if (options.signal?.aborted) throw new CfguardError('INTERRUPTED', 'interrupted')
         if (isBodyTooLarge(err)) throw bodyTooLarge(method, url, service)
-        const overDeadline = deadline.signal.aborted
         const code = overDeadline ? 'ETIMEDOUT' : networkCode(err)
         failedAttempts++
         const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED'
         if (
-          isRetryable({method, errorCode: code, tokenGrant}) &&
+          isRetryable({method, errorCode: code, tokenGrant, retry}) &&
           failedAttempts < maxAttempts &&
           budget.take(timeout) &&
           mayResend()
@@ -420,6 +432,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         })
       } finally {
         clearTimeout(deadlineTimer)
+        cancellation.close(attemptAbort)
       }
 
       const status = res.status
@@ -461,7 +474,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (status >= 400 && !req.allowStatus?.includes(status)) {
         failedAttempts++
         if (
-          isRetryable({method, status, tokenGrant}) &&
+          isRetryable({method, status, tokenGrant, retry}) &&
           failedAttempts < maxAttempts &&
           budget.take() &&
           mayResend()
@@ -487,7 +500,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
   }
 
   async function pause(ms: number): Promise<void> {
-    if (ms > 0) await sleep(ms, options.signal)
+    if (ms <= 0) return
+    const waiting = cancellation.open()
+    try {
+      await sleep(ms, waiting.signal)
+    } finally {
+      cancellation.close(waiting)
+    }
   }
 
   function rateLimitError(
@@ -543,6 +562,36 @@ export function createTransport(options: TransportOptions = {}): Transport {
       httpAgent.destroy()
       httpsAgent.destroy()
       tracer?.close()
+    },
+  }
+}
+
+/**
+ * The run's signal fanned out to the attempts and waits in flight: one listener on it while any
+ * is open, none otherwise. Each request attempt or wait listening on the run's signal itself
+ * passed Node's limit of 10 listeners (MaxListenersExceededWarning) as soon as more than ten were
+ * in flight; `AbortSignal.any` per attempt also grew the run signal's dependants.
+ */
+function createCancellation(run: AbortSignal | undefined) {
+  const open = new Set<AbortController>()
+  const fanOut = () => {
+    for (const c of open) c.abort(run?.reason)
+    open.clear()
+  }
+  return {
+    open(): AbortController {
+      const c = new AbortController()
+      if (!run) return c
+      if (run.aborted) {
+        c.abort(run.reason)
+        return c
+      }
+      if (open.size === 0) run.addEventListener('abort', fanOut, {once: true})
+      open.add(c)
+      return c
+    },
+    close(c: AbortController): void {
+      if (open.delete(c) && open.size === 0) run?.removeEventListener('abort', fanOut)
     },
   }
 }

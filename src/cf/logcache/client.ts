@@ -96,7 +96,8 @@ export function createLogCacheClient(transport: Transport, baseUrl: string) {
     read,
     /**
      * Newest first, back to `since` (inclusive), at most `maxEnvelopes`: each page asks for
-     * envelopes older than the oldest one seen (`end_time` = oldest − 1).
+     * envelopes older than the oldest one seen (`end_time` = oldest − 1). A page shorter than
+     * asked for is the last one: no further read (an empty one) is made.
      */
     async *readBackwards(
       sourceId: string,
@@ -112,14 +113,14 @@ export function createLogCacheClient(transport: Transport, baseUrl: string) {
       let remaining = options.maxEnvelopes ?? Number.POSITIVE_INFINITY
       const pageSize = Math.min(options.pageSize ?? MAX_READ_LIMIT, MAX_READ_LIMIT)
       while (remaining > 0) {
+        const limit = Math.min(pageSize, remaining)
         const batch = await read(sourceId, {
           startTime: options.since,
           endTime,
           envelopeTypes: options.envelopeTypes,
-          limit: Math.min(pageSize, remaining),
+          limit,
           descending: true,
         })
-        if (batch.length === 0) return
         let oldest: bigint | null = null
         for (const e of batch) {
           if (remaining <= 0) return
@@ -127,6 +128,7 @@ export function createLogCacheClient(transport: Transport, baseUrl: string) {
           remaining--
           if (oldest === null || e.timestamp < oldest) oldest = e.timestamp
         }
+        if (batch.length < limit) return
         if (oldest === null || oldest <= options.since || (endTime !== undefined && oldest >= endTime)) return
         endTime = oldest - 1n
         if (endTime < options.since) return

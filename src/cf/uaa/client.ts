@@ -43,6 +43,19 @@ export interface UaaClientOptions {
 
 export type SecretChangeMode = 'ADD' | 'DELETE' | 'UPDATE'
 
+/** SCIM page size of `GET /oauth/clients` (UAA's largest `count`). */
+export const CLIENTS_PAGE_SIZE = 500
+
+/** Runs one request; a caller's concurrency limit (e.g. the collector's `limiter.run`). */
+export type Schedule = <T>(request: () => Promise<T>) => Promise<T>
+
+export interface ListClientsOptions {
+  /** SCIM filter, e.g. `client_id sw "app-"`. */
+  filter?: string
+  /** Each page request runs through this (default: at once). */
+  schedule?: Schedule
+}
+
 export function createUaaClient(options: UaaClientOptions) {
   const {transport} = options
   const now = options.now ?? (() => new Date())
@@ -97,6 +110,7 @@ export function createUaaClient(options: UaaClientOptions) {
       query?: Record<string, string | number | undefined>
       auth?: RequestAuth
       allowStatus?: number[]
+      retry?: boolean
     } = {},
   ) {
     return transport.request<T>({
@@ -106,6 +120,7 @@ export function createUaaClient(options: UaaClientOptions) {
       query: init.query as Record<string, string | undefined>,
       auth: init.auth,
       allowStatus: init.allowStatus,
+      retry: init.retry,
       service: UAA,
     })
   }
@@ -198,26 +213,45 @@ export function createUaaClient(options: UaaClientOptions) {
       return decodeUaaClient(res.data)
     },
 
-    /** Every client the token may read (SCIM paging, `clients.read`). */
-    async listClients(filter?: string): Promise<UaaOAuthClient[]> {
+    /**
+     * Every client the token may read (`clients.read`): the first SCIM page tells the total, then
+     * the other pages are asked for at once by `startIndex` (5,000 clients: 2 round trips, not 10),
+     * stepping by what UAA actually returns per page (it may cap `count`). Nothing past the total
+     * is asked for. A client seen on two pages (the list shifted meanwhile) is kept once.
+     */
+    async listClients(list: ListClientsOptions = {}): Promise<UaaOAuthClient[]> {
+      const schedule: Schedule = list.schedule ?? ((request) => request())
+      const page = (startIndex: number) =>
+        schedule(async () => {
+          const res = await call<WireUaaClientList>('GET', '/oauth/clients', {
+            query: {startIndex, count: CLIENTS_PAGE_SIZE, filter: list.filter},
+          })
+          return res.data ?? {}
+        })
+      const first = await page(1)
+      const total = first.totalResults ?? 0
+      const step = first.resources?.length ?? 0
+      const starts: number[] = []
+      for (let start = 1 + step; step > 0 && start <= total; start += step) starts.push(start)
+      const rest = await Promise.all(starts.map(page))
+      const seen = new Set<string>()
       const out: UaaOAuthClient[] = []
-      for (let start = 1; ;) {
-        const body =
-          (
-            await call<WireUaaClientList>('GET', '/oauth/clients', {
-              query: {startIndex: start, count: 500, filter},
-            })
-          ).data ?? {}
-        const page = body.resources ?? []
-        out.push(...page.map(decodeUaaClient))
-        start += page.length
-        if (page.length === 0 || start > (body.totalResults ?? 0)) return out
+      for (const body of [first, ...rest]) {
+        for (const w of body.resources ?? []) {
+          if (seen.has(w.client_id)) continue
+          seen.add(w.client_id)
+          out.push(decodeUaaClient(w))
+        }
       }
+      return out
     },
 
     /**
      * `PUT /oauth/clients/:id/secret`: ADD a second secret, DELETE the older one, or UPDATE
      * (replace all). At most two secrets exist; UAA's 400 becomes UNPROCESSABLE with its reason.
+     * Sent once, never retried: a PUT, but not idempotent — after a cut connection a second
+     * DELETE would remove the next secret too (lockout). A lost answer fails; the caller decides
+     * from UAA's state (probe the secrets) what happened.
      */
     async changeClientSecret(
       clientId: string,
@@ -235,7 +269,7 @@ export function createUaaClient(options: UaaClientOptions) {
         const res = await call<WireSecretChangeResponse>(
           'PUT',
           `/oauth/clients/${encodeURIComponent(clientId)}/secret`,
-          {json: body},
+          {json: body, retry: false},
         )
         return {status: res.data?.status ?? 'ok', message: res.data?.message ?? ''}
       } catch (err) {

@@ -71,8 +71,9 @@ describe('cf/network and cf/logcache', () => {
     }
   })
 
-  it('reads Log Cache backwards: descending pages, end_time = oldest − 1, bounded', async () => {
-    const all = Array.from({length: 5}, (_, i) => ({
+  /** A Log Cache over `count` envelopes 10 ns apart from 1_000_000_000_000 (start inclusive, end exclusive). */
+  function logCacheOf(count: number) {
+    const all = Array.from({length: count}, (_, i) => ({
       timestamp: String(1_000_000_000_000n + BigInt(i) * 10n),
       source_id: 'app',
       instance_id: '0',
@@ -90,6 +91,51 @@ describe('cf/network and cf/logcache', () => {
         .slice(0, limit)
       json(res, 200, {envelopes: {batch}})
     })
+  }
+
+  describe('readBackwards: no read after the last page', () => {
+    // reads: what Log Cache is asked; a page as long as asked for may have more behind it.
+    const cases: {
+      envelopes: number
+      pageSize: number
+      max?: number
+      since?: bigint
+      yields: number
+      limits: string[]
+    }[] = [
+      {envelopes: 0, pageSize: 2, yields: 0, limits: ['2']},
+      {envelopes: 5, pageSize: 2, yields: 5, limits: ['2', '2', '2']},
+      {envelopes: 4, pageSize: 2, yields: 4, limits: ['2', '2', '2']},
+      {envelopes: 3, pageSize: 1000, yields: 3, limits: ['1000']},
+      {envelopes: 5, pageSize: 2, max: 3, yields: 3, limits: ['2', '1']},
+      {envelopes: 5, pageSize: 2, max: 4, yields: 4, limits: ['2', '2']},
+      // The window starts at the 4th newest: its page ends the read.
+      {envelopes: 5, pageSize: 2, since: 1_000_000_000_010n, yields: 4, limits: ['2', '2']},
+      {envelopes: 5, pageSize: 5000, yields: 5, limits: ['1000']},
+    ]
+    for (const c of cases) {
+      it(`${c.envelopes} envelopes, pages of ${c.pageSize}${c.max ? `, at most ${c.max}` : ''}${c.since ? ', a window' : ''}: ${c.limits.length} read(s)`, async () => {
+        logCacheOf(c.envelopes)
+        const logCache = createLogCacheClient(transport, server.url)
+        let yielded = 0
+        for await (const e of logCache.readBackwards('app', {
+          since: c.since ?? 0n,
+          pageSize: c.pageSize,
+          ...(c.max ? {maxEnvelopes: c.max} : {}),
+        })) {
+          expect(e.sourceId).to.equal('app')
+          yielded++
+        }
+        expect(yielded).to.equal(c.yields)
+        expect(
+          server.requests.map((r) => new URL(r.path, server.url).searchParams.get('limit')),
+        ).to.deep.equal(c.limits)
+      })
+    }
+  })
+
+  it('reads Log Cache backwards: descending pages, end_time = oldest − 1, bounded', async () => {
+    logCacheOf(5)
     const logCache = createLogCacheClient(transport, server.url)
     const out: string[] = []
     for await (const e of logCache.readBackwards('app', {

@@ -15,6 +15,17 @@ describe('cf/http retry policy and helpers', () => {
     expect(isRetryable({method: 'GET', errorCode: 'ENOTFOUND'})).to.equal(false)
   })
 
+  it('never retries a request marked retry: false, whatever its method and failure', () => {
+    for (const method of ['GET', 'PUT', 'DELETE'] as const) {
+      expect(isRetryable({method, errorCode: 'ECONNRESET'}), method).to.equal(true)
+      expect(isRetryable({method, errorCode: 'ECONNRESET', retry: false}), method).to.equal(false)
+      expect(isRetryable({method, status: 503, retry: false}), method).to.equal(false)
+    }
+    expect(isRetryable({method: 'POST', errorCode: 'ETIMEDOUT', tokenGrant: true, retry: false})).to.equal(
+      false,
+    )
+  })
+
   it('never retries 4xx (429 is handled separately)', () => {
     for (const status of [400, 401, 403, 404, 409, 422, 429])
       expect(isRetryable({method: 'GET', status})).to.equal(false)

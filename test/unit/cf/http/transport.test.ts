@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import {getEventListeners} from 'node:events'
 
 import {ApiError} from '../../../../src/cf/http/errors.js'
 import type {HttpMethod} from '../../../../src/cf/http/retry.js'
@@ -69,37 +70,74 @@ describe('cf/http transport', () => {
   })
 
   describe('retries (table, like the cf CLI retry_request_test)', () => {
-    const cases: {method: HttpMethod; status: number; calls: number}[] = []
-    for (const status of [500, 502, 503, 504]) {
-      cases.push({method: 'GET', status, calls: 3})
-      cases.push({method: 'POST', status, calls: 1})
-      cases.push({method: 'PATCH', status, calls: 1})
+    /** A status, or `cut`: the server reads the request, then drops the connection unanswered. */
+    type Answer = number | 'cut'
+    interface Case {
+      method: HttpMethod
+      answer: Answer
+      calls: number
+      retry?: false
+      tokenGrant?: true
     }
-    for (const status of [502, 503, 504]) {
-      cases.push({method: 'PUT', status, calls: 3}, {method: 'DELETE', status, calls: 3})
+    const cases: Case[] = []
+    for (const answer of [500, 502, 503, 504]) {
+      cases.push({method: 'GET', answer, calls: 3})
+      cases.push({method: 'POST', answer, calls: 1})
+      cases.push({method: 'PATCH', answer, calls: 1})
     }
-    cases.push({method: 'PUT', status: 500, calls: 1}, {method: 'DELETE', status: 500, calls: 1})
-    cases.push({method: 'GET', status: 404, calls: 1}, {method: 'GET', status: 200, calls: 1})
+    for (const answer of [502, 503, 504, 'cut'] as const) {
+      cases.push({method: 'PUT', answer, calls: 3}, {method: 'DELETE', answer, calls: 3})
+      // retry: false (UAA secret changes): one attempt, whatever happened to it.
+      cases.push({method: 'PUT', answer, calls: 1, retry: false})
+      cases.push({method: 'DELETE', answer, calls: 1, retry: false})
+      cases.push({method: 'GET', answer, calls: 1, retry: false})
+    }
+    cases.push({method: 'PUT', answer: 500, calls: 1}, {method: 'DELETE', answer: 500, calls: 1})
+    cases.push({method: 'GET', answer: 404, calls: 1}, {method: 'GET', answer: 200, calls: 1})
+    cases.push({method: 'GET', answer: 'cut', calls: 3}, {method: 'HEAD', answer: 'cut', calls: 3})
+    cases.push({method: 'POST', answer: 'cut', calls: 1}, {method: 'PATCH', answer: 'cut', calls: 1})
+    cases.push({method: 'POST', answer: 'cut', calls: 3, tokenGrant: true})
 
     for (const c of cases) {
-      it(`${c.method} answered ${c.status} is sent ${c.calls} time(s)`, async () => {
-        server.handle((_r, res) =>
-          c.status === 200
-            ? json(res, 200, {ok: true})
-            : ccError(c.status, 'UnknownError', 10001, 'boom')(_r, res),
-        )
+      const how = c.answer === 'cut' ? 'whose connection is cut' : `answered ${c.answer}`
+      const flags = [c.retry === false ? 'retry: false' : '', c.tokenGrant ? 'token grant' : '']
+        .filter(Boolean)
+        .join(', ')
+      it(`${c.method}${flags ? ` (${flags})` : ''} ${how} is sent ${c.calls} time(s)`, async () => {
+        server.handle((r, res) => {
+          if (c.answer === 'cut') res.socket?.destroy()
+          else if (c.answer === 200) json(res, 200, {ok: true})
+          else ccError(c.answer, 'UnknownError', 10001, 'boom')(r, res)
+        })
         const p = transport.request({
           method: c.method,
           url: `${server.url}/v3/x`,
-          json: c.method === 'GET' ? undefined : {},
+          json: c.method === 'GET' || c.method === 'HEAD' ? undefined : {},
+          ...(c.retry === false ? {retry: false} : {}),
+          ...(c.tokenGrant ? {tokenGrant: true} : {}),
         })
-        if (c.status === 200) await p
-        else await failure(p)
+        if (c.answer === 200) await p
+        else expect((await failure(p)).code).to.equal(c.answer === 404 ? 'NOT_FOUND' : 'API_UNAVAILABLE')
         expect(server.requests).to.have.length(c.calls)
         expect(sleeper.waits).to.have.length(c.calls - 1)
         expect(transport.stats.retries).to.equal(c.calls - 1)
       })
     }
+
+    it('retry: false still replays once after a 401 and waits out a 429 (the server refused those unprocessed)', async () => {
+      server.handle((r, res) => {
+        const n = server.requests.length
+        if (n === 1) ccError(401, 'CF-InvalidAuthToken', 1000, 'Invalid Auth Token')(r, res)
+        else if (n === 2) raw(res, 429, '{}', {'Retry-After': '2'})
+        else json(res, 200, {status: 'ok'})
+      })
+      const res = await transport.request({method: 'PUT', url: `${server.url}/v3/x`, json: {}, retry: false})
+      expect(res.status).to.equal(200)
+      expect(server.requests).to.have.length(3)
+      expect(tokens.renewals).to.equal(1)
+      expect(sleeper.waits).to.deep.equal([2000])
+      expect(transport.stats.retries).to.equal(0)
+    })
 
     it('a 5xx after the last attempt is API_UNAVAILABLE, exit 5, one line naming the request', async () => {
       server.handle(ccError(503, 'CF-ServiceUnavailable', 10015, 'down'))
@@ -352,6 +390,120 @@ describe('cf/http transport', () => {
       expect(err.code).to.equal('API_UNAVAILABLE')
       expect(err.message).to.contain('connection refused')
       other = await startLoopback()
+    })
+  })
+
+  describe('cancellation (the run signal)', () => {
+    /** Like the CLI's sleep: listens on the signal it is given. Resolves once `count` are waiting. */
+    function barrierSleep(count: number, run: AbortSignal, onWaiting: (n: number) => void = () => {}) {
+      const waiting: (() => void)[] = []
+      let mostRunListeners = 0
+      const sleep = (_ms: number, signal?: AbortSignal) =>
+        new Promise<void>((resolve, reject) => {
+          const onAbort = () => reject(new CfguardError('INTERRUPTED', 'interrupted'))
+          signal?.addEventListener('abort', onAbort, {once: true})
+          mostRunListeners = Math.max(mostRunListeners, getEventListeners(run, 'abort').length)
+          waiting.push(() => {
+            signal?.removeEventListener('abort', onAbort)
+            resolve()
+          })
+          onWaiting(waiting.length)
+          if (waiting.length === count) for (const go of waiting.splice(0)) go()
+        })
+      return {sleep, mostRunListeners: () => mostRunListeners}
+    }
+
+    it('200 requests waiting at once on one signal: one listener on it, no MaxListenersExceededWarning', async () => {
+      const run = new AbortController()
+      const warned: string[] = []
+      const onWarning = (w: Error) => warned.push(w.name)
+      process.on('warning', onWarning)
+      const answered = new Set<string>()
+      server.handle((r, res) => {
+        const n = String(r.headers['x-n'])
+        if (answered.has(n)) return json(res, 200, {n})
+        answered.add(n)
+        raw(res, 429, '{}', {'Retry-After': '1'})
+      })
+      const barrier = barrierSleep(200, run.signal)
+      const t = createTransport({signal: run.signal, sleep: barrier.sleep})
+      t.trust({cc: server.url})
+      try {
+        const results = await Promise.all(
+          Array.from({length: 200}, (_, i) =>
+            t.request<{n: string}>({
+              method: 'GET',
+              url: `${server.url}/v3/x`,
+              headers: {'x-n': String(i)},
+              auth: 'none',
+            }),
+          ),
+        )
+        await new Promise((resolve) => setImmediate(resolve)) // warnings are emitted on the next tick
+        expect(warned).to.deep.equal([])
+        expect(results.map((r) => r.data.n)).to.deep.equal(Array.from({length: 200}, (_, i) => String(i)))
+        expect(t.stats.rateLimitWaits).to.equal(200)
+        expect(barrier.mostRunListeners()).to.equal(1)
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(0)
+      } finally {
+        process.off('warning', onWarning)
+        t.close()
+      }
+    })
+
+    it('aborting the run interrupts every wait (429 Retry-After) and leaves no listener', async () => {
+      const run = new AbortController()
+      server.handle((_r, res) => raw(res, 429, '{}', {'Retry-After': '30'}))
+      let release: () => void = () => {}
+      const allWaiting = new Promise<void>((resolve) => (release = resolve))
+      const barrier = barrierSleep(Infinity, run.signal, (n) => n === 30 && release())
+      const t = createTransport({signal: run.signal, sleep: barrier.sleep})
+      t.trust({cc: server.url})
+      try {
+        const pending = Array.from({length: 30}, () =>
+          failure(t.request({method: 'POST', url: `${server.url}/v3/x`, json: {}, auth: 'none'})),
+        )
+        await allWaiting
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(1)
+        run.abort()
+        const errors = await Promise.all(pending)
+        expect(errors.map((e) => e.code)).to.deep.equal(Array(30).fill('INTERRUPTED'))
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(0)
+        expect(server.requests).to.have.length(30)
+      } finally {
+        t.close()
+      }
+    })
+
+    it('aborting the run interrupts every request in flight (sent or waiting for a socket), and leaves no listener', async () => {
+      const run = new AbortController()
+      let arrived = 0
+      let release: () => void = () => {}
+      const allArrived = new Promise<void>((resolve) => (release = resolve))
+      // 16 requests reach the server (the agent's sockets) and get no answer; 4 wait for a socket.
+      server.handle(() => {
+        if (++arrived === 16) release()
+      })
+      const t = createTransport({signal: run.signal})
+      t.trust({cc: server.url})
+      try {
+        const pending = Array.from({length: 20}, () =>
+          failure(t.request({method: 'GET', url: `${server.url}/v3/x`, auth: 'none'})),
+        )
+        await allArrived
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(1)
+        run.abort()
+        const errors = await Promise.all(pending)
+        expect(errors.map((e) => e.code)).to.deep.equal(Array(20).fill('INTERRUPTED'))
+        expect(getEventListeners(run.signal, 'abort')).to.have.length(0)
+        // A request after the abort is not sent at all.
+        expect(
+          (await failure(t.request({method: 'GET', url: `${server.url}/v3/x`, auth: 'none'}))).code,
+        ).to.equal('INTERRUPTED')
+        expect(arrived).to.equal(16)
+      } finally {
+        t.close()
+      }
     })
   })
 
