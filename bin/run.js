@@ -1,10 +1,32 @@
 #!/usr/bin/env node
-// `cfguard --version` is answered without loading oclif (its ~160 modules are most of the CLI's
-// start-up time), in oclif's own format: `<name>/<version> <platform>-<arch> node-<version>`.
-if (process.argv[2] === '--version') {
+// The cheap paths are answered without loading oclif (its ~160 modules are most of the CLI's
+// start-up time), each exactly as oclif would answer them:
+// - `cfguard --version`: `<name>/<version> <platform>-<arch> node-<version>` (version.js);
+// - help (`cfguard`, `--help`, `help`, `<command> --help`, `help <command>`, topics, aliases):
+//   the text rendered at build time, when nothing would make oclif print it differently
+//   (help-cache.js says when; CFGUARD_NO_HELP_CACHE=1 turns it off).
+const argv = process.argv.slice(2)
+// (a topic named alone, `cfguard identity`, shows its help too)
+const mightBeHelp = argv.length <= 1 || argv[0] === 'help' || argv.at(-1) === '--help'
+
+// as oclif does (@oclif/core command.js): a reader that went away (`| head`) is not an error
+function ignoreClosedStdout() {
+  process.stdout.on('error', (error) => {
+    if (error?.code !== 'EPIPE') throw error
+  })
+}
+
+if (argv[0] === '--version') {
   const {printVersion} = await import('./version.js')
+  ignoreClosedStdout()
   printVersion()
 } else {
-  const {execute} = await import('@oclif/core')
-  await execute({dir: import.meta.url})
+  const help = mightBeHelp ? (await import('./help-cache.js')).cachedHelp(argv) : undefined
+  if (help === undefined) {
+    const {execute} = await import('@oclif/core')
+    await execute({dir: import.meta.url})
+  } else {
+    ignoreClosedStdout()
+    process.stdout.write(help)
+  }
 }

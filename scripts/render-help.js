@@ -1,0 +1,83 @@
+// Build step after `oclif manifest`: renders the help of every command, alias and topic with
+// oclif itself, in a child process at a fixed width with no colour, and writes
+// lib/help-cache.json for bin/run.js to serve without loading oclif (bin/help-cache.js says
+// when it may). The cache names the files it was rendered from with their sha256, so a cache
+// older than any of them is never served.
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {dirname, join, relative} from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+import {HELP_CACHE_PATH, HELP_CACHE_SCHEMA, PACKAGE_ROOT, fileDigest, formKey} from '../bin/help-cache.js'
+
+// what oclif uses when stdout is not a terminal (bench, pipes, scripts, CI)
+const WIDTH = 80
+
+const scratch = mkdtempSync(join(tmpdir(), 'cfguard-help-'))
+try {
+  // nothing from this shell may reach the render: oclif and cfguard settings, colour, debug
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([key]) =>
+        !key.startsWith('OCLIF_') &&
+        !key.startsWith('CFGUARD_') &&
+        !['FORCE_COLOR', 'DEBUG', 'NODE_ENV', 'NODE_OPTIONS'].includes(key),
+    ),
+  )
+  Object.assign(env, {
+    OCLIF_COLUMNS: String(WIDTH),
+    CFGUARD_DATA_DIR: join(scratch, 'data'),
+    CFGUARD_CONFIG_DIR: join(scratch, 'config'),
+  })
+  const child = spawnSync(
+    process.execPath,
+    [fileURLToPath(new URL('render-help-child.js', import.meta.url)), PACKAGE_ROOT],
+    {
+      cwd: PACKAGE_ROOT,
+      env,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  )
+  if (child.status !== 0) {
+    throw new Error(`rendering help failed (exit ${child.status ?? child.signal}): ${child.stderr.trim()}`)
+  }
+  const rendered = JSON.parse(child.stdout)
+
+  const texts = []
+  const forms = {}
+  const skipped = []
+  for (const r of rendered.renders) {
+    if (r.failure !== undefined) {
+      skipped.push(`cfguard ${r.argv.join(' ')}: ${r.failure}`)
+      continue
+    }
+    if (!texts.includes(r.stdout)) texts.push(r.stdout)
+    forms[formKey(r.argv)] = texts.indexOf(r.stdout)
+  }
+  const cache = {
+    schema: HELP_CACHE_SCHEMA,
+    width: rendered.width,
+    userAgent: rendered.userAgent,
+    dirname: rendered.dirname,
+    sources: Object.fromEntries(
+      rendered.sources.map((path) => [relative(PACKAGE_ROOT, path), fileDigest(path)]),
+    ),
+    userAgentTexts: texts.flatMap((text, i) => (text.includes(rendered.userAgent) ? [i] : [])),
+    forms,
+    texts,
+  }
+  mkdirSync(dirname(HELP_CACHE_PATH), {recursive: true})
+  const temporary = `${HELP_CACHE_PATH}.${process.pid}.tmp`
+  writeFileSync(temporary, JSON.stringify(cache))
+  renameSync(temporary, HELP_CACHE_PATH)
+  const size = Buffer.byteLength(JSON.stringify(cache))
+  console.log(
+    `help cache: ${Object.keys(forms).length} forms, ${texts.length} texts, ${(size / 1024).toFixed(1)} KiB at ${WIDTH} columns`,
+  )
+  for (const line of skipped) console.error(`help cache: not cached: ${line}`)
+} finally {
+  rmSync(scratch, {recursive: true, force: true})
+}

@@ -1,0 +1,220 @@
+/**
+ * The help bin/run.js serves from lib/help-cache.json (built by scripts/render-help.js) is byte
+ * for byte what oclif prints, and anything the cache cannot vouch for still goes to oclif.
+ *
+ * Which path answered is observed from outside: a preloaded probe records, at exit, how many
+ * @oclif/core modules the process loaded (none when the cache answered).
+ */
+import {Config} from '@oclif/core'
+import {expect} from 'chai'
+import {spawn, spawnSync} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {join} from 'node:path'
+
+import type {HelpCache} from '../../bin/help-cache.js'
+import {HELP_CACHE_PATH, fileDigest, formKey} from '../../bin/help-cache.js'
+import {BIN, ROOT, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
+import type {CliResult} from '../helpers/cli.js'
+
+const cache: HelpCache = JSON.parse(readFileSync(HELP_CACHE_PATH, 'utf8'))
+const scratch = tempDir('cfguard-help-e2e-')
+const probe = join(scratch, 'probe.cjs')
+writeFileSync(
+  probe,
+  `process.on('exit', () => {
+  const oclif = Object.keys(require.cache).filter((p) => /[\\\\/]@oclif[\\\\/]core[\\\\/]/.test(p)).length
+  require('node:fs').writeFileSync(process.env.HELP_PROBE_OUT, String(oclif))
+})
+`,
+)
+let probes = 0
+
+interface ProbedResult extends CliResult {
+  /** @oclif/core modules the process loaded. */
+  oclifModules: number
+}
+
+type Env = Record<string, string | undefined>
+
+function probeEnv(extra: Env = {}): {env: Env; out: string} {
+  const out = join(scratch, `probe-${++probes}`)
+  // no user plugins, whatever this machine has installed
+  const env = {NODE_OPTIONS: `--require ${probe}`, HELP_PROBE_OUT: out, XDG_DATA_HOME: scratch, ...extra}
+  return {env, out}
+}
+
+async function run(argv: string[], extra: Env = {}): Promise<ProbedResult> {
+  const {env, out} = probeEnv(extra)
+  const result = await runCli(argv, {env})
+  return {...result, oclifModules: Number(readFileSync(out, 'utf8'))}
+}
+
+const viaOclif = (argv: string[], extra: Env = {}) => run(argv, {...extra, CFGUARD_NO_HELP_CACHE: '1'})
+
+const argvOf = (key: string): string[] => (key === '' ? [] : key.split('\0'))
+const show = (argv: string[]) => ['cfguard', ...argv].join(' ')
+
+describe('help served from the build-time cache', () => {
+  describe('every cached form prints what oclif prints, byte for byte, without loading oclif', () => {
+    for (const [key, index] of Object.entries(cache.forms)) {
+      const argv = argvOf(key)
+      it(show(argv), async () => {
+        const [cached, oclif] = await Promise.all([run(argv), viaOclif(argv)])
+        expect(oclif.oclifModules).to.be.greaterThan(0, 'CFGUARD_NO_HELP_CACHE=1 should go through oclif')
+        expect(oclif.code).to.equal(0)
+        expect(oclif.stderr).to.equal('')
+        expect(cached.oclifModules).to.equal(0, 'the cache should have answered')
+        expect(cached.code).to.equal(0)
+        expect(cached.stderr).to.equal('')
+        expect(cached.stdout).to.equal(oclif.stdout)
+        expect(cached.stdout).to.equal(cache.texts[index])
+      })
+    }
+  })
+
+  it('covers the root, every command id, every alias and every topic, in both spellings', async () => {
+    const config = await Config.load(ROOT)
+    const subjects = [...config.commands.map((c) => c.id), ...config.topics.map((t) => t.name)]
+    expect(subjects).to.include.members(['audit', 'identity:audit', 'identity-audit', 'help', 'identity'])
+    const expected = [[], ['--help'], ['help']].map(formKey)
+    for (const id of subjects) {
+      const words = id.split(':')
+      expected.push(formKey([...words, '--help']), formKey(['help', ...words]))
+    }
+    expect(Object.keys(cache.forms)).to.include.members(expected)
+  })
+
+  it('was rendered at 80 columns from the files as they are now', () => {
+    expect(cache.width).to.equal(80)
+    const sources = Object.keys(cache.sources)
+    expect(sources).to.include.members(['package.json', 'oclif.manifest.json'])
+    expect(sources.some((p) => p.endsWith('@oclif/core/package.json'))).to.equal(true)
+    expect(sources.some((p) => p.endsWith('@oclif/plugin-help/oclif.manifest.json'))).to.equal(true)
+    for (const [path, digest] of Object.entries(cache.sources)) {
+      expect(fileDigest(join(ROOT, path))).to.equal(digest, path)
+    }
+  })
+
+  describe('falls through to oclif', () => {
+    it('at another width (OCLIF_COLUMNS=120; oclif ignores COLUMNS)', async () => {
+      const argv = ['audit', '--help']
+      const [wide, oclif] = await Promise.all([
+        run(argv, {OCLIF_COLUMNS: '120'}),
+        viaOclif(argv, {OCLIF_COLUMNS: '120'}),
+      ])
+      expect(wide.oclifModules).to.be.greaterThan(0)
+      expect(wide.code).to.equal(0)
+      expect(wide.stdout).to.equal(oclif.stdout)
+      expect(wide.stdout).to.not.equal(cache.texts[cache.forms[formKey(argv)]!])
+      const columns = await run(argv, {COLUMNS: '120'})
+      expect(columns.oclifModules).to.equal(0, 'COLUMNS does not change what oclif prints')
+    })
+
+    it('under FORCE_COLOR, DEBUG, CFGUARD_DEBUG or another OCLIF_ setting', async () => {
+      for (const extra of [
+        {FORCE_COLOR: '1'},
+        {DEBUG: 'nothing-matches'},
+        {CFGUARD_DEBUG: '0'},
+        {OCLIF_DISABLE_RC: '1'},
+      ]) {
+        const r = await run(['--help'], extra)
+        expect(r.oclifModules).to.be.greaterThan(0, JSON.stringify(extra))
+        expect(r.code).to.equal(0)
+      }
+    })
+
+    for (const argv of [['nosuch', '--help'], ['help', 'nosuch'], ['identity', 'nosuch', '--help'], ['-h']]) {
+      it(`for ${show(argv)}, which exits as oclif decides`, async () => {
+        const [r, oclif] = await Promise.all([run(argv), viaOclif(argv)])
+        expect(r.oclifModules).to.be.greaterThan(0)
+        expect(r.code).to.not.equal(0)
+        expect({code: r.code, stdout: r.stdout, stderr: r.stderr}).to.deep.equal({
+          code: oclif.code,
+          stdout: oclif.stdout,
+          stderr: oclif.stderr,
+        })
+      })
+    }
+
+    it('for a command with --help among other arguments', async () => {
+      const r = await run(['audit', '--json', '--help'])
+      expect(r.oclifModules).to.be.greaterThan(0)
+      expect(r.code).to.equal(0)
+    })
+  })
+
+  describe('on a terminal (script(1) gives the CLI a pseudo-terminal)', () => {
+    before(function () {
+      if (spawnSync('script', ['--version']).status !== 0) this.skip()
+    })
+
+    /** Runs `shell` under script(1) with the probe; script prints the terminal's bytes (CRLF). */
+    function inTerminal(shell: string, extra: Env = {}): Promise<ProbedResult> {
+      const {env, out} = probeEnv(extra)
+      return new Promise((resolve, reject) => {
+        const child = spawn('script', ['-qec', shell, '/dev/null'], {cwd: ROOT, env: cleanEnv(env)})
+        let stdout = ''
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+        child.on('error', reject)
+        child.on('close', (code, signal) =>
+          resolve({code, signal, stdout, stderr: '', oclifModules: Number(readFileSync(out, 'utf8'))}),
+        )
+      })
+    }
+    const cli = `"${process.execPath}" "${BIN}" audit --help`
+
+    it('serves 80 columns when stderr is not a terminal (oclif prints no colour then)', async () => {
+      const [cached, oclif] = await Promise.all([
+        inTerminal(`stty cols 80; ${cli} 2>/dev/null`),
+        inTerminal(`stty cols 80; ${cli} 2>/dev/null`, {CFGUARD_NO_HELP_CACHE: '1'}),
+      ])
+      expect(cached.oclifModules).to.equal(0)
+      expect(oclif.oclifModules).to.be.greaterThan(0)
+      expect(cached.stdout).to.equal(oclif.stdout)
+      expect(cached.stdout.replaceAll('\r\n', '\n')).to.equal(
+        cache.texts[cache.forms[formKey(['audit', '--help'])]!],
+      )
+    })
+
+    it('falls through at another terminal width', async () => {
+      const [r, oclif] = await Promise.all([
+        inTerminal(`stty cols 100; ${cli} 2>/dev/null`),
+        inTerminal(`stty cols 100; ${cli} 2>/dev/null`, {CFGUARD_NO_HELP_CACHE: '1'}),
+      ])
+      expect(r.oclifModules).to.be.greaterThan(0)
+      expect(r.stdout).to.equal(oclif.stdout)
+    })
+
+    it('falls through when stdout and stderr are both terminals (oclif colours the headings)', async () => {
+      const colour = {NO_COLOR: undefined, TERM: 'xterm-256color'}
+      const [r, oclif] = await Promise.all([
+        inTerminal(`stty cols 80; ${cli}`, colour),
+        inTerminal(`stty cols 80; ${cli}`, {...colour, CFGUARD_NO_HELP_CACHE: '1'}),
+      ])
+      expect(r.oclifModules).to.be.greaterThan(0)
+      expect(r.stdout).to.equal(oclif.stdout)
+      expect(r.stdout).to.contain('\u001B[1mUSAGE')
+    })
+  })
+
+  it('exits 0 quietly when the reader has gone away, like oclif (help and --version)', async () => {
+    const cases: [string[], Record<string, string>][] = [
+      [['audit', '--help'], {}],
+      [['audit', '--help'], {CFGUARD_NO_HELP_CACHE: '1'}],
+      [['--version'], {}],
+    ]
+    for (const [argv, extra] of cases) {
+      {
+        const result = await new Promise<{code: number | null; stderr: string}>((resolve, reject) => {
+          const child = spawn(process.execPath, [BIN, ...argv], {cwd: ROOT, env: cleanEnv(extra)})
+          child.stdout.destroy()
+          let stderr = ''
+          child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+          child.on('error', reject)
+          child.on('close', (code) => resolve({code, stderr}))
+        })
+        expect(result).to.deep.equal({code: 0, stderr: ''}, `${show(argv)} ${JSON.stringify(extra)}`)
+      }
+    }
+  })
+})
