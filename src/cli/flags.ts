@@ -5,6 +5,8 @@
 import {Flags} from '@oclif/core'
 
 import type {SessionOptions} from '../actions/session.js'
+import {usageError} from '../errors.js'
+import {parseDuration} from '../model/duration.js'
 
 /** Which foundation and how to reach it. */
 export const connectionFlags = {
@@ -62,3 +64,18 @@ export function sessionOptions(flags: ConnectionAndScope): SessionOptions {
     all: flags.all,
   }
 }
+
+/** A duration flag (`15m`, `90d`) parsed to milliseconds. */
+export const durationFlag = (name: string) =>
+  Flags.custom<number>({parse: async (input) => parseDuration(input, `--${name}`)})
+
+/** A whole number ≥ 1 (instances, apps at once). */
+export const positiveIntegerFlag = (name: string) =>
+  Flags.custom<number>({
+    parse: async (input) => {
+      const n = Number(input)
+      if (!Number.isInteger(n) || n < 1)
+        throw usageError(`--${name} must be a whole number ≥ 1, not "${input}"`)
+      return n
+    },
+  })

@@ -2,11 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {CredentialList} from '../../actions/credentials-list.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {connectionFlags, scopeFlags, sessionOptions} from '../../cli/flags.js'
-import {parseDuration} from '../../model/duration.js'
-
-const duration = (name: string) =>
-  Flags.custom<number>({parse: async (input) => parseDuration(input, `--${name}`)})
+import {connectionFlags, durationFlag, scopeFlags, sessionOptions} from '../../cli/flags.js'
 
 export default class CredentialsList extends BaseCommand<CredentialList> {
   public static readonly summary =
@@ -25,11 +21,11 @@ export default class CredentialsList extends BaseCommand<CredentialList> {
   public static readonly flags = {
     ...connectionFlags,
     ...scopeFlags,
-    'max-age': duration('max-age')({
+    'max-age': durationFlag('max-age')({
       summary: 'maximum credential age (default: maxCredentialAgeDays of the policy, 90d)',
       env: 'CFGUARD_MAX_AGE',
     }),
-    'older-than': duration('older-than')({
+    'older-than': durationFlag('older-than')({
       summary: 'mark as due what is older than this (what `rotate --all-due --older-than` would pick)',
       env: 'CFGUARD_OLDER_THAN',
     }),

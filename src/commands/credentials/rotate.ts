@@ -2,72 +2,10 @@ import {Args, Flags} from '@oclif/core'
 
 import type {CronResult} from '../../actions/credentials-cron.js'
 import type {RotationResult} from '../../actions/credentials.js'
-import type * as CredentialsText from '../../actions/credentials-text.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {connectionFlags, scopeFlags, sessionOptions} from '../../cli/flags.js'
+import {changeFlags, changeUi, reportResult, rotationSettings} from '../../cli/credential-change.js'
+import {durationFlag, sessionOptions} from '../../cli/flags.js'
 import {ExitCode, usageError} from '../../errors.js'
-import {parseDuration} from '../../model/duration.js'
-
-const duration = (name: string) =>
-  Flags.custom<number>({parse: async (input) => parseDuration(input, `--${name}`)})
-
-const positive = (name: string) =>
-  Flags.custom<number>({
-    parse: async (input) => {
-      const n = Number(input)
-      if (!Number.isInteger(n) || n < 1)
-        throw usageError(`--${name} must be a whole number ≥ 1, not "${input}"`)
-      return n
-    },
-  })
-
-/** Flags of every credential-changing command (rotate, retire, rollback). */
-export const changeFlags = {
-  ...connectionFlags,
-  ...scopeFlags,
-  'dry-run': Flags.boolean({
-    summary: 'print the plan (apps, restarts, audit events) and change nothing; reads no secret',
-    env: 'CFGUARD_DRY_RUN',
-  }),
-  yes: Flags.boolean({
-    char: 'y',
-    summary: 'do not ask for confirmation (required without a terminal, e.g. in cron)',
-    env: 'CFGUARD_YES',
-  }),
-  'max-in-flight': positive('max-in-flight')({
-    summary: 'instances each app replaces at once in its rolling deployment',
-    default: 1,
-    env: 'CFGUARD_MAX_IN_FLIGHT',
-    helpGroup: 'ROLLOUT',
-  }),
-  'parallel-apps': positive('parallel-apps')({
-    summary: 'apps rolled at the same time',
-    default: 4,
-    env: 'CFGUARD_PARALLEL_APPS',
-    helpGroup: 'ROLLOUT',
-  }),
-  timeout: duration('timeout')({
-    summary: 'longest wait for one deployment or broker job (e.g. 15m); the run halts, a re-run waits on',
-    default: 15 * 60_000,
-    // Not CFGUARD_TIMEOUT: that one is the per-request timeout of every command, in seconds.
-    env: 'CFGUARD_ROTATION_TIMEOUT',
-    helpGroup: 'ROLLOUT',
-  }),
-  'poll-interval': duration('poll-interval')({
-    summary: 'how often deployments and broker jobs are polled',
-    default: 5000,
-    env: 'CFGUARD_POLL_INTERVAL',
-    helpGroup: 'ROLLOUT',
-  }),
-  force: Flags.boolean({
-    summary: 'retire before the grace period ends; rotate again right after a rotation',
-    env: 'CFGUARD_FORCE',
-  }),
-  'audit-log': Flags.string({
-    summary: 'append one JSON line per step to FILE (0600; - = stderr); never a secret value',
-    env: 'CFGUARD_AUDIT_LOG',
-  }),
-}
 
 export default class CredentialsRotate extends BaseCommand<RotationResult | CronResult> {
   public static readonly summary =
@@ -118,7 +56,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       summary: 'another identity provider: read the new secret from stdin',
       env: 'CFGUARD_SECRET_STDIN',
     }),
-    grace: duration('grace')({
+    grace: durationFlag('grace')({
       summary: 'keep the old secret / bindings / keys valid this long (e.g. 24h); retire later',
       env: 'CFGUARD_GRACE',
     }),
@@ -136,12 +74,12 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       env: 'CFGUARD_SELECTOR',
       helpGroup: 'CRON',
     }),
-    'older-than': duration('older-than')({
+    'older-than': durationFlag('older-than')({
       summary: 'with --all-due: due when the credential is older than this (default: --max-age / policy)',
       env: 'CFGUARD_OLDER_THAN',
       helpGroup: 'CRON',
     }),
-    'max-age': duration('max-age')({
+    'max-age': durationFlag('max-age')({
       summary: 'maximum credential age (default: maxCredentialAgeDays of the policy, 90d)',
       env: 'CFGUARD_MAX_AGE',
       helpGroup: 'CRON',
@@ -155,32 +93,17 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
 
   public async run(): Promise<RotationResult | CronResult> {
     const {args, flags} = await this.parse(CredentialsRotate)
-    const [{runCredentialAction}, {rotateAllDueCredentials}, render, text] = await Promise.all([
+    const [{runCredentialAction}, {rotateAllDueCredentials}, text] = await Promise.all([
       import('../../actions/credentials.js'),
       import('../../actions/credentials-cron.js'),
-      import('../../cli/render/tasks.js'),
       import('../../actions/credentials-text.js'),
     ])
-    const settings = {
-      dryRun: flags['dry-run'],
-      yes: flags.yes,
-      maxInFlight: flags['max-in-flight'],
-      parallelApps: flags['parallel-apps'],
-      timeoutMs: flags.timeout,
+    const settings = rotationSettings(flags, {
       graceMs: flags.grace ?? null,
-      pollIntervalMs: flags['poll-interval'],
-      force: flags.force,
       allowDowntime: flags['allow-downtime'],
-      auditLog: flags['audit-log'],
-    }
+    })
     const ui = {
-      progress: render.createProgress(
-        render.progressMode({json: this.jsonEnabled(), isTTY: Boolean(process.stderr.isTTY)}),
-      ),
-      confirm: async (planText: string) => {
-        process.stderr.write(`${planText}\n`)
-        return render.confirm('Go ahead?')
-      },
+      ...(await changeUi(this.jsonEnabled(), 'Go ahead?')),
       reveal: (t: string) => void process.stdout.write(t),
     }
     if (flags['all-due']) {
@@ -229,25 +152,4 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
     reportResult(result, text, {print: (t) => this.print(t), json: this.jsonEnabled()})
     return result
   }
-}
-
-type TextRenderers = typeof CredentialsText
-
-/**
- * The plan (dry run) and the outcome on stdout; a stopped or refused outcome as the error line
- * (`cfguard: …` + next steps) on stderr, with its exit code. Under --json the envelope says it all.
- */
-export function reportResult(
-  result: RotationResult,
-  text: TextRenderers,
-  out: {print(text: string): void; json: boolean},
-): void {
-  if (result.outcome.status === 'dry-run' && result.plan) out.print(text.renderRotationPlan(result.plan))
-  if (result.outcome.exitCode === 0) {
-    out.print(text.renderOutcome(result.outcome))
-    return
-  }
-  if (!out.json) process.stderr.write(`cfguard: ${text.renderOutcome(result.outcome)}\n`)
-  // Ctrl-C set 130 already: the run stopped because it was asked to.
-  if (process.exitCode !== ExitCode.Interrupted) process.exitCode = result.outcome.exitCode
 }

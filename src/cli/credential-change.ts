@@ -1,0 +1,167 @@
+/**
+ * What the credential-changing commands (`credentials rotate`, `retire`, `rollback`) share: their
+ * flags, the settings those flags make, the terminal side of a run (progress, the yes/no question)
+ * and how an outcome is reported. `retire` and `rollback` are the same command apart from the
+ * action and the question: `CredentialFollowUpCommand` is both.
+ */
+import {Args, Flags} from '@oclif/core'
+
+import type {RotationResult, RotationSettings, RotationUi} from '../actions/credentials.js'
+import type * as CredentialsText from '../actions/credentials-text.js'
+import {ExitCode} from '../errors.js'
+import {BaseCommand} from './base-command.js'
+import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
+
+/** Flags of every credential-changing command (rotate, retire, rollback). */
+export const changeFlags = {
+  ...connectionFlags,
+  ...scopeFlags,
+  'dry-run': Flags.boolean({
+    summary: 'print the plan (apps, restarts, audit events) and change nothing; reads no secret',
+    env: 'CFGUARD_DRY_RUN',
+  }),
+  yes: Flags.boolean({
+    char: 'y',
+    summary: 'do not ask for confirmation (required without a terminal, e.g. in cron)',
+    env: 'CFGUARD_YES',
+  }),
+  'max-in-flight': positiveIntegerFlag('max-in-flight')({
+    summary: 'instances each app replaces at once in its rolling deployment',
+    default: 1,
+    env: 'CFGUARD_MAX_IN_FLIGHT',
+    helpGroup: 'ROLLOUT',
+  }),
+  'parallel-apps': positiveIntegerFlag('parallel-apps')({
+    summary: 'apps rolled at the same time',
+    default: 4,
+    env: 'CFGUARD_PARALLEL_APPS',
+    helpGroup: 'ROLLOUT',
+  }),
+  timeout: durationFlag('timeout')({
+    summary: 'longest wait for one deployment or broker job (e.g. 15m); the run halts, a re-run waits on',
+    default: 15 * 60_000,
+    // Not CFGUARD_TIMEOUT: that one is the per-request timeout of every command, in seconds.
+    env: 'CFGUARD_ROTATION_TIMEOUT',
+    helpGroup: 'ROLLOUT',
+  }),
+  'poll-interval': durationFlag('poll-interval')({
+    summary: 'how often deployments and broker jobs are polled',
+    default: 5000,
+    env: 'CFGUARD_POLL_INTERVAL',
+    helpGroup: 'ROLLOUT',
+  }),
+  force: Flags.boolean({
+    summary: 'retire before the grace period ends; rotate again right after a rotation',
+    env: 'CFGUARD_FORCE',
+  }),
+  'audit-log': Flags.string({
+    summary: 'append one JSON line per step to FILE (0600; - = stderr); never a secret value',
+    env: 'CFGUARD_AUDIT_LOG',
+  }),
+}
+
+interface ChangeFlagValues {
+  'dry-run': boolean
+  yes: boolean
+  'max-in-flight': number
+  'parallel-apps': number
+  timeout: number
+  'poll-interval': number
+  force: boolean
+  'audit-log'?: string
+}
+
+/** Parsed `changeFlags` → settings; grace and downtime are rotate's own flags. */
+export function rotationSettings(
+  flags: ChangeFlagValues,
+  rotateOnly: {graceMs: number | null; allowDowntime: boolean},
+): RotationSettings {
+  return {
+    dryRun: flags['dry-run'],
+    yes: flags.yes,
+    maxInFlight: flags['max-in-flight'],
+    parallelApps: flags['parallel-apps'],
+    timeoutMs: flags.timeout,
+    graceMs: rotateOnly.graceMs,
+    pollIntervalMs: flags['poll-interval'],
+    force: flags.force,
+    allowDowntime: rotateOnly.allowDowntime,
+    auditLog: flags['audit-log'],
+  }
+}
+
+/** Progress on stderr (tasks on a terminal, lines otherwise, nothing under --json); the plan, then `question`. */
+export async function changeUi(
+  json: boolean,
+  question: string,
+): Promise<Required<Omit<RotationUi, 'reveal'>>> {
+  const render = await import('./render/tasks.js')
+  return {
+    progress: render.createProgress(render.progressMode({json, isTTY: Boolean(process.stderr.isTTY)})),
+    confirm: async (planText: string) => {
+      process.stderr.write(`${planText}\n`)
+      return render.confirm(question)
+    },
+  }
+}
+
+type TextRenderers = typeof CredentialsText
+
+/**
+ * The plan (dry run) and the outcome on stdout; a stopped or refused outcome as the error line
+ * (`cfguard: …` + next steps) on stderr, with its exit code. Under --json the envelope says it all.
+ */
+export function reportResult(
+  result: RotationResult,
+  text: TextRenderers,
+  out: {print(text: string): void; json: boolean},
+): void {
+  if (result.outcome.status === 'dry-run' && result.plan) out.print(text.renderRotationPlan(result.plan))
+  if (result.outcome.exitCode === 0) {
+    out.print(text.renderOutcome(result.outcome))
+    return
+  }
+  if (!out.json) process.stderr.write(`cfguard: ${text.renderOutcome(result.outcome)}\n`)
+  // Ctrl-C set 130 already: the run stopped because it was asked to.
+  if (process.exitCode !== ExitCode.Interrupted) process.exitCode = result.outcome.exitCode
+}
+
+/**
+ * `credentials retire` and `credentials rollback`: one service instance, the change flags, no
+ * grace and no downtime; they differ only in the action and the question asked before it.
+ */
+export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResult> {
+  public static readonly args = {
+    service_instance: Args.string({
+      description: 'service instance name (in the targeted space) or guid',
+      required: true,
+    }),
+  }
+  public static readonly flags = changeFlags
+
+  protected abstract readonly action: 'retire' | 'rollback'
+  /** Asked on a terminal after the plan, e.g. `Retire now?`. */
+  protected abstract readonly question: string
+
+  public async run(): Promise<RotationResult> {
+    const {args, flags} = await this.parse(this.ctor as unknown as typeof CredentialFollowUpCommand)
+    const [{runCredentialAction}, text] = await Promise.all([
+      import('../actions/credentials.js'),
+      import('../actions/credentials-text.js'),
+    ])
+    const result = await runCredentialAction(
+      this.ctx,
+      sessionOptions(flags),
+      this.action,
+      args.service_instance,
+      {
+        ...rotationSettings(flags, {graceMs: null, allowDowntime: false}),
+        reveal: false,
+        secretStdin: false,
+      },
+      await changeUi(this.jsonEnabled(), this.question),
+    )
+    reportResult(result, text, {print: (t) => this.print(t), json: this.jsonEnabled()})
+    return result
+  }
+}
