@@ -153,6 +153,8 @@ export function describeError(err: unknown, commandId?: string): DescribedError 
       exitCode: oclifExit,
     }
   }
+  const file = describeFileError(err)
+  if (file) return file
   const message = err instanceof Error ? err.message : String(err)
   return {
     code: 'BUG',
@@ -161,6 +163,56 @@ export function describeError(err: unknown, commandId?: string): DescribedError 
       `this is a bug in cfguard; please report it at ${ISSUES_URL} (CFGUARD_DEBUG=1 shows details)`,
     ],
     exitCode: ExitCode.Bug,
+  }
+}
+
+/** Calls on local files (a report's --output, --audit-log, the config dir), not network sockets. */
+const FILE_SYSCALLS = new Set([
+  'open',
+  'read',
+  'write',
+  'rename',
+  'mkdir',
+  'unlink',
+  'chmod',
+  'fsync',
+  'close',
+  'scandir',
+  'stat',
+  'lstat',
+  'copyfile',
+])
+const FILE_REASONS: Record<string, string> = {
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  ENOENT: 'no such file or directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  EISDIR: 'it is a directory',
+  EROFS: 'the file system is read-only',
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'the disk quota is exceeded',
+  EEXIST: 'it already exists',
+}
+
+/**
+ * A file the user named (or cfguard's own config directory) could not be read or written: not a
+ * bug but a path to fix, so exit 2 with the path and the reason, never a stack.
+ */
+function describeFileError(err: unknown): DescribedError | null {
+  const e = err as NodeJS.ErrnoException | undefined
+  if (!(err instanceof Error) || typeof e?.code !== 'string' || !FILE_SYSCALLS.has(e.syscall ?? ''))
+    return null
+  // mkdir -p over a plain file says EEXIST: the file is in the way of a directory.
+  const reason =
+    e.code === 'EEXIST' && e.syscall === 'mkdir'
+      ? 'it exists and is not a directory'
+      : (FILE_REASONS[e.code] ?? e.code)
+  const where = e.path ? ` ${e.path}` : ''
+  return {
+    code: 'USAGE',
+    message: oneLine(`cannot ${e.syscall}${where}: ${reason}`),
+    suggestions: ['check the path and its permissions, or name a file in a directory you can write'],
+    exitCode: ExitCode.Usage,
   }
 }
 

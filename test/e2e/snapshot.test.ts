@@ -3,7 +3,7 @@
  * value reaches it.
  */
 import {expect} from 'chai'
-import {readFileSync, statSync} from 'node:fs'
+import {readFileSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {parseJson, runCli, tempDir} from '../helpers/cli.js'
@@ -117,5 +117,20 @@ describe('e2e: cfguard snapshot', function () {
     expect(result.findings.filter((f) => f.rule === 'routes/drift')).to.deep.equal([])
     expect(result.suppressed ?? []).to.deep.equal([])
     expect(result.coverage.gaps).to.deep.equal([])
+  })
+
+  it('an --output it cannot write is a one-line usage error (exit 2) naming the path, not a bug', async () => {
+    const dir = tempDir('cfguard-snapshot-')
+    const notADir = join(dir, 'plain-file')
+    writeFileSync(notADir, 'x')
+    const r = await runCli(['snapshot', '--all', '--output', join(notADir, 'snap.json')], {
+      env: asAdmin(ctx.sim),
+    })
+    expect(r.code, r.stderr).to.equal(2)
+    const lines = r.stderr.trim().split('\n').slice(-2)
+    expect(lines[0]).to.equal(`cfguard: cannot mkdir ${notADir}: it exists and is not a directory`)
+    expect(lines[1]).to.match(/^ {2}next: check the path/)
+    expect(r.stderr).not.to.contain('bug')
+    expect(r.stderr).not.to.match(/\n\s+at /)
   })
 })
