@@ -69,6 +69,8 @@ export interface SnapshotOutcome {
   summary: SnapshotSummary | null
   /** The document as written (pretty JSON, newline-terminated). */
   text: string
+  /** What could not be read (a `failed` one makes the snapshot incomplete: exit 5). */
+  gaps: CoverageGap[]
 }
 
 const VERSION: string = (() => {
@@ -108,13 +110,14 @@ export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): P
   })
   const document = toSnapshotDocument(snapshot, secrets)
   const text = `${JSON.stringify(document, null, 2)}\n`
-  if (!request.output) return {document, summary: null, text}
+  if (!request.output) return {document, summary: null, text, gaps: stats.gaps}
 
   // Fingerprints and key names of secrets are not secrets, but keep them to the owner anyway.
   writeFileAtomic(resolve(request.output), text, {mode: secrets ? 0o600 : 0o644})
   return {
     document,
     text,
+    gaps: stats.gaps,
     summary: {
       kind: SNAPSHOT_KIND,
       file: request.output,

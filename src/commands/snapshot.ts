@@ -47,11 +47,12 @@ export default class Snapshot extends BaseCommand<SnapshotDocument | SnapshotSum
       cache: !flags['no-cache'],
       concurrency: flags.concurrency,
     })
-    if (outcome.summary) {
-      this.ctx.info(renderSnapshotSummary(outcome.summary).trimEnd())
-      return outcome.summary
-    }
-    this.print(outcome.text)
-    return outcome.document
+    if (outcome.summary) this.ctx.info(renderSnapshotSummary(outcome.summary).trimEnd())
+    else this.print(outcome.text)
+    // Written all the same (what was read is still worth keeping), but never a silent exit 0.
+    const {warnIfIncomplete} = await import('../actions/report-output.js')
+    const exitCode = warnIfIncomplete(this.ctx, outcome.gaps, 'snapshot')
+    if (exitCode !== 0) process.exitCode = exitCode
+    return outcome.summary ?? outcome.document
   }
 }

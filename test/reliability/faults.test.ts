@@ -225,6 +225,34 @@ describe('reliability: the audit under faults', function () {
     }
   })
 
+  it('snapshot --secrets with a secret read that fails on every retry: written, a warning, exit 5', async () => {
+    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
+    for (let i = 0; i < 3; i++)
+      ctx.sim.faults.failNth({
+        method: 'GET',
+        path: `/v3/apps/${app.guid}/env`,
+        nth: 1,
+        mode: 'status',
+        status: 503,
+      })
+    try {
+      const file = join(tempDir('cfguard-faults-'), 'snap.json')
+      const r = await runCli(['snapshot', '--all', '--secrets', '--no-cache', '--output', file], {
+        env: {
+          CFGUARD_API: ctx.sim.apiUrl,
+          CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
+          CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
+        },
+      })
+      expect(r.code).to.equal(5)
+      expect(r.stderr).to.match(/^warning: the snapshot is incomplete: environment of 1 app/m)
+      const doc = JSON.parse(readFileSync(file, 'utf8')) as {env: {appGuid: string; read: string}[]}
+      expect(doc.env.find((e) => e.appGuid === app.guid)?.read).to.not.equal('ok')
+    } finally {
+      ctx.sim.faults.clear()
+    }
+  })
+
   it('a secret read that fails once, then succeeds: identical findings, exit 0', async () => {
     const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
     ctx.sim.faults.failNth({
