@@ -126,17 +126,23 @@ export function reportResult(
   if (process.exitCode !== ExitCode.Interrupted) process.exitCode = result.outcome.exitCode
 }
 
+/** The one argument of `retire` and `rollback`. */
+export const followUpArgs = {
+  service_instance: Args.string({
+    description: 'service instance name (in the targeted space) or guid',
+    required: true,
+  }),
+}
+
 /**
  * `credentials retire` and `credentials rollback`: one service instance, the change flags, no
- * grace and no downtime; they differ only in the action and the question asked before it.
+ * grace and no downtime; they differ only in the action and the question asked before it. Each
+ * subclass declares `args = followUpArgs` and `flags = changeFlags` itself: oclif's parse spreads
+ * the command class, which copies own statics only, never inherited ones.
  */
 export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResult> {
-  public static readonly args = {
-    service_instance: Args.string({
-      description: 'service instance name (in the targeted space) or guid',
-      required: true,
-    }),
-  }
+  // For the parsed types only: oclif reads the subclass's own copies (see above).
+  public static readonly args = followUpArgs
   public static readonly flags = changeFlags
 
   protected abstract readonly action: 'retire' | 'rollback'

@@ -1,4 +1,4 @@
-import {CredentialFollowUpCommand} from '../../cli/credential-change.js'
+import {CredentialFollowUpCommand, changeFlags, followUpArgs} from '../../cli/credential-change.js'
 
 export default class CredentialsRetire extends CredentialFollowUpCommand {
   public static readonly summary =
@@ -12,6 +12,9 @@ export default class CredentialsRetire extends CredentialFollowUpCommand {
     '<%= config.bin %> <%= command.id %> billing-oidc',
     '<%= config.bin %> <%= command.id %> billing-oidc --force --yes',
   ]
+  public static readonly args = followUpArgs
+  public static readonly flags = changeFlags
+
   protected readonly action = 'retire'
   protected readonly question = 'Retire now?'
 }

@@ -1,4 +1,4 @@
-import {CredentialFollowUpCommand} from '../../cli/credential-change.js'
+import {CredentialFollowUpCommand, changeFlags, followUpArgs} from '../../cli/credential-change.js'
 
 export default class CredentialsRollback extends CredentialFollowUpCommand {
   public static readonly summary =
@@ -12,6 +12,9 @@ export default class CredentialsRollback extends CredentialFollowUpCommand {
     '<%= config.bin %> <%= command.id %> billing-oidc',
     '<%= config.bin %> <%= command.id %> billing-oidc --yes --audit-log rollback.jsonl',
   ]
+  public static readonly args = followUpArgs
+  public static readonly flags = changeFlags
+
   protected readonly action = 'rollback'
   protected readonly question = 'Roll back now?'
 }
