@@ -33,6 +33,30 @@ const lease = (runsIn: Phase[]): StepSpec => ({
   leadsTo: 'idle',
 })
 
+/** A user-provided service's new secret reaches the apps: the credentials, then a rolling restart. */
+const UPS_ROLL_OUT: StepSpec[] = [
+  {
+    id: 'update-credentials',
+    title: 'Update the service credentials (only the secret changes)',
+    runsIn: ['added'],
+    leadsTo: 'updated',
+  },
+  {id: 'roll-apps', title: 'Rolling deployment of every bound app', runsIn: ['updated'], leadsTo: 'updated'},
+  {
+    id: 'verify-instances',
+    title: 'Check every instance started after the update',
+    runsIn: ['updated'],
+    leadsTo: 'rolled',
+  },
+]
+
+const UPS_FINALIZE: StepSpec = {
+  id: 'finalize',
+  title: 'Record the rotation and release the lease',
+  runsIn: ['rolled', 'retired', 'recorded'],
+  leadsTo: 'done',
+}
+
 const UPS_UAA_ROTATE: StepSpec[] = [
   lease(LIVE_UPS),
   {
@@ -48,19 +72,7 @@ const UPS_UAA_ROTATE: StepSpec[] = [
     leadsTo: 'added',
   },
   {id: 'verify-secret', title: 'Verify UAA accepts the new secret', runsIn: ['added'], leadsTo: 'added'},
-  {
-    id: 'update-credentials',
-    title: 'Update the service credentials (only the secret changes)',
-    runsIn: ['added'],
-    leadsTo: 'updated',
-  },
-  {id: 'roll-apps', title: 'Rolling deployment of every bound app', runsIn: ['updated'], leadsTo: 'updated'},
-  {
-    id: 'verify-instances',
-    title: 'Check every instance started after the update',
-    runsIn: ['updated'],
-    leadsTo: 'rolled',
-  },
+  ...UPS_ROLL_OUT,
   {
     id: 'retire-secret',
     title: 'Retire the old secret (changeMode DELETE)',
@@ -68,12 +80,7 @@ const UPS_UAA_ROTATE: StepSpec[] = [
     leadsTo: 'retired',
     skipIf: graceSkip('the old secret'),
   },
-  {
-    id: 'finalize',
-    title: 'Record the rotation and release the lease',
-    runsIn: ['rolled', 'retired', 'recorded'],
-    leadsTo: 'done',
-  },
+  UPS_FINALIZE,
 ]
 
 const UPS_EXTERNAL_ROTATE: StepSpec[] = [
@@ -90,19 +97,7 @@ const UPS_EXTERNAL_ROTATE: StepSpec[] = [
     runsIn: ['generated'],
     leadsTo: 'added',
   },
-  {
-    id: 'update-credentials',
-    title: 'Update the service credentials (only the secret changes)',
-    runsIn: ['added'],
-    leadsTo: 'updated',
-  },
-  {id: 'roll-apps', title: 'Rolling deployment of every bound app', runsIn: ['updated'], leadsTo: 'updated'},
-  {
-    id: 'verify-instances',
-    title: 'Check every instance started after the update',
-    runsIn: ['updated'],
-    leadsTo: 'rolled',
-  },
+  ...UPS_ROLL_OUT,
   {
     id: 'retire-secret',
     title: 'Hand retirement of the old secret to the operator',
@@ -110,12 +105,7 @@ const UPS_EXTERNAL_ROTATE: StepSpec[] = [
     leadsTo: 'retired',
     skipIf: graceSkip('the old secret'),
   },
-  {
-    id: 'finalize',
-    title: 'Record the rotation and release the lease',
-    runsIn: ['rolled', 'retired', 'recorded'],
-    leadsTo: 'done',
-  },
+  UPS_FINALIZE,
 ]
 
 const BINDING_ROTATE: StepSpec[] = [
