@@ -64,6 +64,19 @@ export const policyFlags = {
   }),
 }
 
+/** `--traffic` (what it reads is said per command) and `--window`, how far back it reads. */
+export function trafficFlags(summary: string) {
+  return {
+    traffic: Flags.boolean({summary, env: 'CFGUARD_TRAFFIC', helpGroup: 'COLLECTION'}),
+    window: Flags.string({
+      summary: 'how far back --traffic reads, e.g. 15m, 1h (default 15m)',
+      dependsOn: ['traffic'],
+      env: 'CFGUARD_WINDOW',
+      helpGroup: 'COLLECTION',
+    }),
+  }
+}
+
 export interface ReportFlagValues {
   format: (typeof FORMATS)[number]
   output?: string

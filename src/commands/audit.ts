@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
 import {connectionFlags, scopeFlags} from '../cli/flags.js'
-import {policyFlags, reportFlags} from '../cli/report-flags.js'
+import {policyFlags, reportFlags, trafficFlags} from '../cli/report-flags.js'
 import type {AuditResult} from '../model/finding.js'
 import {collectionFlags, identityCheckFlags} from './identity/audit.js'
 
@@ -49,17 +49,9 @@ export default class Audit extends BaseCommand<AuditResult> {
     ...policyFlags,
     ...collectionFlags,
     ...identityCheckFlags,
-    traffic: Flags.boolean({
-      summary: 'read Gorouter access logs from Log Cache (routes/traffic-imbalance, per-instance traffic)',
-      env: 'CFGUARD_TRAFFIC',
-      helpGroup: 'COLLECTION',
-    }),
-    window: Flags.string({
-      summary: 'how far back --traffic reads, e.g. 15m, 1h (default 15m)',
-      dependsOn: ['traffic'],
-      env: 'CFGUARD_WINDOW',
-      helpGroup: 'COLLECTION',
-    }),
+    ...trafficFlags(
+      'read Gorouter access logs from Log Cache (routes/traffic-imbalance, per-instance traffic)',
+    ),
   }
 
   public async run(): Promise<AuditResult> {

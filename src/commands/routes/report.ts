@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../cli/base-command.js'
 import {connectionFlags, scopeFlags} from '../../cli/flags.js'
-import {policyFlags, reportFlags} from '../../cli/report-flags.js'
+import {policyFlags, reportFlags, trafficFlags} from '../../cli/report-flags.js'
 import type {AuditResult} from '../../model/finding.js'
 import {collectionFlags} from '../identity/audit.js'
 
@@ -39,17 +39,7 @@ export default class RoutesReport extends BaseCommand<AuditResult> {
       env: 'CFGUARD_APP',
       helpGroup: 'SCOPE',
     }),
-    traffic: Flags.boolean({
-      summary: 'read Gorouter access logs from Log Cache: per-instance share, 5xx, p95, router errors',
-      env: 'CFGUARD_TRAFFIC',
-      helpGroup: 'COLLECTION',
-    }),
-    window: Flags.string({
-      summary: 'how far back --traffic reads, e.g. 15m, 1h (default 15m)',
-      dependsOn: ['traffic'],
-      env: 'CFGUARD_WINDOW',
-      helpGroup: 'COLLECTION',
-    }),
+    ...trafficFlags('read Gorouter access logs from Log Cache: per-instance share, 5xx, p95, router errors'),
   }
 
   public async run(): Promise<AuditResult> {
