@@ -13,9 +13,10 @@ import {parseJsonBody} from './context.js'
 import {insufficientScope, notAuthorized, unprocessable} from './errors.js'
 import {createJob} from './jobs.js'
 import {applyMetadata, emptyMetadata} from './metadata.js'
-import {accepted, created, noContent, ok, type CcRoutes} from './respond.js'
+import {accepted, created, ok, type CcRoutes} from './respond.js'
 import {bindingSpace, bindingTarget, presentBinding, visibleBinding} from './credential-bindings.js'
 import {lastOp} from './service-instance-writes.js'
+import {deleteBinding, patchBindingMetadata} from './binding-writes.js'
 
 function eventPrefix(b: CredentialBinding): string {
   return b.type === 'app' ? 'audit.service_binding' : 'audit.service_key'
@@ -203,40 +204,24 @@ export function registerCredentialBindingWrites(r: CcRoutes): void {
         spaceGuid: space,
         at,
       })
-    if (si?.type !== 'managed') {
-      ctx.state.bindings.delete(b.guid)
-      event('delete')
-      return noContent()
-    }
-    b.lastOperation = lastOp('delete', 'in progress', ctx.state.now())
-    event('start_delete')
-    const job = createJob(ctx.state, {
+    return deleteBinding(ctx, b, {
+      managed: si?.type === 'managed',
       operation: b.type === 'app' ? 'service_bindings.delete' : 'service_keys.delete',
-      brokered: true,
-      onComplete: (at) => {
-        releaseBrokerCredentials(ctx.state, b)
+      remove: () => {
+        if (si?.type === 'managed') releaseBrokerCredentials(ctx.state, b)
         ctx.state.bindings.delete(b.guid)
-        event('delete', at)
-        return {ok: true}
       },
+      event,
     })
-    return accepted(ctx, job.guid)
   })
 
   r.add('PATCH', '/v3/service_credential_bindings/:guid', (ctx) => {
     const b = visibleBinding(ctx, ctx.req.params.guid!)
     const space = bindingSpace(ctx, b)!
     if (!ctx.actor.canWrite(space)) throw notAuthorized()
-    const body = parseJsonBody(ctx.req)
-    const unknown = Object.keys(body).filter((k) => k !== 'metadata')
-    if (unknown.length > 0) throw unprocessable(`Unknown field(s): '${unknown.join("', '")}'`)
-    applyMetadata(b.metadata, body.metadata)
-    b.updatedAt = ctx.state.now()
-    recordEvent(ctx.state, {
+    patchBindingMetadata(ctx, b, {
       type: `${eventPrefix(b)}.update`,
-      actor: ctx.actor.auditActor,
       target: bindingTarget(b),
-      data: {request: body},
       spaceGuid: space,
     })
     return ok(presentBinding(ctx, b))

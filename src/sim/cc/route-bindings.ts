@@ -10,10 +10,11 @@ import {insufficientScope, notAuthorized, notFound, unprocessable} from './error
 import {createJob} from './jobs.js'
 import {inList, listResponse, stamps, withIncluded, type ListSpec} from './list.js'
 import {applyMetadata, emptyMetadata, presentMetadata} from './metadata.js'
-import {accepted, created, link, noContent, ok, rel, type CcRoutes} from './respond.js'
+import {accepted, created, link, ok, rel, type CcRoutes} from './respond.js'
 import {presentRoute} from './routes.js'
 import {presentLastOperation, presentServiceInstance} from './service-instances.js'
 import {lastOp} from './service-instance-writes.js'
+import {deleteBinding, patchBindingMetadata} from './binding-writes.js'
 
 export function presentRouteBinding(ctx: CcCtx, b: RouteBinding) {
   const base = `/v3/service_route_bindings/${b.guid}`
@@ -167,38 +168,20 @@ export function registerRouteBindings(r: CcRoutes): void {
         spaceGuid: space,
         at,
       })
-    if (si?.type !== 'managed') {
-      ctx.state.routeBindings.delete(b.guid)
-      event('delete')
-      return noContent()
-    }
-    b.lastOperation = lastOp('delete', 'in progress', ctx.state.now())
-    event('start_delete')
-    const job = createJob(ctx.state, {
+    return deleteBinding(ctx, b, {
+      managed: si?.type === 'managed',
       operation: 'service_route_bindings.delete',
-      brokered: true,
-      onComplete: (at) => {
-        ctx.state.routeBindings.delete(b.guid)
-        event('delete', at)
-        return {ok: true}
-      },
+      remove: () => ctx.state.routeBindings.delete(b.guid),
+      event,
     })
-    return accepted(ctx, job.guid)
   })
   r.add('PATCH', '/v3/service_route_bindings/:guid', (ctx) => {
     const b = visible(ctx, ctx.req.params.guid!)
     const space = spaceOf(ctx, b)!
     if (!ctx.actor.canWrite(space)) throw notAuthorized()
-    const body = parseJsonBody(ctx.req)
-    const unknown = Object.keys(body).filter((k) => k !== 'metadata')
-    if (unknown.length > 0) throw unprocessable(`Unknown field(s): '${unknown.join("', '")}'`)
-    applyMetadata(b.metadata, body.metadata)
-    b.updatedAt = ctx.state.now()
-    recordEvent(ctx.state, {
+    patchBindingMetadata(ctx, b, {
       type: 'audit.service_route_binding.update',
-      actor: ctx.actor.auditActor,
       target: target(b),
-      data: {request: body},
       spaceGuid: space,
     })
     return ok(presentRouteBinding(ctx, b))
