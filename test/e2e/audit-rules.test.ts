@@ -4,43 +4,7 @@
 import {expect} from 'chai'
 
 import {parseJson, runCli} from '../helpers/cli.js'
-
-/** DESIGN.md, "Rules (stable ids)": the public contract. */
-const DESIGN_RULE_IDS = [
-  'identity/secret-in-env',
-  'identity/missing',
-  'identity/incomplete-credentials',
-  'identity/shared-client',
-  'identity/stale-credential',
-  'identity/drift',
-  'identity/insecure-issuer',
-  'identity/issuer-unreachable',
-  'identity/credentials-rejected',
-  'identity/orphan-credential',
-  'identity/overprivileged-client',
-  'identity/redirect-uri-takeover',
-  'routes/orphan',
-  'routes/stopped-app',
-  'routes/no-healthy-instances',
-  'routes/protocol-mismatch',
-  'routes/health-check',
-  'routes/internal-exposed',
-  'routes/internal-unreachable',
-  'routes/sensitive-path-public',
-  'routes/lb-hash-missing-header',
-  'routes/lb-inconsistent',
-  'routes/lb-ineffective',
-  'routes/weights-ignored',
-  'routes/route-service-loop',
-  'routes/route-service-down',
-  'routes/policy-missing',
-  'routes/policy-any',
-  'routes/shared-across-spaces',
-  'routes/multiple-apps',
-  'routes/unrouted-app',
-  'routes/traffic-imbalance',
-  'routes/drift',
-]
+import {DESIGN_RULE_IDS} from '../helpers/design-rules.js'
 
 interface RuleInfo {
   id: string

@@ -84,15 +84,30 @@ describe('reliability: the audit under faults', function () {
     )
   })
 
+  /** The admin client of the simulator, as a cron job's environment would name it. */
+  const asAdmin = (): Record<string, string> => ({
+    CFGUARD_API: ctx.sim.apiUrl,
+    CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
+    CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
+  })
+
+  /** An app's env read answers 503 `times` times (3 = every retry of one read), then works again. */
+  function failEnvRead(times: number): {guid: string; spaceGuid: string} {
+    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
+    for (let i = 0; i < times; i++)
+      ctx.sim.faults.failNth({
+        method: 'GET',
+        path: `/v3/apps/${app.guid}/env`,
+        nth: 1,
+        mode: 'status',
+        status: 503,
+      })
+    return app
+  }
+
   function audit(home: string, env: Record<string, string> = {}): Promise<CliResult> {
     return runCli([...command, '--json', '--all', '--fail-on', 'never'], {
-      env: {
-        CFGUARD_HOME: home,
-        CFGUARD_API: ctx.sim.apiUrl,
-        CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
-        CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
-        ...env,
-      },
+      env: {CFGUARD_HOME: home, ...asAdmin(), ...env},
       timeoutMs: 150_000,
     })
   }
@@ -161,19 +176,8 @@ describe('reliability: the audit under faults', function () {
   }
 
   it('a secret read that fails on every retry: the gap is marked failed, a warning, exit 5 (--json and human)', async () => {
-    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
-    const failEnv = () => {
-      for (let i = 0; i < 3; i++)
-        ctx.sim.faults.failNth({
-          method: 'GET',
-          path: `/v3/apps/${app.guid}/env`,
-          nth: 1,
-          mode: 'status',
-          status: 503,
-        })
-    }
     try {
-      failEnv()
+      const app = failEnvRead(3)
       const json = await audit(tempDir('cfguard-faults-'), {CFGUARD_NO_CACHE: '1'})
       const doc = JSON.parse(json.stdout) as AuditJson & {warnings: string[]}
       expect(json.code).to.equal(5)
@@ -183,14 +187,9 @@ describe('reliability: the audit under faults', function () {
         `environment of 1 app (${placeOf(ctx.sim, app.spaceGuid)})`,
       ])
       expect(doc.warnings.join('\n')).to.match(/the report is incomplete/)
-      failEnv()
+      failEnvRead(3)
       const human = await runCli([...command, '--all', '--fail-on', 'never'], {
-        env: {
-          CFGUARD_API: ctx.sim.apiUrl,
-          CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
-          CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
-          CFGUARD_NO_CACHE: '1',
-        },
+        env: {...asAdmin(), CFGUARD_NO_CACHE: '1'},
       })
       expect(human.code).to.equal(5)
       expect(human.stderr).to.match(/^warning: the report is incomplete: environment of 1 app/m)
@@ -201,22 +200,10 @@ describe('reliability: the audit under faults', function () {
 
   it('identity list with a secret read that fails on every retry: a warning and exit 5', async function () {
     if (!commandExists(['identity', 'list'])) this.skip()
-    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
-    for (let i = 0; i < 3; i++)
-      ctx.sim.faults.failNth({
-        method: 'GET',
-        path: `/v3/apps/${app.guid}/env`,
-        nth: 1,
-        mode: 'status',
-        status: 503,
-      })
+    failEnvRead(3)
     try {
       const r = await runCli(['identity', 'list', '--all', '--no-cache'], {
-        env: {
-          CFGUARD_API: ctx.sim.apiUrl,
-          CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
-          CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
-        },
+        env: asAdmin(),
       })
       expect(r.code).to.equal(5)
       expect(r.stderr).to.match(/^warning: the inventory is incomplete: environment of 1 app/m)
@@ -226,23 +213,11 @@ describe('reliability: the audit under faults', function () {
   })
 
   it('snapshot --secrets with a secret read that fails on every retry: written, a warning, exit 5', async () => {
-    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
-    for (let i = 0; i < 3; i++)
-      ctx.sim.faults.failNth({
-        method: 'GET',
-        path: `/v3/apps/${app.guid}/env`,
-        nth: 1,
-        mode: 'status',
-        status: 503,
-      })
+    const app = failEnvRead(3)
     try {
       const file = join(tempDir('cfguard-faults-'), 'snap.json')
       const r = await runCli(['snapshot', '--all', '--secrets', '--no-cache', '--output', file], {
-        env: {
-          CFGUARD_API: ctx.sim.apiUrl,
-          CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
-          CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
-        },
+        env: asAdmin(),
       })
       expect(r.code).to.equal(5)
       expect(r.stderr).to.match(/^warning: the snapshot is incomplete: environment of 1 app/m)
@@ -254,14 +229,7 @@ describe('reliability: the audit under faults', function () {
   })
 
   it('a secret read that fails once, then succeeds: identical findings, exit 0', async () => {
-    const app = [...ctx.sim.state.apps.all()].find((a) => a.name.startsWith('app-'))!
-    ctx.sim.faults.failNth({
-      method: 'GET',
-      path: `/v3/apps/${app.guid}/env`,
-      nth: 1,
-      mode: 'status',
-      status: 503,
-    })
+    failEnvRead(1)
     try {
       const o = outcome(await audit(tempDir('cfguard-faults-'), {CFGUARD_NO_CACHE: '1'}))
       expect(o.code).to.equal(0)
@@ -281,12 +249,7 @@ describe('reliability: the audit under faults', function () {
     try {
       for (const delay of [300, 700, 1200, 1800]) {
         await runCli([...command, '--json', '--all', '--fail-on', 'never'], {
-          env: {
-            CFGUARD_HOME: home,
-            CFGUARD_API: ctx.sim.apiUrl,
-            CFGUARD_CLIENT_ID: ctx.sim.admin.clientId,
-            CFGUARD_CLIENT_SECRET: ctx.sim.admin.clientSecret,
-          },
+          env: {CFGUARD_HOME: home, ...asAdmin()},
           onSpawn: (child) => setTimeout(() => child.kill('SIGKILL'), delay),
           timeoutMs: 60_000,
         })

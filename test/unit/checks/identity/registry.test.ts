@@ -1,21 +1,7 @@
 import {expect} from 'chai'
 
 import {identityRules} from '../../../../src/checks/identity/index.js'
-
-const DESIGN_IDS = [
-  'identity/secret-in-env',
-  'identity/missing',
-  'identity/incomplete-credentials',
-  'identity/shared-client',
-  'identity/stale-credential',
-  'identity/drift',
-  'identity/insecure-issuer',
-  'identity/issuer-unreachable',
-  'identity/credentials-rejected',
-  'identity/orphan-credential',
-  'identity/overprivileged-client',
-  'identity/redirect-uri-takeover',
-]
+import {DESIGN_IDENTITY_RULE_IDS as DESIGN_IDS} from '../../../helpers/design-rules.js'
 
 describe('identity rule registry', () => {
   it('has exactly the 12 identity ids of DESIGN.md, each once', () => {

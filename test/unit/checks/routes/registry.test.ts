@@ -5,31 +5,7 @@ import {routeRules} from '../../../../src/checks/routes/index.js'
 import {DEFAULT_POLICY} from '../../../../src/model/policy.js'
 import {NOW, access} from '../../../helpers/snapshot.js'
 import {routedSnapshot} from '../../../helpers/route-fixtures.js'
-
-/** DESIGN.md, Rules → Routes. */
-const DESIGN_ROUTE_IDS = [
-  'routes/orphan',
-  'routes/stopped-app',
-  'routes/no-healthy-instances',
-  'routes/protocol-mismatch',
-  'routes/health-check',
-  'routes/internal-exposed',
-  'routes/internal-unreachable',
-  'routes/sensitive-path-public',
-  'routes/lb-hash-missing-header',
-  'routes/lb-inconsistent',
-  'routes/lb-ineffective',
-  'routes/weights-ignored',
-  'routes/route-service-loop',
-  'routes/route-service-down',
-  'routes/policy-missing',
-  'routes/policy-any',
-  'routes/shared-across-spaces',
-  'routes/multiple-apps',
-  'routes/unrouted-app',
-  'routes/traffic-imbalance',
-  'routes/drift',
-]
+import {DESIGN_ROUTE_RULE_IDS as DESIGN_ROUTE_IDS} from '../../../helpers/design-rules.js'
 
 describe('route rule registry', () => {
   it('has exactly the 21 route rule ids of DESIGN.md, each once', () => {
