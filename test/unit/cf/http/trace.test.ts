@@ -94,6 +94,8 @@ describe('cf/http trace redaction', () => {
       UPS_VALUE,
       ENV_VALUE,
       JWT_TOKEN,
+      // The client secret as it travels: an HTTP Basic header (base64 hides no secret)
+      BASIC_CREDENTIALS: Buffer.from(`cf:${CLIENT_SECRET}`).toString('base64'),
     })) {
       expect(text.includes(secret), `${name} leaked into the trace`).to.equal(false)
     }
