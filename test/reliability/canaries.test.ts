@@ -556,6 +556,71 @@ describe('reliability: secret canaries in every output', function () {
     expect(learned).to.be.greaterThan(2)
   })
 
+  it('CFGUARD_TRACE=true: the trace on stderr through login, reports, secret reads and a rotation', async function () {
+    const sim = ctx.sim
+    const home = join(tempDir('cfguard-canary-'), 'home')
+    const onStderr = {CFGUARD_TRACE: 'true'}
+    const admin = {
+      CFGUARD_API: sim.apiUrl,
+      CFGUARD_CLIENT_ID: sim.admin.clientId,
+      CFGUARD_CLIENT_SECRET: sim.admin.clientSecret,
+      CFGUARD_ORG: 'acme',
+      CFGUARD_SPACE: 'dev',
+      CFGUARD_POLL_INTERVAL: '100ms',
+    }
+    planted.canaries.add('admin-client-secret', sim.admin.clientSecret)
+    const ups = () => [...sim.state.serviceInstances.all()].find((si) => si.name === planted.upsName)!
+    let learned = 0
+    /** The secrets the rotation made are canaries too. */
+    const learn = () => {
+      const values = [
+        String(ups().credentials.client_secret),
+        ...(sim.state.uaa.clients.get('canary-web')?.secrets ?? []),
+      ]
+      for (const v of values) {
+        if (!planted.canaries.find('x', v).length)
+          planted.canaries.add(`trace-rotated-secret-${++learned}`, v)
+      }
+    }
+    const runs: Run[] = [
+      {
+        label: 'trace login',
+        args: ['login', '--api', sim.apiUrl, '-u', planted.user.username, '-o', 'acme', '-s', 'dev'],
+        env: {...onStderr, CFGUARD_PASSWORD: planted.user.password},
+      },
+      {label: 'trace target json', args: ['target', '--json'], env: onStderr},
+      {label: 'trace identity list', args: ['identity', 'list', '--all'], env: {...onStderr, ...clientEnv()}},
+      {
+        label: 'trace snapshot --secrets',
+        args: ['snapshot', '--all', '--secrets', '--json'],
+        env: {...onStderr, ...clientEnv()},
+      },
+    ]
+    const audit = auditCommand()
+    if (audit) {
+      runs.push({
+        label: 'trace audit json',
+        args: [...audit, '--all', '--json', '--fail-on', 'never', '--no-cache'],
+        env: {...onStderr, ...clientEnv()},
+      })
+    }
+    if (commandExists(['credentials', 'rotate'])) {
+      runs.push({
+        label: 'trace rotate',
+        args: ['credentials', 'rotate', planted.upsName, '--yes', '--force'],
+        env: {...onStderr, ...admin},
+        after: learn,
+      })
+    }
+    await runAll(home, runs)
+    const stderrs = outputs.filter((o) => o.where.startsWith('[trace ') && o.where.endsWith('stderr'))
+    // The trace really went to stderr: every run's requests are there, redacted.
+    for (const o of stderrs) expect(o.text, `${o.where} holds a trace`).to.match(/^REQUEST \[/m)
+    expect(stderrs.some((o) => o.text.includes('PUT ') && o.text.includes('/secret'))).to.equal(
+      commandExists(['credentials', 'rotate']),
+    )
+  })
+
   function clientEnv(): Record<string, string> {
     return {
       CFGUARD_API: ctx.sim.apiUrl,
