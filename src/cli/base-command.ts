@@ -138,7 +138,7 @@ export function describeError(err: unknown, commandId?: string): DescribedError 
     const suggestions = err.suggestions.length > 0 ? err.suggestions : defaultSuggestions(err.code, commandId)
     return {
       code: err.code,
-      message: oneLine(err.message),
+      message: oneLine(unwrapFlagParseMessage(err.message)),
       suggestions: suggestions.map(oneLine),
       exitCode: err.exitCode,
     }
@@ -243,6 +243,15 @@ function defaultSuggestions(code: CfguardErrorCode, commandId?: string): string[
     default:
       return []
   }
+}
+
+/**
+ * oclif wraps what a flag's own parser threw as `Parsing --flag \n\t<message>\nSee more help
+ * with --help`; our parsers' messages already name the flag and the next step says where help is.
+ */
+function unwrapFlagParseMessage(message: string): string {
+  const m = /^Parsing --\S+ \n\t([\s\S]*)\nSee more help with --help$/.exec(message)
+  return m ? (m[1] as string) : message
 }
 
 function oneLine(text: string): string {

@@ -68,4 +68,15 @@ describe('cli describeError', () => {
     expect(bug.message).to.equal('unexpected error: x is undefined')
     expect(bug.suggestions[0]).to.contain('this is a bug in cfguard')
   })
+
+  it("drops oclif's `Parsing --flag … See more help` wrapper around a flag parser's own message", () => {
+    const err = new CfguardError('USAGE', 'invalid --max-age "5x": use a number with a unit, e.g. 90d')
+    err.message = `Parsing --max-age \n\t${err.message}\nSee more help with --help`
+    expect(describeError(err, 'credentials:list')).to.deep.equal({
+      code: 'USAGE',
+      message: 'invalid --max-age "5x": use a number with a unit, e.g. 90d',
+      suggestions: ['see `cfguard credentials list --help`'],
+      exitCode: ExitCode.Usage,
+    })
+  })
 })
