@@ -5,6 +5,7 @@
 import {Flags} from '@oclif/core'
 
 import type {SessionOptions} from '../actions/session.js'
+import {unwritableReason} from '../config/atomic-file.js'
 import {usageError} from '../errors.js'
 import {parseDuration} from '../model/duration.js'
 
@@ -77,5 +78,19 @@ export const positiveIntegerFlag = (name: string) =>
       if (!Number.isInteger(n) || n < 1)
         throw usageError(`--${name} must be a whole number ≥ 1, not "${input}"`)
       return n
+    },
+  })
+
+/** A file cfguard will write at the end of a run: refused at once if it could not be written. */
+export const outputFileFlag = (name: string) =>
+  Flags.custom<string>({
+    parse: async (input) => {
+      const why = unwritableReason(input)
+      if (why)
+        throw usageError(
+          `--${name} ${input} cannot be written: ${why}`,
+          'name a file in a directory you can write (missing directories are created)',
+        )
+      return input
     },
   })

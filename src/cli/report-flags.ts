@@ -4,6 +4,7 @@
  * CFGUARD_* twin.
  */
 import {Flags} from '@oclif/core'
+import {outputFileFlag} from './flags.js'
 
 const FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const
 const FAIL_ON = ['critical', 'high', 'medium', 'low', 'info', 'never'] as const
@@ -16,7 +17,7 @@ export const reportFlags = {
     env: 'CFGUARD_FORMAT',
     helpGroup: 'REPORT',
   })(),
-  output: Flags.string({
+  output: outputFileFlag('output')({
     summary: 'write the report to FILE (atomically) instead of stdout',
     env: 'CFGUARD_OUTPUT',
     helpGroup: 'REPORT',

@@ -2,7 +2,7 @@ import {Flags} from '@oclif/core'
 
 import type {SnapshotDocument, SnapshotSummary} from '../actions/snapshot.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {connectionFlags, scopeFlags, sessionOptions} from '../cli/flags.js'
+import {connectionFlags, outputFileFlag, scopeFlags, sessionOptions} from '../cli/flags.js'
 import {collectionFlags} from './identity/audit.js'
 
 export default class Snapshot extends BaseCommand<SnapshotDocument | SnapshotSummary> {
@@ -23,7 +23,7 @@ export default class Snapshot extends BaseCommand<SnapshotDocument | SnapshotSum
   public static readonly flags = {
     ...connectionFlags,
     ...scopeFlags,
-    output: Flags.string({
+    output: outputFileFlag('output')({
       summary: 'write the snapshot to FILE (atomically) instead of stdout',
       env: 'CFGUARD_OUTPUT',
       helpGroup: 'REPORT',

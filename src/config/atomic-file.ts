@@ -1,15 +1,19 @@
 import {randomBytes} from 'node:crypto'
 import {
+  accessSync,
   chmodSync,
   closeSync,
+  constants,
   fsyncSync,
   mkdirSync,
   openSync,
   renameSync,
+  statSync,
+  type Stats,
   unlinkSync,
   writeSync,
 } from 'node:fs'
-import {basename, dirname, join} from 'node:path'
+import {basename, dirname, join, resolve} from 'node:path'
 
 /**
  * Writes a file atomically: a temp file in the same directory (created exclusively with `mode`),
@@ -42,4 +46,37 @@ export function writeFileAtomic(
     throw err
   }
   chmodSync(path, mode)
+}
+
+/**
+ * Why `writeFileAtomic(path)` would fail, checked before a long run rather than after it; null
+ * when it should succeed. Looks at the path (not a directory) and the nearest existing ancestor
+ * (a directory this process may write in, as the missing ones between are created).
+ */
+export function unwritableReason(path: string): string | null {
+  const target = resolve(path)
+  const existing = statOrNull(target)
+  if (existing?.isDirectory()) return 'it is a directory'
+  let dir = dirname(target)
+  let st = statOrNull(dir)
+  while (st === null && dirname(dir) !== dir) {
+    dir = dirname(dir)
+    st = statOrNull(dir)
+  }
+  if (st === null) return 'no part of the path exists'
+  if (!st.isDirectory()) return `${dir} is not a directory`
+  try {
+    accessSync(dir, constants.W_OK | constants.X_OK)
+  } catch {
+    return `${dir} is not writable`
+  }
+  return null
+}
+
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path)
+  } catch {
+    return null
+  }
 }

@@ -119,18 +119,18 @@ describe('e2e: cfguard snapshot', function () {
     expect(result.coverage.gaps).to.deep.equal([])
   })
 
-  it('an --output it cannot write is a one-line usage error (exit 2) naming the path, not a bug', async () => {
+  it('an --output it cannot write is refused before anything is read: one usage line (exit 2) naming the path', async () => {
     const dir = tempDir('cfguard-snapshot-')
     const notADir = join(dir, 'plain-file')
     writeFileSync(notADir, 'x')
-    const r = await runCli(['snapshot', '--all', '--output', join(notADir, 'snap.json')], {
-      env: asAdmin(ctx.sim),
-    })
+    ctx.sim.resetRequests()
+    const file = join(notADir, 'sub', 'snap.json')
+    const r = await runCli(['snapshot', '--all', '--output', file], {env: asAdmin(ctx.sim)})
     expect(r.code, r.stderr).to.equal(2)
-    const lines = r.stderr.trim().split('\n').slice(-2)
-    expect(lines[0]).to.equal(`cfguard: cannot mkdir ${notADir}: it exists and is not a directory`)
-    expect(lines[1]).to.match(/^ {2}next: check the path/)
-    expect(r.stderr).not.to.contain('bug')
-    expect(r.stderr).not.to.match(/\n\s+at /)
+    const lines = r.stderr.trim().split('\n')
+    expect(lines[0]).to.equal(`cfguard: --output ${file} cannot be written: ${notADir} is not a directory`)
+    expect(lines[1]).to.match(/^ {2}next: name a file in a directory you can write/)
+    expect(r.stderr).not.to.match(/bug|\n\s+at /)
+    expect(ctx.sim.requests).to.deep.equal([])
   })
 })
