@@ -1,19 +1,19 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
+import {durationFlag} from '../cli/flags.js'
 import {usageError} from '../errors.js'
 
-export interface SimServing {
-  scenario: string
-  ccVersion: string
-  apiUrl: string
-  uaaUrl: string
-  logCacheUrl: string
-  /** The simulator's throwaway admin client (client_credentials). */
-  admin: {clientId: string; clientSecret: string}
-  /** Throwaway users per role (password grant with client `cf`). */
-  users: Record<string, {username: string; password: string}>
-}
+/** A fraction 0..1 (e.g. an error rate). */
+const fractionFlag = (name: string) =>
+  Flags.custom<number>({
+    parse: async (input) => {
+      const n = Number(input)
+      if (input.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+        throw usageError(`invalid --${name} "${input}": use a number between 0 and 1`, `e.g. --${name} 0.05`)
+      return n
+    },
+  })
 
 /**
  * Runs the local foundation simulator until SIGINT/SIGTERM. The ready document is printed as soon
@@ -61,11 +61,11 @@ export default class Sim extends BaseCommand<undefined> {
       default: 0,
       env: 'CFGUARD_SIM_PORT',
     }),
-    latency: Flags.string({
+    latency: durationFlag('latency')({
       description: 'latency added to every request, e.g. 25ms',
       env: 'CFGUARD_SIM_LATENCY',
     }),
-    'error-rate': Flags.string({
+    'error-rate': fractionFlag('error-rate')({
       description: 'fraction of requests answered 500/502/503 (0..1)',
       env: 'CFGUARD_SIM_ERROR_RATE',
     }),
@@ -83,71 +83,27 @@ export default class Sim extends BaseCommand<undefined> {
 
   public async run(): Promise<undefined> {
     const {flags} = await this.parse(Sim)
-    const {parseDuration} = await import('../model/duration.js')
-    const latencyMs = flags.latency === undefined ? 0 : parseDuration(flags.latency, '--latency')
-    const errorRate = flags['error-rate'] === undefined ? 0 : Number(flags['error-rate'])
-    if (!Number.isFinite(errorRate) || errorRate < 0 || errorRate > 1) {
-      throw usageError(
-        `invalid --error-rate "${flags['error-rate']}": use a number between 0 and 1`,
-        'e.g. --error-rate 0.05',
-      )
-    }
-    if (!/^\d+\.\d+\.\d+$/.test(flags['cc-version'])) {
-      throw usageError(`invalid --cc-version "${flags['cc-version']}": use a version like 3.228.0`)
-    }
-
-    const {startSimulator} = await import('../sim/index.js')
-    const port = flags.port
-    const sim = await startSimulator({
+    const {serveSimulator, renderSimServing} = await import('../actions/sim.js')
+    const {serving, stop} = await serveSimulator({
       scenario: flags.scenario as 'demo' | 'generated' | 'empty',
       apps: flags.apps,
       seed: flags.seed,
       host: flags.host,
-      ports: port === 0 ? {} : {cc: port, uaa: port + 1, logCache: port + 2},
+      port: flags.port,
       ccVersion: flags['cc-version'],
-      latencyMs,
-      rateLimit: flags['rate-limit'] ? {limit: flags['rate-limit'], resetSeconds: 3600} : null,
-    }).catch((err: Error & {code?: string}) => {
-      if (err.code === 'EADDRINUSE')
-        throw usageError(`port ${port} (or the next two) is in use`, 'pick another --port, or --port 0')
-      if (err.code === 'EADDRNOTAVAIL')
-        throw usageError(`cannot listen on ${flags.host} here`, 'use --host 127.0.0.1')
-      throw err
+      latencyMs: flags.latency ?? 0,
+      errorRate: flags['error-rate'] ?? 0,
+      rateLimit: flags['rate-limit'] ?? null,
     })
-    if (errorRate > 0) sim.faults.set({errorRate})
-
-    const serving: SimServing = {
-      scenario: flags.scenario,
-      ccVersion: flags['cc-version'],
-      apiUrl: sim.apiUrl,
-      uaaUrl: sim.uaaUrl,
-      logCacheUrl: sim.logCacheUrl,
-      admin: sim.admin,
-      users: sim.users,
-    }
     if (this.jsonEnabled()) this.logJson(this.toSuccessJson(serving))
-    else {
-      this.ctx.info(
-        [
-          `cfguard simulator: scenario ${flags.scenario}, CC API ${flags['cc-version']}, on loopback`,
-          `  API        ${sim.apiUrl}`,
-          `  UAA        ${sim.uaaUrl}`,
-          `  Log Cache  ${sim.logCacheUrl}`,
-          `  admin client ${sim.admin.clientId} (throwaway credentials for this simulator only)`,
-          '',
-          `CFGUARD_API=${sim.apiUrl} CFGUARD_CLIENT_ID=${sim.admin.clientId} CFGUARD_CLIENT_SECRET=${sim.admin.clientSecret}`,
-          '',
-          'Serving until Ctrl-C.',
-        ].join('\n'),
-      )
-    }
+    else this.ctx.info(renderSimServing(serving))
 
     const signal = this.ctx.signal
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve()
       else signal.addEventListener('abort', () => resolve(), {once: true})
     })
-    await sim.stop()
+    await stop()
     // Stopping on SIGINT/SIGTERM is this command's normal end.
     process.exitCode = 0
     this.ctx.info('cfguard simulator: stopped')

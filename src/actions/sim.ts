@@ -1,0 +1,86 @@
+/**
+ * `cfguard sim`: start the foundation simulator on loopback and say how to reach it. The command
+ * waits for Ctrl-C and calls `stop`.
+ */
+import {usageError} from '../errors.js'
+
+export interface SimRequest {
+  scenario: 'demo' | 'generated' | 'empty'
+  apps: number
+  seed: number
+  host: string
+  /** API port (UAA and Log Cache take the next two); 0 picks free ports. */
+  port: number
+  ccVersion: string
+  latencyMs: number
+  /** Fraction of requests answered 500/502/503. */
+  errorRate: number
+  /** CC requests per user per hour; null = off. */
+  rateLimit: number | null
+}
+
+export interface SimServing {
+  scenario: string
+  ccVersion: string
+  apiUrl: string
+  uaaUrl: string
+  logCacheUrl: string
+  /** The simulator's throwaway admin client (client_credentials). */
+  admin: {clientId: string; clientSecret: string}
+  /** Throwaway users per role (password grant with client `cf`). */
+  users: Record<string, {username: string; password: string}>
+}
+
+export async function serveSimulator(
+  request: SimRequest,
+): Promise<{serving: SimServing; stop: () => Promise<void>}> {
+  if (!/^\d+\.\d+\.\d+$/.test(request.ccVersion)) {
+    throw usageError(`invalid --cc-version "${request.ccVersion}": use a version like 3.228.0`)
+  }
+  const {startSimulator} = await import('../sim/index.js')
+  const {port} = request
+  const sim = await startSimulator({
+    scenario: request.scenario,
+    apps: request.apps,
+    seed: request.seed,
+    host: request.host,
+    ports: port === 0 ? {} : {cc: port, uaa: port + 1, logCache: port + 2},
+    ccVersion: request.ccVersion,
+    latencyMs: request.latencyMs,
+    rateLimit: request.rateLimit ? {limit: request.rateLimit, resetSeconds: 3600} : null,
+  }).catch((err: Error & {code?: string}) => {
+    if (err.code === 'EADDRINUSE')
+      throw usageError(`port ${port} (or the next two) is in use`, 'pick another --port, or --port 0')
+    if (err.code === 'EADDRNOTAVAIL')
+      throw usageError(`cannot listen on ${request.host} here`, 'use --host 127.0.0.1')
+    throw err
+  })
+  if (request.errorRate > 0) sim.faults.set({errorRate: request.errorRate})
+  return {
+    serving: {
+      scenario: request.scenario,
+      ccVersion: request.ccVersion,
+      apiUrl: sim.apiUrl,
+      uaaUrl: sim.uaaUrl,
+      logCacheUrl: sim.logCacheUrl,
+      admin: sim.admin,
+      users: sim.users,
+    },
+    stop: () => sim.stop(),
+  }
+}
+
+/** What a person reads on stderr: where the simulator listens and the env to point cfguard at it. */
+export function renderSimServing(s: SimServing): string {
+  return [
+    `cfguard simulator: scenario ${s.scenario}, CC API ${s.ccVersion}, on loopback`,
+    `  API        ${s.apiUrl}`,
+    `  UAA        ${s.uaaUrl}`,
+    `  Log Cache  ${s.logCacheUrl}`,
+    `  admin client ${s.admin.clientId} (throwaway credentials for this simulator only)`,
+    '',
+    `CFGUARD_API=${s.apiUrl} CFGUARD_CLIENT_ID=${s.admin.clientId} CFGUARD_CLIENT_SECRET=${s.admin.clientSecret}`,
+    '',
+    'Serving until Ctrl-C.',
+  ].join('\n')
+}
