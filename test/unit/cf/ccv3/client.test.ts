@@ -4,8 +4,8 @@ import type {ServerResponse} from 'node:http'
 import {createCcClient, type CcClient} from '../../../../src/cf/ccv3/client.js'
 import {discoverRoot} from '../../../../src/cf/ccv3/root.js'
 import {createTransport, type Transport} from '../../../../src/cf/http/transport.js'
-import {CfguardError} from '../../../../src/errors.js'
 import {fakeSleep, json, raw, startLoopback, type Loopback, type Recorded} from '../loopback.js'
+import {failure} from '../../../helpers/failure.js'
 
 const T = '2026-11-28T20:00:00Z'
 const app = (guid: string, space: string) => ({
@@ -25,16 +25,6 @@ const space = (guid: string) => ({
   updated_at: T,
   relationships: {organization: {data: {guid: 'o1'}}},
 })
-
-async function failure(p: Promise<unknown>): Promise<CfguardError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof CfguardError) return err
-    throw err
-  }
-  throw new Error('expected a failure')
-}
 
 describe('cf/ccv3 client', () => {
   let cc: Loopback

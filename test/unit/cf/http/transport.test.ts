@@ -7,16 +7,7 @@ import type {AccessTokenProvider} from '../../../../src/cf/http/tokens.js'
 import {createTransport, type Transport, type TransportOptions} from '../../../../src/cf/http/transport.js'
 import {CfguardError} from '../../../../src/errors.js'
 import {ccError, fakeSleep, json, raw, startLoopback, type Loopback} from '../loopback.js'
-
-async function failure(promise: Promise<unknown>): Promise<CfguardError> {
-  try {
-    await promise
-  } catch (err) {
-    if (err instanceof CfguardError) return err
-    throw err
-  }
-  throw new Error('expected the request to fail')
-}
+import {failure} from '../../../helpers/failure.js'
 
 class StaticTokens implements AccessTokenProvider {
   renewals = 0

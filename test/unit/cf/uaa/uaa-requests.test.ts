@@ -2,18 +2,8 @@ import {expect} from 'chai'
 
 import {createTransport, type Transport} from '../../../../src/cf/http/transport.js'
 import {createUaaClient, type SecretChangeMode, type UaaClient} from '../../../../src/cf/uaa/client.js'
-import {CfguardError} from '../../../../src/errors.js'
 import {fakeSleep, json, startLoopback, type Loopback} from '../loopback.js'
-
-async function failure(p: Promise<unknown>): Promise<CfguardError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof CfguardError) return err
-    throw err
-  }
-  throw new Error('expected a failure')
-}
+import {failure} from '../../../helpers/failure.js'
 
 /** What the UAA client asks of the transport, request by request (a scripted loopback UAA). */
 describe('cf/uaa requests', () => {

@@ -5,18 +5,8 @@ import {createTransport, type Transport} from '../../../../src/cf/http/transport
 import {createUaaClient, type UaaClient} from '../../../../src/cf/uaa/client.js'
 import {probeClientSecret} from '../../../../src/cf/uaa/probe.js'
 import {createTokenVerifier} from '../../../../src/cf/uaa/verify.js'
-import {CfguardError} from '../../../../src/errors.js'
 import {startMiniFoundation, type MiniFoundation} from '../../../helpers/mini-foundation.js'
-
-async function failure(p: Promise<unknown>): Promise<CfguardError> {
-  try {
-    await p
-  } catch (err) {
-    if (err instanceof CfguardError) return err
-    throw err
-  }
-  throw new Error('expected a failure')
-}
+import {failure} from '../../../helpers/failure.js'
 
 describe('cf/uaa', () => {
   let f: MiniFoundation
