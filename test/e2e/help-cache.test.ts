@@ -186,7 +186,15 @@ describe('help served from the build-time cache', () => {
     })
 
     it('falls through when stdout and stderr are both terminals (oclif colours the headings)', async () => {
-      const colour = {NO_COLOR: undefined, TERM: 'xterm-256color'}
+      // supports-color also reads CI, TEAMCITY_VERSION and TERM: a CI runner's own environment
+      // would otherwise decide whether oclif colours at all.
+      const colour = {
+        NO_COLOR: undefined,
+        FORCE_COLOR: undefined,
+        CI: undefined,
+        TEAMCITY_VERSION: undefined,
+        TERM: 'xterm-256color',
+      }
       const [r, oclif] = await Promise.all([
         inTerminal(`stty cols 80; ${cli}`, colour),
         inTerminal(`stty cols 80; ${cli}`, {...colour, CFGUARD_NO_HELP_CACHE: '1'}),
