@@ -1,7 +1,7 @@
 /**
- * Flags of the report-producing commands (`audit`, `identity audit`, `routes report`): format,
- * output file, gate threshold, policy, suppressions, baseline and rule selection. Each has its
- * CFGUARD_* twin.
+ * Flags of the report-producing commands (`audit`, `identity audit`, `routes report`, and
+ * `snapshot` for collection): format, output file, gate threshold, policy, suppressions, baseline,
+ * rule selection, how the collection runs and the identity checks. Each has its CFGUARD_* twin.
  */
 import {Flags} from '@oclif/core'
 import {outputFileFlag} from './flags.js'
@@ -83,4 +83,45 @@ export interface ReportFlagValues {
   output?: string
   'fail-on': (typeof FAIL_ON)[number]
   compliance?: 'soc2'
+}
+
+/** How the collection runs (shared by the report commands that read secrets). */
+export const collectionFlags = {
+  'no-secrets': Flags.boolean({
+    summary: 'read no secret values (no *.show audit events); secret-dependent rules become coverage gaps',
+    env: 'CFGUARD_NO_SECRETS',
+    helpGroup: 'COLLECTION',
+  }),
+  'no-cache': Flags.boolean({
+    summary: 're-read every secret-bearing item instead of reusing results for unchanged ones',
+    env: 'CFGUARD_NO_CACHE',
+    helpGroup: 'COLLECTION',
+  }),
+  concurrency: Flags.integer({
+    summary: 'requests in flight at most (fewer while the rate-limit budget runs low)',
+    default: 16,
+    min: 1,
+    max: 256,
+    env: 'CFGUARD_CONCURRENCY',
+    helpGroup: 'COLLECTION',
+  }),
+}
+
+/** The identity rules' knobs and opt-in network checks. */
+export const identityCheckFlags = {
+  'max-age': Flags.string({
+    summary: 'credential age limit for identity/stale-credential, e.g. 90d (default: the policy, else 90d)',
+    env: 'CFGUARD_MAX_AGE',
+    helpGroup: 'POLICY',
+  }),
+  'check-issuers': Flags.boolean({
+    summary: "fetch each issuer's OIDC discovery document and JWKS (unauthenticated, https only)",
+    env: 'CFGUARD_CHECK_ISSUERS',
+    helpGroup: 'COLLECTION',
+  }),
+  'verify-credentials': Flags.boolean({
+    summary: 'ask each token endpoint for one client-credentials token per distinct client and secret',
+    env: 'CFGUARD_VERIFY_CREDENTIALS',
+    helpGroup: 'COLLECTION',
+  }),
 }

@@ -1,12 +1,17 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../cli/base-command.js'
+import {ReportCommand} from '../cli/report-command.js'
 import {connectionFlags, scopeFlags} from '../cli/flags.js'
-import {policyFlags, reportFlags, trafficFlags} from '../cli/report-flags.js'
+import {
+  collectionFlags,
+  identityCheckFlags,
+  policyFlags,
+  reportFlags,
+  trafficFlags,
+} from '../cli/report-flags.js'
 import type {AuditResult} from '../model/finding.js'
-import {collectionFlags, identityCheckFlags} from './identity/audit.js'
 
-export default class Audit extends BaseCommand<AuditResult> {
+export default class Audit extends ReportCommand {
   public static readonly summary = 'identity and route rules in one run: the scripted-audit entry point'
   public static readonly description =
     'Collects one snapshot of the foundation (or of each stored target with --targets) and runs every ' +
@@ -58,7 +63,6 @@ export default class Audit extends BaseCommand<AuditResult> {
     const {flags} = await this.parse(Audit)
     const {auditFoundations, renderFoundationsTable} = await import('../actions/multi-target.js')
     const {auditRequestFromFlags} = await import('../actions/audit.js')
-    const {emitReport} = await import('../actions/report-output.js')
     const audit = await auditFoundations(this.ctx, {
       audit: auditRequestFromFlags(flags, ['identity', 'routes']),
       trafficWindow: flags.traffic ? (flags.window ?? '15m') : null,
@@ -66,24 +70,13 @@ export default class Audit extends BaseCommand<AuditResult> {
       concurrency: flags['target-concurrency'],
       failOn: flags['fail-on'],
     })
-    const emitted = emitReport(
-      this.ctx,
-      {
-        format: flags.format,
-        output: flags.output,
-        failOn: flags['fail-on'],
-        compliance: flags.compliance,
-        title: 'cfguard audit',
-        toolVersion: this.config.version,
-        ...(audit.merged ? {table: renderFoundationsTable} : {}),
-      },
+    return this.emit(
+      flags,
+      {title: 'cfguard audit', ...(audit.merged ? {table: renderFoundationsTable} : {})},
       {result: audit.result, rules: audit.rules, routeMap: audit.routeMap},
+      // A foundation that could not be audited (4, 5) decides; otherwise the report's own code:
+      // 5 when reads failed (incomplete), 3 for findings at or above --fail-on, else 0.
+      (emitted) => (audit.exitCode === 4 || audit.exitCode === 5 ? audit.exitCode : emitted.exitCode),
     )
-    if (emitted.stdout !== null) this.print(emitted.stdout)
-    // A foundation that could not be audited (4, 5) decides; otherwise the report's own code:
-    // 5 when reads failed (incomplete), 3 for findings at or above --fail-on, else 0.
-    const exitCode = audit.exitCode === 4 || audit.exitCode === 5 ? audit.exitCode : emitted.exitCode
-    if (exitCode !== 0) process.exitCode = exitCode
-    return emitted.result
   }
 }

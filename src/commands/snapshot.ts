@@ -3,7 +3,7 @@ import {Flags} from '@oclif/core'
 import type {SnapshotDocument, SnapshotSummary} from '../actions/snapshot.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {connectionFlags, outputFileFlag, scopeFlags, sessionOptions} from '../cli/flags.js'
-import {collectionFlags} from './identity/audit.js'
+import {collectionFlags} from '../cli/report-flags.js'
 
 export default class Snapshot extends BaseCommand<SnapshotDocument | SnapshotSummary> {
   public static readonly summary = 'write the collected foundation state (no secret values) to a file'

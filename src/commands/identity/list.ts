@@ -1,7 +1,7 @@
 import type {IdentityInventory} from '../../actions/identity-list.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {connectionFlags, scopeFlags, sessionOptions} from '../../cli/flags.js'
-import {collectionFlags} from './audit.js'
+import {collectionFlags} from '../../cli/report-flags.js'
 
 export default class IdentityList extends BaseCommand<IdentityInventory> {
   public static readonly summary = 'inventory: app → binding / UPS / key / env var → fingerprint → client id'

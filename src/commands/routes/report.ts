@@ -1,12 +1,11 @@
 import {Flags} from '@oclif/core'
 
-import {BaseCommand} from '../../cli/base-command.js'
+import {ReportCommand} from '../../cli/report-command.js'
 import {connectionFlags, scopeFlags} from '../../cli/flags.js'
-import {policyFlags, reportFlags, trafficFlags} from '../../cli/report-flags.js'
+import {collectionFlags, policyFlags, reportFlags, trafficFlags} from '../../cli/report-flags.js'
 import type {AuditResult} from '../../model/finding.js'
-import {collectionFlags} from '../identity/audit.js'
 
-export default class RoutesReport extends BaseCommand<AuditResult> {
+export default class RoutesReport extends ReportCommand {
   public static readonly summary =
     'route table (route → destinations → instances → health) and the route rules'
   public static readonly description =
@@ -46,28 +45,16 @@ export default class RoutesReport extends BaseCommand<AuditResult> {
     const {flags} = await this.parse(RoutesReport)
     const {routesReport, renderRoutesTable} = await import('../../actions/routes-report.js')
     const {auditRequestFromFlags} = await import('../../actions/audit.js')
-    const {emitReport} = await import('../../actions/report-output.js')
     const report = await routesReport(this.ctx, {
       audit: auditRequestFromFlags(flags, ['routes']),
       domain: flags.domain,
       app: flags.app,
       trafficWindow: flags.traffic ? (flags.window ?? '15m') : null,
     })
-    const emitted = emitReport(
-      this.ctx,
-      {
-        format: flags.format,
-        output: flags.output,
-        failOn: flags['fail-on'],
-        compliance: flags.compliance,
-        title: 'cfguard routes report',
-        toolVersion: this.config.version,
-        table: renderRoutesTable,
-      },
+    return this.emit(
+      flags,
+      {title: 'cfguard routes report', table: renderRoutesTable},
       {result: report.result, rules: report.rules, routeMap: report.routeMap},
     )
-    if (emitted.stdout !== null) this.print(emitted.stdout)
-    if (emitted.exitCode !== 0) process.exitCode = emitted.exitCode
-    return emitted.result
   }
 }
