@@ -81,6 +81,17 @@ export const positiveIntegerFlag = (name: string) =>
     },
   })
 
+/** A fraction 0..1 (e.g. an error rate). */
+export const fractionFlag = (name: string) =>
+  Flags.custom<number>({
+    parse: async (input) => {
+      const n = Number(input)
+      if (input.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
+        throw usageError(`invalid --${name} "${input}": use a number between 0 and 1`, `e.g. --${name} 0.05`)
+      return n
+    },
+  })
+
 /** A file cfguard will write at the end of a run: refused at once if it could not be written. */
 export const outputFileFlag = (name: string) =>
   Flags.custom<string>({

@@ -1,19 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../cli/base-command.js'
-import {durationFlag} from '../cli/flags.js'
-import {usageError} from '../errors.js'
-
-/** A fraction 0..1 (e.g. an error rate). */
-const fractionFlag = (name: string) =>
-  Flags.custom<number>({
-    parse: async (input) => {
-      const n = Number(input)
-      if (input.trim() === '' || !Number.isFinite(n) || n < 0 || n > 1)
-        throw usageError(`invalid --${name} "${input}": use a number between 0 and 1`, `e.g. --${name} 0.05`)
-      return n
-    },
-  })
+import {durationFlag, fractionFlag} from '../cli/flags.js'
 
 /**
  * Runs the local foundation simulator until SIGINT/SIGTERM. The ready document is printed as soon
