@@ -5,11 +5,22 @@
  */
 import {expect} from 'chai'
 
-import {minimumRequests} from '../../src/collect/index.js'
+import {minimumRequests, type CostOptions} from '../../src/collect/index.js'
 import type {Simulator} from '../../src/sim/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {ccAs, useSimulator} from '../helpers/sim.js'
 import {collect, countFoundation} from './collect-support.js'
+
+/** The cost options of a full admin run (both rule families, secrets, every org); tests override one or two. */
+const FULL_RUN: CostOptions = {
+  ccVersion: '3.228.0',
+  families: ['identity', 'routes'],
+  secrets: true,
+  scope: 'all',
+  session: true,
+  uaaClientsReadable: true,
+  networkPolicyServer: true,
+}
 
 /** Per-item reads of a request log, as `kind:guid`. */
 function perItemReads(sim: Simulator): string[] {
@@ -47,15 +58,7 @@ describe('collection requests on a generated foundation', function () {
     expect(counts.routes).to.be.greaterThan(5000)
     sim.resetRequests()
     const run = await collect(sim, {cache: false})
-    const expected = minimumRequests(counts, {
-      ccVersion: '3.228.0',
-      families: ['identity', 'routes'],
-      secrets: true,
-      scope: 'all',
-      session: true,
-      uaaClientsReadable: true,
-      networkPolicyServer: true,
-    })
+    const expected = minimumRequests(counts, FULL_RUN)
     expect(sim.requests.length).to.equal(expected)
     expect(run.stats.requests).to.equal(sim.requests.length)
     expect(run.snapshot.apps).to.have.length(counts.apps)
@@ -142,16 +145,7 @@ describe('collection requests: scopes, versions and modes', function () {
       expect(run.snapshot.target.org).to.equal(orgName)
       expect(run.snapshot.apps).to.have.length(counts.apps)
       expect(sim.requests.length).to.equal(
-        minimumRequests(counts, {
-          ccVersion: '3.228.0',
-          families: ['identity', 'routes'],
-          secrets: true,
-          scope: 'org',
-          scopeLookups: 1,
-          session: true,
-          uaaClientsReadable: true,
-          networkPolicyServer: true,
-        }),
+        minimumRequests(counts, {...FULL_RUN, scope: 'org', scopeLookups: 1}),
       )
     })
 
@@ -165,17 +159,7 @@ describe('collection requests: scopes, versions and modes', function () {
       expect(shows()).to.equal(before)
       expect(run.stats.auditEventsCreated).to.equal(0)
       expect(perItemReads(sim)).to.deep.equal([])
-      expect(sim.requests.length).to.equal(
-        minimumRequests(counts, {
-          ccVersion: '3.228.0',
-          families: ['identity', 'routes'],
-          secrets: false,
-          scope: 'all',
-          session: true,
-          uaaClientsReadable: true,
-          networkPolicyServer: true,
-        }),
-      )
+      expect(sim.requests.length).to.equal(minimumRequests(counts, {...FULL_RUN, secrets: false}))
       expect(run.snapshot.access.env).to.deep.equal({state: 'none', why: '--no-secrets'})
       expect(run.stats.gaps.map((g) => g.why)).to.include('--no-secrets')
     })
@@ -220,17 +204,7 @@ describe('collection requests: scopes, versions and modes', function () {
       const run = await collect(sim, {cache: false})
       const stats = sim.requests.filter((r) => /^\/v3\/processes\/[^/]+\/stats$/.test(r.path)).length
       expect(stats).to.equal(counts.routedProcesses)
-      expect(sim.requests.length).to.equal(
-        minimumRequests(counts, {
-          ccVersion: '3.205.0',
-          families: ['identity', 'routes'],
-          secrets: true,
-          scope: 'all',
-          session: true,
-          uaaClientsReadable: true,
-          networkPolicyServer: true,
-        }),
-      )
+      expect(sim.requests.length).to.equal(minimumRequests(counts, {...FULL_RUN, ccVersion: '3.205.0'}))
       expect(run.snapshot.access.routePolicies.state).to.equal('unsupported')
       const routedWeb = run.snapshot.processes.filter((p) => p.actual !== null && p.actual.length > 0)
       expect(routedWeb.length).to.equal(counts.routedProcesses)
