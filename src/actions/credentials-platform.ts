@@ -9,7 +9,7 @@ import type {CcServiceInstance} from '../cf/ccv3/types.js'
 import {decodeJwtClaims} from '../cf/http/tokens.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import {CfguardError} from '../errors.js'
-import {hmacFingerprint, type Fingerprint} from '../rotate/fingerprint.js'
+import {keyedFingerprint, type Fingerprint} from '../model/fingerprint.js'
 import {createCfRotationPlatform} from '../rotate/platform-cf.js'
 import type {RotationPlatform} from '../rotate/platform.js'
 import type {RunContext} from './context.js'
@@ -27,7 +27,7 @@ export interface RotationConnection {
 }
 
 export async function openRotation(ctx: RunContext, options: SessionOptions): Promise<RotationConnection> {
-  const fingerprint = hmacFingerprint(loadOrCreateSalt(ctx.home))
+  const fingerprint = keyedFingerprint(loadOrCreateSalt(ctx.home))
   // Ctrl-C interrupts the waits (deployments, jobs) at once, but not the requests: the run then
   // stops between steps and can still give its lease back.
   const requests: RunContext = {...ctx, signal: new AbortController().signal}

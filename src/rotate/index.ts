@@ -25,7 +25,7 @@ export {
   type RotationEvent,
   type RotationOutcome,
 } from './events.js'
-export {hmacFingerprint, type Fingerprint} from './fingerprint.js'
+export {keyedFingerprint, type Fingerprint} from '../model/fingerprint.js'
 export {planRotation, type RotationPlan} from './plan.js'
 export type {RotationPlatform} from './platform.js'
 export {fileSink, revealSink, type KeySink} from './sink.js'

@@ -6,7 +6,7 @@
 
 import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
 import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
-import type {Fingerprint} from './fingerprint.js'
+import type {Fingerprint} from '../model/fingerprint.js'
 import {
   bindingRollTarget,
   isAppRolled,

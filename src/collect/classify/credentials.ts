@@ -1,5 +1,5 @@
 import type {CredentialView} from '../../model/snapshot.js'
-import {fingerprintSecret} from './fingerprint.js'
+import {fingerprintSecret} from '../../model/fingerprint.js'
 import {
   AUTH_DOMAIN_FIELDS,
   CLIENT_ID_FIELDS,

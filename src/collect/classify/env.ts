@@ -1,6 +1,6 @@
 import type {EnvValueClass, EnvVarView} from '../../model/snapshot.js'
 import {classifyCredentials} from './credentials.js'
-import {fingerprintSecret} from './fingerprint.js'
+import {fingerprintSecret} from '../../model/fingerprint.js'
 import {classifyValue, isSecretClass, secretShape} from './value.js'
 
 /**

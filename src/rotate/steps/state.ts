@@ -1,6 +1,6 @@
 /** The working state of one run: derived from the platform at start, updated by each step. */
 
-import type {Fingerprint} from '../fingerprint.js'
+import type {Fingerprint} from '../../model/fingerprint.js'
 import type {Observation, ObservedSecrets} from '../observe.js'
 import type {ServiceInstanceInfo} from '../platform.js'
 import type {KeySink} from '../sink.js'

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {classifyCredentials} from '../../../src/collect/classify/credentials.js'
-import {fingerprintSecret} from '../../../src/collect/classify/fingerprint.js'
+import {fingerprintSecret} from '../../../src/model/fingerprint.js'
 
 const SALT = 'test-installation-salt-0123456789'
 const SECRET = 'uaa-client-secret-Zx81qLm0'

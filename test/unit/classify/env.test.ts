@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {looksRandom} from '../../../src/collect/classify/entropy.js'
 import {classifyEnvVars} from '../../../src/collect/classify/env.js'
-import {fingerprintSecret} from '../../../src/collect/classify/fingerprint.js'
+import {fingerprintSecret} from '../../../src/model/fingerprint.js'
 import {secretKeyTier} from '../../../src/collect/classify/key-names.js'
 
 const SALT = 'test-installation-salt-0123456789'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {fingerprintSecret} from '../../../src/collect/classify/fingerprint.js'
+import {fingerprintSecret, keyedFingerprint, processFingerprint} from '../../../src/model/fingerprint.js'
 import {hasIdentityHint, isSsoOffering} from '../../../src/collect/classify/sso.js'
 
 describe('isSsoOffering / hasIdentityHint', () => {
@@ -37,6 +37,12 @@ describe('fingerprintSecret', () => {
     expect(fingerprintSecret('s3cr3t', 'salt-one-0123456789abcdef')).to.equal(a)
     expect(fingerprintSecret('s3cr3t', 'salt-two-0123456789abcdef')).to.not.equal(a)
     expect(fingerprintSecret('s3cr3u', 'salt-one-0123456789abcdef')).to.not.equal(a)
+  })
+
+  it('is what the rotation engine prints: one secret, one string in audit and rotate', () => {
+    const salt = 'salt-one-0123456789abcdef'
+    expect(keyedFingerprint(salt)('s3cr3t')).to.equal(fingerprintSecret('s3cr3t', salt))
+    expect(processFingerprint()('s3cr3t')).to.match(/^hmac:[0-9a-f]{24}$/)
   })
 
   it('refuses a salt too short to be a key', () => {

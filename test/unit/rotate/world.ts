@@ -2,7 +2,7 @@
 
 import {FakePlatform, PLATFORM_UAA} from '../../helpers/fake-platform.js'
 import type {EngineOptions} from '../../../src/rotate/engine.js'
-import {hmacFingerprint} from '../../../src/rotate/fingerprint.js'
+import {keyedFingerprint} from '../../../src/model/fingerprint.js'
 
 export const SPACE = 'space-0000-prod'
 export const CLIENT = 'billing-client'
@@ -13,7 +13,7 @@ export const baseOptions = (over: Partial<EngineOptions> = {}): EngineOptions =>
   leaseSettleMs: 1000,
   pollIntervalMs: 5000,
   timeoutMs: 10 * 60_000,
-  fingerprint: hmacFingerprint('test-installation-salt'),
+  fingerprint: keyedFingerprint('test-installation-salt'),
   ...over,
 })
 
