@@ -10,9 +10,11 @@ import {decodeJwtClaims} from '../cf/http/tokens.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import {CfguardError} from '../errors.js'
 import {keyedFingerprint, type Fingerprint} from '../model/fingerprint.js'
+import type {HolderFinder} from '../rotate/holders.js'
 import {createCfRotationPlatform} from '../rotate/platform-cf.js'
 import type {RotationPlatform} from '../rotate/platform.js'
 import type {RunContext} from './context.js'
+import {holderFinder} from './credentials-holders.js'
 import {openSession, type Session, type SessionOptions} from './session.js'
 
 export interface RotationConnection {
@@ -23,6 +25,8 @@ export interface RotationConnection {
   owner: string
   /** CC's audit actor guid for this token (user id, else client id). */
   actorGuid: string | null
+  /** Every other holder of a service's client, across all the token can see (the blast radius). */
+  findHolders: HolderFinder
   close(): void
 }
 
@@ -52,6 +56,7 @@ export async function openRotation(ctx: RunContext, options: SessionOptions): Pr
       fingerprint,
       owner: `${who}@${hostname()}`,
       actorGuid: claims,
+      findHolders: holderFinder(session, requests, options),
       close: () => session.close(),
     }
   } catch (err) {

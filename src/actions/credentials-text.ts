@@ -8,8 +8,38 @@ import {formatDuration} from '../model/duration.js'
 import type {RotationCandidate} from './credentials-candidates.js'
 import type {RotationOutcome} from '../rotate/events.js'
 import {kindLabel} from '../rotate/phase.js'
+import {describeHolder} from '../rotate/holders.js'
 import type {RotationPlan} from '../rotate/plan.js'
 import {redactText} from '../redact.js'
+
+/** The blast radius: who else holds the client, what happens to each, where nobody looked. */
+function sharedLines(plan: RotationPlan): string[] {
+  const shared = plan.shared
+  if (!shared) return []
+  const client = shared.clientId ? `client ${shared.clientId}` : 'this secret'
+  if (shared.holders.length === 0) {
+    return [`  other holders of ${client}: none found in the spaces the token can see`]
+  }
+  const lines = [`  other holders of ${client}: ${shared.holders.length}`]
+  for (const h of shared.holders) {
+    const follower = shared.followers.find((f) => f.guid === h.guid)
+    const fate =
+      h.kind !== 'user-provided'
+        ? 'cfguard cannot update it'
+        : shared.included
+          ? `${plan.action === 'rollback' ? 'rolled back' : 'updated and rolled'} with it` +
+            (follower && follower.holds !== 'unknown'
+              ? ` (holds the ${holdsText(follower.holds)} secret)`
+              : '')
+          : 'not included (--include-shared)'
+    lines.push(`    ${describeHolder(h)}: ${fate}`)
+  }
+  return lines
+}
+
+function holdsText(holds: 'previous' | 'pending' | 'other'): string {
+  return holds === 'pending' ? 'new' : holds === 'previous' ? 'old' : 'another'
+}
 
 function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length)
@@ -34,6 +64,7 @@ export function renderRotationPlan(plan: RotationPlan): string {
     lines.push(`  client: ${client}${fps.length > 0 ? ` (${fps.join(', ')})` : ''}`)
   }
   if (c.keyName) lines.push(`  key family: ${c.keyName}`)
+  lines.push(...sharedLines(plan))
 
   if (plan.steps.length > 0) {
     lines.push('  steps:')

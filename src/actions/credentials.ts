@@ -46,6 +46,8 @@ export interface RotationSettings {
   pollIntervalMs: number
   force: boolean
   allowDowntime: boolean
+  /** rotate: update and roll the other user-provided services holding the client too. */
+  includeShared?: boolean
   auditLog?: string
 }
 
@@ -140,6 +142,8 @@ export function engineOptions(conn: RotationConnection, s: RotationSettings): En
     force: s.force,
     dryRun: s.dryRun,
     fingerprint: conn.fingerprint,
+    findHolders: conn.findHolders,
+    includeShared: s.includeShared ?? false,
   }
 }
 
@@ -405,7 +409,10 @@ export async function causedAuditEvents(
   }
 }
 
-/** The plan of a rotation, for the demo: read-only, no secret read, nothing changed. */
+/**
+ * The plan of a rotation, for the demo: nothing changed. The search for other holders of the
+ * client reads credentials (CC records those reads as `*.show` audit events).
+ */
 export async function planCredentialRotation(
   ctx: RunContext,
   session: SessionOptions,

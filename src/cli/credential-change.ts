@@ -74,7 +74,7 @@ interface ChangeFlagValues {
 /** Parsed `changeFlags` → settings; grace and downtime are rotate's own flags. */
 export function rotationSettings(
   flags: ChangeFlagValues,
-  rotateOnly: {graceMs: number | null; allowDowntime: boolean},
+  rotateOnly: {graceMs: number | null; allowDowntime: boolean; includeShared?: boolean},
 ): RotationSettings {
   return {
     dryRun: flags['dry-run'],
@@ -86,6 +86,7 @@ export function rotationSettings(
     pollIntervalMs: flags['poll-interval'],
     force: flags.force,
     allowDowntime: rotateOnly.allowDowntime,
+    includeShared: rotateOnly.includeShared ?? false,
     auditLog: flags['audit-log'],
   }
 }
@@ -114,9 +115,11 @@ type TextRenderers = typeof CredentialsText
 export function reportResult(
   result: RotationResult,
   text: TextRenderers,
-  out: {print(text: string): void; json: boolean},
+  out: {print(text: string): void; json: boolean; dryRun: boolean},
 ): void {
-  if (result.outcome.status === 'dry-run' && result.plan) out.print(text.renderRotationPlan(result.plan))
+  // A dry run shows its plan also when the run would be refused: that is when it matters most.
+  if (result.plan && (result.outcome.status === 'dry-run' || out.dryRun))
+    out.print(text.renderRotationPlan(result.plan))
   if (result.outcome.exitCode === 0) {
     out.print(text.renderOutcome(result.outcome))
     return
@@ -167,7 +170,11 @@ export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResu
       },
       await changeUi(this.jsonEnabled(), this.question),
     )
-    reportResult(result, text, {print: (t) => this.print(t), json: this.jsonEnabled()})
+    reportResult(result, text, {
+      print: (t) => this.print(t),
+      json: this.jsonEnabled(),
+      dryRun: flags['dry-run'],
+    })
     return result
   }
 }

@@ -10,6 +10,7 @@ import {randomBytes} from 'node:crypto'
 import {existingRotationId} from './phase.js'
 import {planRotation, startPhase, type PlanOptions, type RotationPlan} from './plan.js'
 import type {EventTarget, RotationEvent, RotationOutcome} from './events.js'
+import type {HolderFinder} from './holders.js'
 import {processFingerprint, type Fingerprint} from '../model/fingerprint.js'
 import {NeedsHumanError} from './halt.js'
 import {errorSummary, runMachine, type EventStamp} from './machine.js'
@@ -52,6 +53,13 @@ export interface EngineOptions {
   secretSource?: (() => Promise<string>) | null
   /** Where new service key credentials go. */
   keySink?: KeySink | null
+  /**
+   * Finds every other holder of a user-provided service's client (the blast radius). Without it
+   * nothing is searched: only scripts and unit tests that know there is no other holder omit it.
+   */
+  findHolders?: HolderFinder | null
+  /** Rotate the other user-provided services holding the client too (else refuse while any exist). */
+  includeShared?: boolean
 }
 
 export interface RotationRequest {
@@ -104,6 +112,7 @@ function planOptions(o: ResolvedOptions, options: EngineOptions): PlanOptions {
     secretSupplied: typeof options.secretSource === 'function',
     keySinkGiven: o.keySink !== null,
     minIntervalMs: options.minIntervalMs ?? 10 * MINUTE,
+    includeShared: options.includeShared ?? false,
   }
 }
 
@@ -135,6 +144,7 @@ export async function planOnly(
   const {observation} = await observe(platform, target(request, options), {
     fingerprint: resolved.fingerprint,
     secrets: false,
+    findHolders: options.findHolders ?? null,
   })
   return planRotation({action, observation, options: planOptions(resolved, options), now: platform.now()})
 }
@@ -198,6 +208,7 @@ async function* run(
       fingerprint: resolved.fingerprint,
       // A dry run leaves the audit trail as it was: reading a secret writes a `*.show` event.
       secrets: options.dryRun !== true,
+      findHolders: options.findHolders ?? null,
     }))
   } catch (err) {
     const e = errorSummary(err)
@@ -336,7 +347,7 @@ function successOutcome(
     return outcomeOf(
       'grace',
       ExitCode.Ok,
-      `${name} rotated; the old credentials stay valid until ${state.retireAfter}`,
+      `${name}${alongWith(state)} rotated; the old credentials stay valid until ${state.retireAfter}`,
       base,
       {
         retireAfter: state.retireAfter,
@@ -345,12 +356,23 @@ function successOutcome(
   }
   switch (state.action) {
     case 'rotate':
-      return outcomeOf('completed', ExitCode.Ok, `${name} rotated; the old credentials are retired`, base)
+      return outcomeOf(
+        'completed',
+        ExitCode.Ok,
+        `${name}${alongWith(state)} rotated; the old credentials are retired`,
+        base,
+      )
     case 'retire':
       return outcomeOf('retired', ExitCode.Ok, `${name}: the old credentials are retired`, base)
     case 'rollback':
       return outcomeOf('rolled-back', ExitCode.Ok, `${name} is back on its previous secret`, base)
   }
+}
+
+/** ` (and 2 other services holding the client)` when followers went along. */
+function alongWith(state: RunState): string {
+  const n = state.observation.ups?.followers.length ?? 0
+  return n === 0 ? '' : ` (and ${n} other service${n === 1 ? '' : 's'} holding the client)`
 }
 
 function failureOutcome(

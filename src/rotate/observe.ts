@@ -7,6 +7,8 @@
 import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
 import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
 import type {Fingerprint} from '../model/fingerprint.js'
+import {followerAppGuids, observeFollowers} from './followers.js'
+import {followersOf, type Follower, type HolderFinder, type HolderScan} from './holders.js'
 import {
   bindingRollTarget,
   isAppRolled,
@@ -53,6 +55,8 @@ export interface UpsObservation extends UpsFacts {
   storeGuid: string | null
   /** A service with the companion's name that is not cfguard's rotation state. */
   foreignStore: boolean
+  /** Other user-provided services holding the client; they follow the target (see followers.ts). */
+  followers: Follower[]
 }
 
 export interface BindingObservation extends BindingFacts {
@@ -72,8 +76,10 @@ export interface Observation {
   kind: RotationKind | null
   /** Why the target cannot be rotated (when kind is null). */
   problem: string | null
-  /** Apps bound to the target (or recorded in the journal), with their instances. */
+  /** Apps bound to the target and to its followers (or recorded in the journal), with their instances. */
   apps: AppInfo[]
+  /** Everyone else holding the target's client (null when not searched: no finder, or not a UPS). */
+  shared: HolderScan | null
   activeDeployments: DeploymentInfo[]
   /** Deployments cfguard made for a credential change (labelled), any status. */
   changeDeployments: DeploymentInfo[]
@@ -102,6 +108,8 @@ export interface ObserveOptions {
    * `*.show` audit events, and a dry run must leave the audit trail as it was.
    */
   secrets?: boolean
+  /** Finds the other holders of a user-provided service's client (null: not searched). */
+  findHolders?: HolderFinder | null
 }
 
 export async function observe(
@@ -122,6 +130,7 @@ export async function observe(
     kind: null,
     problem: null,
     apps: [],
+    shared: null,
     activeDeployments: [],
     changeDeployments: [],
     rotatedAt: si.annotations[ANNOTATION.rotatedAt] ?? null,
@@ -136,7 +145,7 @@ export async function observe(
       return {observation: {...base, problem: 'user-provided services have no service keys'}, secrets}
     }
     if (options.secrets === false)
-      return {observation: await observeUpsWithoutSecrets(platform, target, base), secrets}
+      return {observation: await observeUpsWithoutSecrets(platform, target, base, options), secrets}
     return observeUps(platform, target, base, secrets, options)
   }
   if (target.keyName) return {observation: await observeKey(platform, base, target.keyName), secrets}
@@ -181,11 +190,17 @@ async function observeUps(
   secrets.pending = stored?.pending ?? null
   secrets.previous = stored?.previous ?? null
 
+  const shared = options.findHolders ? await options.findHolders(si.guid) : null
+  const places = followersOf(shared)
+  const followers = await observeFollowers(platform, places, {
+    pending: stored?.pending ?? null,
+    previous: stored?.previous ?? locator.secret,
+  })
   const bindings = await platform.listBindings(si.guid, 'app')
-  const loaded = await loadApps(
-    platform,
-    bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
-  )
+  const loaded = await loadApps(platform, [
+    ...bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
+    ...(await followerAppGuids(platform, places)),
+  ])
   const apps = loaded.apps
 
   const probe = async (secret: string | null): Promise<ProbeResult | null> => {
@@ -248,8 +263,10 @@ async function observeUps(
     callerScopes,
     storeGuid: store.status === 'absent' ? null : store.guid,
     foreignStore: store.status === 'foreign',
+    followers,
+    followersOn: countHolds(followers),
   }
-  return {observation: {...base, ...loaded, kind, ups}, secrets}
+  return {observation: {...base, ...loaded, shared, kind, ups}, secrets}
 }
 
 /**
@@ -262,20 +279,23 @@ async function observeUpsWithoutSecrets(
   platform: RotationPlatform,
   target: RotationTarget,
   base: Observation,
+  options: ObserveOptions,
 ): Promise<Observation> {
   const si = base.target
   const store = await lookAtStore(platform, si)
   const present = store.status === 'present' ? store : null
   const kind: 'ups-uaa' | 'ups-external' =
     present?.kind ?? (target.externalSecret ? 'ups-external' : 'ups-uaa')
+  const shared = options.findHolders ? await options.findHolders(si.guid) : null
+  const places = followersOf(shared)
   const bindings = await platform.listBindings(si.guid, 'app')
-  const loaded = await loadApps(
-    platform,
-    bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
-  )
+  const loaded = await loadApps(platform, [
+    ...bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
+    ...(await followerAppGuids(platform, places)),
+  ])
   const credentialsUpdatedAt = si.annotations[ANNOTATION.credentialsUpdatedAt] ?? null
   const startedAt = present?.startedAt ?? null
-  const clientId = present?.clientId ?? si.annotations[ANNOTATION.clientId] ?? null
+  const clientId = present?.clientId ?? si.annotations[ANNOTATION.clientId] ?? shared?.clientId ?? null
   let uaaClient: UpsObservation['uaaClient'] = 'not-checked'
   let callerScopes: string[] | null = null
   if (kind === 'ups-uaa') {
@@ -322,8 +342,10 @@ async function observeUpsWithoutSecrets(
     callerScopes,
     storeGuid: store.status === 'absent' ? null : store.guid,
     foreignStore: store.status === 'foreign',
+    followers: await observeFollowers(platform, places, null),
+    followersOn: countHolds([]),
   }
-  return {...base, ...loaded, kind, ups}
+  return {...base, ...loaded, shared, kind, ups}
 }
 
 async function observeBindings(
@@ -363,6 +385,11 @@ async function observeBindings(
     bindings,
   }
   return {...base, ...loaded, kind: 'managed-binding', binding}
+}
+
+function countHolds(followers: Follower[]): UpsFacts['followersOn'] {
+  const n = (h: Follower['holds']) => followers.filter((f) => f.holds === h).length
+  return {previous: n('previous'), pending: n('pending')}
 }
 
 const createFailed = (b: BindingInfo) =>

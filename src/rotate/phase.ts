@@ -33,6 +33,8 @@ export interface UpsFacts {
    * the real run re-derives from the secrets.
    */
   secretsRead: boolean
+  /** Followers (other services holding the client) on the previous and on the new secret. */
+  followersOn: {previous: number; pending: number}
 }
 
 export interface PhaseResult {
@@ -55,6 +57,8 @@ export interface PhaseResult {
  * | present | – | previous | rejected | – | – | generated |
  * | present | – | previous | accepted | – | – | added |
  * | present | – | pending | rejected | – | – | needs-human (UPS holds a rejected secret) |
+ * | present | – | pending | accepted | rejected (uaa) | a follower on previous | needs-human (it holds a retired secret) |
+ * | present | – | pending | accepted | – | a follower on previous | added (move the followers) |
  * | present | – | pending | accepted | – | some older | updated |
  * | present | – | pending | accepted | accepted (uaa) | all fresh | rolled |
  * | present | – | pending | accepted | rejected (uaa) | all fresh | retired |
@@ -100,6 +104,19 @@ export function deriveUpsPhase(f: UpsFacts): PhaseResult {
     return {
       phase: 'needs-human',
       reason: 'the service holds the new secret but the identity provider rejects it',
+    }
+  }
+  const behind = f.followersOn.previous
+  if (behind > 0) {
+    if (uaa && f.previousProbe === 'rejected') {
+      return {
+        phase: 'needs-human',
+        reason: `${behind} other service${behind === 1 ? '' : 's'} holding the client still hold the retired secret`,
+      }
+    }
+    return {
+      phase: 'added',
+      reason: `the service holds the new secret; ${behind} other service${behind === 1 ? '' : 's'} holding the client still hold the previous one`,
     }
   }
   if (!f.instancesFresh) {
@@ -163,6 +180,9 @@ export function deriveRollbackPhase(f: UpsFacts): PhaseResult {
     }
   }
   if (f.current === 'pending') return {phase: 'rb-ready', reason: 'the service holds the new secret'}
+  if (f.followersOn.pending > 0) {
+    return {phase: 'rb-ready', reason: 'other services holding the client still hold the new secret'}
+  }
   const restored =
     f.credentialsUpdatedAt !== null && Date.parse(f.credentialsUpdatedAt) > Date.parse(f.store.startedAt)
   if (restored && !f.instancesFresh) {

@@ -5,6 +5,7 @@
  */
 
 import {simulateSteps, stepCatalog, type SimulatedStep} from './catalog.js'
+import {sharedRefusals, type Follower, type Holder} from './holders.js'
 import type {Observation} from './observe.js'
 import {
   existingRotationId,
@@ -42,6 +43,8 @@ export interface PlanOptions {
    * a crash in the very last write must not rotate a second time by accident.
    */
   minIntervalMs: number
+  /** Rotate the other user-provided services holding the client together with the target. */
+  includeShared: boolean
 }
 
 export interface Refusal {
@@ -96,6 +99,17 @@ export interface RotationPlan {
     keyName: string | null
   }
   steps: SimulatedStep[]
+  /**
+   * The blast radius: everyone else holding the client, the services that follow the target
+   * through this run, and where cfguard could not look. null when not searched.
+   */
+  shared: {
+    clientId: string | null
+    holders: Holder[]
+    followers: Follower[]
+    included: boolean
+    unseen: string[]
+  } | null
   apps: PlannedApp[]
   expectedRestarts: {webInstances: number; processes: {app: string; types: string[]}[]}
   auditEvents: PlannedAuditEvent[]
@@ -166,8 +180,13 @@ export function planRotation(input: PlanInput): RotationPlan {
   for (const app of apps) if (app.note) warnings.push(`app ${app.name}: ${app.note}`)
   if (obs.ups && !obs.ups.secretsRead) {
     warnings.push(
-      'this plan was made without reading a secret (no audit event); the credentials are checked when the rotation runs' +
+      `this plan was made without reading the service's own secret${obs.shared ? ' (the search for other holders of the client read credentials: CC records `*.show` audit events)' : ' (no audit event)'}; the credentials are checked when the rotation runs` +
         (obs.ups.clientId === null ? ', and the UAA client is read from them then' : ''),
+    )
+  }
+  if (obs.shared && obs.shared.unseen.length > 0) {
+    warnings.push(
+      `other holders of the client were searched for where the token can read; not in: ${obs.shared.unseen.join('; ')}`,
     )
   }
   if (kind === 'managed-binding' && options.allowDowntime) {
@@ -196,6 +215,15 @@ export function planRotation(input: PlanInput): RotationPlan {
       keyName: obs.key?.keyName ?? null,
     },
     steps,
+    shared: obs.shared
+      ? {
+          clientId: obs.shared.clientId,
+          holders: obs.shared.holders,
+          followers: obs.ups?.followers ?? [],
+          included: action !== 'rotate' || options.includeShared,
+          unseen: obs.shared.unseen,
+        }
+      : null,
     apps,
     expectedRestarts: {
       webInstances: apps.reduce((n, a) => n + (a.roll ? a.toReplace : 0), 0),
@@ -207,7 +235,22 @@ export function planRotation(input: PlanInput): RotationPlan {
     versionGates,
     retire: retireMode(action, kind, grace, options, now),
     downtime,
-    refusals: refusals(action, obs, phase, reason, options, now, versionGates),
+    refusals: [
+      ...refusals(action, obs, phase, reason, options, now, versionGates),
+      ...(obs.kind === null
+        ? []
+        : sharedRefusals({
+            action,
+            targetName: obs.target.name,
+            scan: obs.shared,
+            followers: obs.ups?.followers ?? [],
+            includeShared: options.includeShared,
+            keptFingerprint:
+              action === 'rollback'
+                ? (obs.ups?.previousFingerprint ?? null)
+                : (obs.ups?.pendingFingerprint ?? null),
+          })),
+    ],
     warnings,
     options: {
       maxInFlight: options.maxInFlight,

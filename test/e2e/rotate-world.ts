@@ -172,3 +172,43 @@ export function watch(sim: Simulator, check: () => Sample) {
 export function secretChanges(sim: Simulator, clientId: string, mode: string) {
   return sim.secretChanges.filter((c) => c.clientId === clientId && c.changeMode === mode)
 }
+
+export interface SharedCopy {
+  ups: {guid: string; name: string}
+  space: string
+  apps: string[]
+}
+
+/**
+ * The same UAA client and secret as `w`, pasted into a user-provided service of the same name in
+ * another space (`staging` by default) and bound to a started app there: what happens when a team
+ * copies a service with `cf cups` instead of asking for a client of its own.
+ */
+export function sharedCopy(
+  sim: Simulator,
+  w: UpsWorld,
+  opts: {space?: string; appName?: string; extra?: Record<string, unknown>} = {},
+): SharedCopy {
+  const b = new Builder(sim.state)
+  const org = [...sim.state.orgs.all()].find((o) => o.name === ORG)!
+  const spaceName = opts.space ?? 'staging'
+  const space =
+    [...sim.state.spaces.all()].find((s) => s.name === spaceName && s.orgGuid === org.guid) ??
+    b.space(org, spaceName)
+  const ups = b.ups(
+    space,
+    w.ups.name,
+    {
+      client_id: w.clientId,
+      client_secret: w.initialSecret,
+      issuer: `${sim.uaaUrl}/oauth/token`,
+      // A copy is seldom exact: extra keys stay as they are when the secret moves.
+      ...(opts.extra ?? {scope: 'openid profile'}),
+    },
+    {createdAgoMs: 90 * 86_400_000},
+  )
+  const app = b.app({space, name: opts.appName ?? `${w.ups.name}-${spaceName}`, instances: 2})
+  b.bind(app, ups, {createdAgoMs: 80 * 86_400_000})
+  b.start(app, 5 * 86_400_000)
+  return {ups: {guid: ups.guid, name: w.ups.name}, space: spaceName, apps: [app.name]}
+}

@@ -15,12 +15,16 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
     '(UAA two-secret rotation → update → rolling deployments → retire), managed bindings (a second ' +
     'binding with strategy multiple → roll → delete the older), a service key (new key → --output FILE or ' +
     '--reveal → delete the older), a secret of another identity provider (--secret-file / --secret-stdin). ' +
+    'Before any change, every other holder of the client (user-provided services, bindings, keys, env vars in ' +
+    'all spaces the token can see) is found; the run refuses while any exists, or with --include-shared ' +
+    'updates and rolls the other user-provided services too. ' +
     'The state lives on the platform: after any interruption, run the same command again to resume. ' +
     'Exit codes: 0 done, 2 usage, 4 auth, 5 API, 6 halted part-way (re-run resumes).'
   public static readonly aliases = ['rotate-credentials']
   public static readonly examples = [
     '<%= config.bin %> <%= command.id %> billing-oidc --dry-run',
     '<%= config.bin %> <%= command.id %> billing-oidc --grace 24h',
+    '<%= config.bin %> <%= command.id %> reporting-oidc --include-shared --dry-run',
     '<%= config.bin %> <%= command.id %> billing-sso --app billing-api --max-in-flight 2',
     '<%= config.bin %> <%= command.id %> partner-api --key ci-deployer --output ci-key.json',
     'vault read -field=secret kv/partner-idp | <%= config.bin %> <%= command.id %> partner-oidc --secret-stdin --yes',
@@ -59,6 +63,11 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
     grace: durationFlag('grace')({
       summary: 'keep the old secret / bindings / keys valid this long (e.g. 24h); retire later',
       env: 'CFGUARD_GRACE',
+    }),
+    'include-shared': Flags.boolean({
+      summary:
+        'user-provided services in other spaces holding the same client: update and roll them too (else refuse)',
+      env: 'CFGUARD_INCLUDE_SHARED',
     }),
     'allow-downtime': Flags.boolean({
       summary: 'managed bindings where a second binding is refused: unbind first (apps fail until rolled)',
@@ -101,6 +110,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
     const settings = rotationSettings(flags, {
       graceMs: flags.grace ?? null,
       allowDowntime: flags['allow-downtime'],
+      includeShared: flags['include-shared'],
     })
     const ui = {
       ...(await changeUi(this.jsonEnabled(), 'Go ahead?')),
@@ -149,7 +159,11 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       },
       ui,
     )
-    reportResult(result, text, {print: (t) => this.print(t), json: this.jsonEnabled()})
+    reportResult(result, text, {
+      print: (t) => this.print(t),
+      json: this.jsonEnabled(),
+      dryRun: flags['dry-run'],
+    })
     return result
   }
 }

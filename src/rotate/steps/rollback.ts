@@ -7,6 +7,7 @@
 
 import {ANNOTATION} from '../annotations.js'
 import {withSecret} from '../credentials.js'
+import {assertFollowersHold, moveFollowers} from '../followers.js'
 import {NeedsHumanError} from '../halt.js'
 import type {Step, StepContext} from '../machine.js'
 import type {RunState} from './state.js'
@@ -14,6 +15,7 @@ import {
   assertAllFresh,
   changedOutside,
   credentialsUpdatedAt,
+  followersOf,
   fp,
   locatorOf,
   pendingOf,
@@ -31,17 +33,25 @@ export const restoreCredentials = (when: UpsStep['when']): UpsStep => ({
   when,
   async run(platform, state) {
     const previous = previousOf(state)
+    const followers = followersOf(state)
     const {credentials, secret} = await readCurrent(platform, state)
-    if (secret !== pendingOf(state)) throw changedOutside(state)
+    if (secret !== pendingOf(state) && !(secret === previous && followers.length > 0))
+      throw changedOutside(state)
     if (state.kind === 'ups-uaa') {
       const ok = await probe(platform, state, previous)
       if (ok === 'error') throw probeError('the previous secret')
       if (ok !== 'accepted')
         throw new NeedsHumanError('the previous secret is no longer valid: too late to roll back')
     }
+    // Followers first, as in the forward rotation: the target's mark is written last.
+    const moved = await moveFollowers(platform, followers, pendingOf(state), previous)
+    if (secret === previous && moved.length === 0) {
+      state.phase = 'rb-restored'
+      return {detail: 'the service and the other holders hold the previous secret already'}
+    }
     const at = platform.now().toISOString()
     await platform.updateServiceInstance(state.target.guid, {
-      credentials: withSecret(credentials, locatorOf(state), previous),
+      ...(secret === previous ? {} : {credentials: withSecret(credentials, locatorOf(state), previous)}),
       metadata: {annotations: {[ANNOTATION.credentialsUpdatedAt]: at}},
     })
     state.changed = true
@@ -51,7 +61,11 @@ export const restoreCredentials = (when: UpsStep['when']): UpsStep => ({
       annotations: {...state.target.annotations, [ANNOTATION.credentialsUpdatedAt]: at},
     }
     state.phase = 'rb-restored'
-    return {detail: `the service holds ${fp(state, previous)} again`}
+    return {
+      detail:
+        `the service holds ${fp(state, previous)} again` +
+        (moved.length > 0 ? `; so do ${moved.join(', ')}` : ''),
+    }
   },
 })
 
@@ -79,6 +93,13 @@ export const revertClient = (when: UpsStep['when']): UpsStep => ({
     const changedAt = credentialsUpdatedAt(state)
     if (startedAt && changedAt && Date.parse(changedAt) > Date.parse(startedAt))
       await assertAllFresh(platform, state)
+    await assertFollowersHold(
+      platform,
+      followersOf(state),
+      previous,
+      'reverting the UAA client',
+      `cfguard credentials rollback ${state.target.name}`,
+    )
     const [oldOk, newOk] = [await probe(platform, state, previous), await probe(platform, state, pending)]
     if (oldOk === 'error' || newOk === 'error') throw probeError('a secret')
     if (oldOk !== 'accepted')

@@ -8,6 +8,7 @@
 
 import {ANNOTATION} from '../annotations.js'
 import {secretAt, secretLeaves, withSecret, type SecretLocator} from '../credentials.js'
+import {assertFollowersHold, followerAppGuids, moveFollowers} from '../followers.js'
 import {halted, NeedsHumanError, refused} from '../halt.js'
 import type {Step, StepResult} from '../machine.js'
 import type {ProbeResult, RotationPlatform} from '../platform.js'
@@ -74,9 +75,14 @@ export function changedOutside(state: RunState): NeedsHumanError {
   )
 }
 
+/** Other user-provided services holding the client, carried through this run. */
+export const followersOf = (state: RunState) => state.observation.ups?.followers ?? []
+
+/** Apps bound to the service and to its followers: every app that must run the new secret. */
 export async function boundAppGuids(platform: RotationPlatform, state: RunState): Promise<string[]> {
   const bindings = await platform.listBindings(state.target.guid, 'app')
-  return [...new Set(bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])))].sort()
+  const own = bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  return [...new Set([...own, ...(await followerAppGuids(platform, followersOf(state)))])].sort()
 }
 
 export const credentialsUpdatedAt = (state: RunState) =>
@@ -237,18 +243,26 @@ export const updateCredentials = (when: UpsStep['when']): UpsStep => ({
   when,
   async run(platform, state) {
     const pending = pendingOf(state)
+    const followers = followersOf(state)
     const {credentials, secret} = await readCurrent(platform, state)
-    if (secret === pending) {
+    if (secret === pending && followers.length === 0) {
       state.phase = 'updated'
       return {detail: 'the service already holds the new secret'}
     }
-    if (secret !== previousOf(state)) throw changedOutside(state)
+    if (secret !== pending && secret !== previousOf(state)) throw changedOutside(state)
     const check = await probe(platform, state, pending)
     if (check === 'error') throw probeError('the new secret')
     if (check === 'rejected') throw halted('the identity provider no longer accepts the new secret', 're-run')
+    // Followers first: the target's mark, written last, is the time every app must have started after.
+    const moved = await moveFollowers(platform, followers, previousOf(state), pending)
+    if (moved.length > 0) state.changed = true
+    if (secret === pending && moved.length === 0) {
+      state.phase = 'updated'
+      return {detail: 'the service and the other holders already hold the new secret'}
+    }
     const at = platform.now().toISOString()
     await platform.updateServiceInstance(state.target.guid, {
-      credentials: withSecret(credentials, locatorOf(state), pending),
+      ...(secret === pending ? {} : {credentials: withSecret(credentials, locatorOf(state), pending)}),
       metadata: {
         annotations: {
           [ANNOTATION.credentialsUpdatedAt]: at,
@@ -264,8 +278,10 @@ export const updateCredentials = (when: UpsStep['when']): UpsStep => ({
     }
     state.phase = 'updated'
     return {
-      detail: `the service holds ${fp(state, pending)} since ${at}`,
-      data: {pending_fingerprint: fp(state, pending)},
+      detail:
+        `the service holds ${fp(state, pending)} since ${at}` +
+        (moved.length > 0 ? `; so do ${moved.join(', ')}` : ''),
+      data: {pending_fingerprint: fp(state, pending), ...(moved.length > 0 ? {followers: moved} : {})},
     }
   },
 })
@@ -328,6 +344,13 @@ export const retireSecret = (when: UpsStep['when'], next: RunState['phase']): Up
         data: {previous_fingerprint: fp(state, previous)},
       }
     }
+    await assertFollowersHold(
+      platform,
+      followersOf(state),
+      pending,
+      'retiring the old secret',
+      `cfguard credentials rotate ${state.target.name} --include-shared`,
+    )
     await assertAllFresh(platform, state)
     const [newOk, oldOk] = [await probe(platform, state, pending), await probe(platform, state, previous)]
     if (newOk === 'error' || oldOk === 'error') throw probeError('a secret')

@@ -25,6 +25,7 @@ const ups = (over: Partial<UpsFacts>): UpsFacts => ({
   recordedRotationId: null,
   retireAfter: null,
   secretsRead: true,
+  followersOn: {previous: 0, pending: 0},
   ...over,
 })
 

@@ -17,6 +17,7 @@ const OPTIONS: PlanOptions = {
   secretSupplied: false,
   keySinkGiven: false,
   minIntervalMs: 600_000,
+  includeShared: false,
 }
 
 const app = (name: string, over: Partial<AppInfo> = {}): AppInfo => ({
@@ -54,6 +55,8 @@ const upsFacts = (over: Partial<UpsObservation> = {}): UpsObservation => ({
   storeGuid: null,
   foreignStore: false,
   secretsRead: true,
+  followers: [],
+  followersOn: {previous: 0, pending: 0},
   ...over,
 })
 
@@ -68,6 +71,7 @@ const observation = (over: Partial<Observation> = {}): Observation => ({
     updatedAt: '2026-01-01T00:00:00Z',
   },
   ccVersion: '3.228.0',
+  shared: null,
   lease: undefined,
   kind: 'ups-uaa',
   problem: null,
