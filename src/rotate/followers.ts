@@ -90,15 +90,15 @@ export async function assertFollowersHold(
   places: Place[],
   kept: string,
   what: string,
-  /** The command that moves the followers (rotate --include-shared, or rollback). */
-  rerun: string,
+  /** What to do about it (a command that moves the followers, or how to align them). */
+  next: string,
 ): Promise<void> {
   for (const place of places) {
     const {locator} = await readSecret(platform, place.guid)
     if (locator?.secret === kept) continue
     throw halted(
       `not ${what}: ${place.name} in ${place.space} does not hold the secret that stays valid`,
-      `re-run \`${rerun}\` to move it first`,
+      next,
     )
   }
 }

@@ -155,6 +155,66 @@ describe('rotation blast radius: other holders of the client, end to end', funct
     })
   })
 
+  it('rollback carries the copy back too: both on the old secret, UAA back to one, nobody broken', async () => {
+    await withSimulator(SIM, async (sim) => {
+      const w = upsWorld(sim)
+      const copy = sharedCopy(sim, w)
+      const watcher = watchBoth(sim, w, copy.apps)
+      const env = cliEnv(sim)
+      const rotated = await runCli(
+        ['credentials', 'rotate', w.ups.name, '--yes', '--include-shared', '--grace', '2h'],
+        {
+          env,
+        },
+      )
+      expect(rotated.code, rotated.stderr).to.equal(0)
+      const fresh = String(credentialsOf(sim, copy.ups.guid).client_secret)
+      expect(fresh === w.initialSecret).to.equal(false)
+      const back = await runCli(['credentials', 'rollback', w.ups.name, '--yes'], {env})
+      const seen = watcher.stop()
+      expect(back.code, back.stderr).to.equal(0)
+      expect(seen.violations).to.deep.equal([])
+      expect(credentialsOf(sim, copy.ups.guid).client_secret === w.initialSecret).to.equal(true)
+      expect(credentialsOf(sim, w.ups.guid).client_secret === w.initialSecret).to.equal(true)
+      expect(sim.uaaAccepts(w.clientId, w.initialSecret)).to.equal(true)
+      expect(sim.uaaAccepts(w.clientId, fresh)).to.equal(false)
+    })
+  })
+
+  it('retire halts while a copy pasted during the grace period still holds the old secret', async () => {
+    await withSimulator(SIM, async (sim) => {
+      const w = upsWorld(sim)
+      sharedCopy(sim, w)
+      const env = cliEnv(sim)
+      const rotated = await runCli(
+        ['credentials', 'rotate', w.ups.name, '--yes', '--include-shared', '--grace', '2h'],
+        {
+          env,
+        },
+      )
+      expect(rotated.code, rotated.stderr).to.equal(0)
+      const late = sharedCopy(sim, w, {space: 'qa'})
+      const watcher = watchBoth(sim, w, late.apps)
+      const retire = await runCli(['credentials', 'retire', w.ups.name, '--yes', '--force'], {env})
+      expect(watcher.stop().violations).to.deep.equal([])
+      expect(retire.code, retire.stderr).to.equal(6)
+      expect(retire.stderr).to.contain('billing-oidc in acme/qa does not hold the secret that stays valid')
+      expect(retire.stderr).to.contain('cfguard credentials rollback billing-oidc')
+      expect(secretChanges(sim, w.clientId, 'DELETE')).to.have.length(0)
+      expect(sim.uaaAccepts(w.clientId, w.initialSecret)).to.equal(true)
+    })
+  })
+
+  it('the demo foundation: reporting-oidc in prod is refused, naming its twin in staging', async () => {
+    await withSimulator({...SIM, scenario: 'demo'}, async (sim) => {
+      const env = cliEnv(sim, {CFGUARD_SPACE: 'prod'})
+      const r = await runCli(['credentials', 'rotate', 'reporting-oidc', '--yes'], {env})
+      expect(r.code, r.stderr).to.equal(2)
+      expect(r.stderr).to.contain('user-provided service reporting-oidc in acme/staging (apps reporting)')
+      expect(secretChanges(sim, 'reporting', 'ADD')).to.have.length(0)
+    })
+  })
+
   it('--all-due scoped to one space never breaks the holder in another; --include-shared takes both', async () => {
     await withSimulator(SIM, async (sim) => {
       const w = upsWorld(sim)

@@ -98,7 +98,7 @@ export const revertClient = (when: UpsStep['when']): UpsStep => ({
       followersOf(state),
       previous,
       'reverting the UAA client',
-      `cfguard credentials rollback ${state.target.name}`,
+      `re-run \`cfguard credentials rollback ${state.target.name}\` to move it first`,
     )
     const [oldOk, newOk] = [await probe(platform, state, previous), await probe(platform, state, pending)]
     if (oldOk === 'error' || newOk === 'error') throw probeError('a secret')

@@ -349,7 +349,9 @@ export const retireSecret = (when: UpsStep['when'], next: RunState['phase']): Up
       followersOf(state),
       pending,
       'retiring the old secret',
-      `cfguard credentials rotate ${state.target.name} --include-shared`,
+      state.action === 'retire'
+        ? `give it the new secret (or delete it), or go back with \`cfguard credentials rollback ${state.target.name}\``
+        : `re-run \`cfguard credentials rotate ${state.target.name} --include-shared\` to move it first`,
     )
     await assertAllFresh(platform, state)
     const [newOk, oldOk] = [await probe(platform, state, pending), await probe(platform, state, previous)]
