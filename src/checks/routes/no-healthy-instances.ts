@@ -18,7 +18,8 @@ export const noHealthyInstancesRule: Rule = {
     'the app looks "started". Check `cf app APP` and `cf logs APP --recent`, fix the crash or the ' +
     'readiness endpoint, then `cf scale APP -i N` or `cf restart APP --strategy rolling`; remap a ' +
     'destination to the right process with `cf unmap-route` / `cf map-route`. Processes whose ' +
-    'instances could not be read are reported as a coverage gap, never as healthy.',
+    'instances could not be read are reported as a coverage gap, never as healthy. While a rolling ' +
+    'deployment runs, the old and the new web process serve the route together and are judged together.',
   needs: ['instances'],
   soc2: ['A1.2', 'CC7.2'],
   run(s: Snapshot): Finding[] {

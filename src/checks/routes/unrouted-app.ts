@@ -16,7 +16,8 @@ export const unroutedAppRule: Rule = {
     'route deleted by mistake, burning memory and holding credentials. Listed so it is a choice: ' +
     'map a route (`cf map-route APP DOMAIN --hostname HOST`), stop it (`cf stop APP`), or mark a ' +
     'worker with a `process` health check (`cf set-health-check APP process`) and suppress the ' +
-    'finding. Apps whose instances could not be read are not judged.',
+    'finding. Running instances of every web process count (two during a rolling deployment). Apps ' +
+    'whose instances could not be read are not judged.',
   needs: ['instances'],
   soc2: ['CC7.1'],
   run(s: Snapshot): Finding[] {
