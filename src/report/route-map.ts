@@ -5,8 +5,8 @@
 import {
   bindingOfRoute,
   describeCheck,
+  destinationProcess,
   domainNameOf,
-  processOf,
   routeServiceUrlOf,
 } from '../checks/routes/_shared.js'
 import {indexSnapshot, placeOf} from '../checks/lookup.js'
@@ -122,7 +122,8 @@ function destinationOf(s: Snapshot, d: Destination): RouteMapDestination {
   const ix = indexSnapshot(s)
   const app = ix.apps.get(d.appGuid)
   const place = app ? placeOf(ix, app.spaceGuid) : {space: null, org: null}
-  const process = processOf(ix, d.appGuid, d.processType)
+  // All processes of the type (old and new during a rolling deployment): both are routed.
+  const process = destinationProcess(ix, d.appGuid, d.processType)
   return {
     appGuid: d.appGuid,
     appName: app?.name ?? d.appGuid,

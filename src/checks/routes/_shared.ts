@@ -74,8 +74,46 @@ export function appName(ix: SnapshotIndex, appGuid: string): string {
   return ix.apps.get(appGuid)?.name ?? appGuid
 }
 
-export function processOf(ix: SnapshotIndex, appGuid: string, type: string): Process | undefined {
-  return ix.processesByApp.get(appGuid)?.find((p) => p.type === type)
+/**
+ * Every process of one type of an app, oldest first (created_at, then guid). Usually one; during a
+ * rolling deployment CC runs two `web` processes, the old one and its clone (cf-api.md §3.7).
+ */
+export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): Process[] {
+  return (ix.processesByApp.get(appGuid) ?? [])
+    .filter((p) => p.type === type)
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.guid.localeCompare(b.guid))
+}
+
+/**
+ * What a route destination (app + process type) reaches, seen as one process. Destinations name a
+ * type, not a process, so during a rolling deployment Gorouter sends traffic to the old and the new
+ * `web` process alike: desired and actual instances add up (as rotation counts them), and judging
+ * either process alone is wrong (the new one's single STARTING instance is not an outage). Its
+ * identity (guid, health checks) is the oldest process's: the one that served before the
+ * deployment, so a finding keeps its resource while the deployment rolls. `actual` is null when
+ * any of the processes' instances were not read. Undefined when the app has no such process.
+ */
+export interface DestinationProcess extends Process {
+  /** The processes behind it, oldest first (two during a rolling deployment). */
+  processes: Process[]
+}
+
+export function destinationProcess(
+  ix: SnapshotIndex,
+  appGuid: string,
+  type: string,
+): DestinationProcess | undefined {
+  const processes = processesOf(ix, appGuid, type)
+  const [primary] = processes
+  if (!primary) return undefined
+  if (processes.length === 1) return {...primary, processes}
+  const actuals = processes.map((p) => p.actual)
+  return {
+    ...primary,
+    instances: processes.reduce((n, p) => n + p.instances, 0),
+    actual: actuals.some((a) => a === null) ? null : actuals.flatMap((a) => a ?? []),
+    processes,
+  }
 }
 
 /**
@@ -116,7 +154,7 @@ export function servingStateOf(
   const app = ix.apps.get(appGuid)
   if (!app) return {state: 'unknown', reason: 'app not visible'}
   if (app.state === 'STOPPED') return {state: 'not-serving', reason: 'app stopped'}
-  const process = processOf(ix, appGuid, type)
+  const process = destinationProcess(ix, appGuid, type)
   if (!process) {
     return processesKnown(ix, appGuid)
       ? {state: 'not-serving', reason: `no ${type} process`}

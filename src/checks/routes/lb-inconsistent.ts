@@ -9,11 +9,11 @@ import {
   DEFAULT_ALGORITHM,
   algorithmOf,
   cfRouteArgs,
+  destinationProcess,
   destinationApps,
   isInternalRoute,
   isTcpRoute,
   normalizeAlgorithm,
-  processOf,
   processRef,
   selectableApp,
 } from './_shared.js'
@@ -54,7 +54,7 @@ export const lbInconsistentRule: Rule = {
       if (algorithms.length < 2) continue
       const [appGuid, type] = key.split('/') as [string, string]
       const app = ix.apps.get(appGuid)
-      const process = processOf(ix, appGuid, type)
+      const process = destinationProcess(ix, appGuid, type)
       const resource: ResourceRef =
         app && process
           ? processRef(s, app, process)

@@ -9,7 +9,7 @@ import {
   cfRouteArgs,
   isInternalRoute,
   isTcpRoute,
-  processOf,
+  destinationProcess,
 } from './_shared.js'
 
 /** Algorithms whose choice only matters with more than one endpoint to choose from. */
@@ -28,7 +28,8 @@ export const lbIneffectiveRule: Rule = {
     'by DNS to container IPs) and on TCP routes are ignored by the platform altogether. Scale the ' +
     'process (`cf scale APP -i 2`) or remove the option with `cf update-route DOMAIN --hostname ' +
     'HOST --remove-option loadbalancing`. The count is the desired instances of the STARTED ' +
-    'destination apps; a destination whose process is not visible is not judged.',
+    'destination apps (old and new process together while a rolling deployment runs: both are ' +
+    'behind the route); a destination whose process is not visible is not judged.',
   needs: [],
   soc2: ['CC8.1'],
   run(s: Snapshot): Finding[] {
@@ -63,7 +64,7 @@ export const lbIneffectiveRule: Rule = {
         const app = ix.apps.get(appGuid)
         if (!app) known = false
         else if (app.state === 'STARTED') {
-          const process = processOf(ix, appGuid, type)
+          const process = destinationProcess(ix, appGuid, type)
           if (process) pool += process.instances
           else known = false
         }

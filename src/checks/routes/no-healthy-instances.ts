@@ -1,9 +1,9 @@
 import type {Evidence, Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
-import type {Process, Snapshot} from '../../model/snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
 import {appRef, makeFinding, routeRef} from '../finding.js'
 import {indexSnapshot} from '../lookup.js'
-import {processOf, processesKnown} from './_shared.js'
+import {type DestinationProcess, destinationProcess, processesKnown} from './_shared.js'
 
 export const noHealthyInstancesRule: Rule = {
   id: 'routes/no-healthy-instances',
@@ -18,7 +18,8 @@ export const noHealthyInstancesRule: Rule = {
     'the app looks "started". Check `cf app APP` and `cf logs APP --recent`, fix the crash or the ' +
     'readiness endpoint, then `cf scale APP -i N` or `cf restart APP --strategy rolling`; remap a ' +
     'destination to the right process with `cf unmap-route` / `cf map-route`. Processes whose ' +
-    'instances could not be read are reported as a coverage gap, never as healthy.',
+    'instances could not be read are reported as a coverage gap, never as healthy. While a rolling ' +
+    'deployment runs, the old and the new web process serve the route together and are judged together.',
   needs: ['instances'],
   soc2: ['A1.2', 'CC7.2'],
   run(s: Snapshot): Finding[] {
@@ -32,7 +33,7 @@ export const noHealthyInstancesRule: Rule = {
         seen.add(key)
         const app = ix.apps.get(d.appGuid)
         if (!app || app.state !== 'STARTED') continue
-        const process = processOf(ix, d.appGuid, d.processType)
+        const process = destinationProcess(ix, d.appGuid, d.processType)
         const problem = process
           ? problemOf(process)
           : processesKnown(ix, d.appGuid)
@@ -57,7 +58,8 @@ export const noHealthyInstancesRule: Rule = {
   },
 }
 
-function problemOf(process: Process): {reason: string; evidence: Evidence} | null {
+/** Judges every process of the destination together (old and new during a rolling deployment). */
+function problemOf(process: DestinationProcess): {reason: string; evidence: Evidence} | null {
   if (process.instances === 0) {
     return {reason: 'scaled to 0 instances', evidence: {desired: 0}}
   }
@@ -69,6 +71,7 @@ function problemOf(process: Process): {reason: string; evidence: Evidence} | nul
     crashed: count('CRASHED'),
     starting: count('STARTING'),
     down: count('DOWN') + count('STOPPING') + count('UNKNOWN'),
+    ...(process.processes.length > 1 ? {processes: process.processes.length} : {}),
   }
   const running = process.actual.filter((i) => i.state === 'RUNNING')
   if (running.length === 0) {
@@ -76,7 +79,9 @@ function problemOf(process: Process): {reason: string; evidence: Evidence} | nul
       process.actual.length === 0
         ? `no instance is running (${process.instances} desired)`
         : `none of ${process.actual.length} instance(s) is RUNNING`
-    return {reason, evidence}
+    const across =
+      process.processes.length > 1 ? ` across ${process.processes.length} ${process.type} processes` : ''
+    return {reason: reason + across, evidence}
   }
   if (running.every((i) => i.routable === false)) {
     return {

@@ -4,7 +4,7 @@ import type {Rule} from '../../model/rule.js'
 import type {Route, Snapshot, TrafficStat} from '../../model/snapshot.js'
 import {appRef, makeFinding, routeRef} from '../finding.js'
 import {indexSnapshot} from '../lookup.js'
-import {algorithmOf, appName, hostnameOf, processOf} from './_shared.js'
+import {algorithmOf, appName, destinationProcess, hostnameOf} from './_shared.js'
 
 /** Below this many requests on a host over the window, shares are noise. */
 export const MIN_ROUTE_REQUESTS = 100
@@ -61,9 +61,19 @@ export const trafficImbalanceRule: Rule = {
       if (instances < 2) continue
       const hashed = routes.some((r) => algorithmOf(r) === 'hash')
       const fair = total / instances
+      // A rolling deployment's new process reuses the indexes 0..n (cf-api.md §3.7): when an index
+      // shows up for two instances, the instance guid tells them apart in the label and the key.
+      const perIndex = new Map<string, number>()
+      for (const st of stats) {
+        const k = `${st.appGuid}:${st.instanceIndex}`
+        perIndex.set(k, (perIndex.get(k) ?? 0) + 1)
+      }
       for (const st of stats) {
         const app = ix.apps.get(st.appGuid)
-        const who = `${appName(ix, st.appGuid)}/${st.instanceIndex}`
+        const repeated = (perIndex.get(`${st.appGuid}:${st.instanceIndex}`) ?? 0) > 1 && st.instanceGuid
+        const instanceKey = repeated ? `${st.instanceIndex}:${st.instanceGuid}` : `${st.instanceIndex}`
+        const who =
+          `${appName(ix, st.appGuid)}/${st.instanceIndex}` + (repeated ? ` (${st.instanceGuid})` : '')
         const related = app ? [appRef(s, app)] : []
         const ratio = st.requests / fair
         if (!hashed && ratio >= policy.routes.trafficImbalanceFactor) {
@@ -71,7 +81,7 @@ export const trafficImbalanceRule: Rule = {
             makeFinding(trafficImbalanceRule, {
               resource,
               related,
-              key: `${st.appGuid}:${st.instanceIndex}:share`,
+              key: `${st.appGuid}:${instanceKey}:share`,
               message: `${host}: instance ${who} served ${st.requests} of ${total} requests, ${ratio.toFixed(1)}× its fair share across ${instances} instances`,
               remediation: `check why its peers get less: cf app ${appName(ix, st.appGuid)} (readiness, crashes), then review the route's load balancing`,
               evidence: {
@@ -98,7 +108,7 @@ export const trafficImbalanceRule: Rule = {
             makeFinding(trafficImbalanceRule, {
               resource,
               related,
-              key: `${st.appGuid}:${st.instanceIndex}:5xx`,
+              key: `${st.appGuid}:${instanceKey}:5xx`,
               message: `${host}: instance ${who} answered ${pct(rate)} of its requests with 5xx, its peers ${pct(peerRate)}`,
               remediation: `cf logs ${appName(ix, st.appGuid)} --recent; restart the outlier: cf restart-app-instance ${appName(ix, st.appGuid)} ${st.instanceIndex}`,
               evidence: {
@@ -130,7 +140,7 @@ function runningBehind(s: Snapshot, routes: Route[]): number | null {
     const [appGuid, type] = key.split('/') as [string, string]
     const app = ix.apps.get(appGuid)
     if (app?.state === 'STOPPED') continue
-    const actual = processOf(ix, appGuid, type)?.actual
+    const actual = destinationProcess(ix, appGuid, type)?.actual
     if (!app || !actual) return null
     sum += actual.filter((i) => i.state === 'RUNNING').length
   }

@@ -3,7 +3,7 @@ import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {appRef, makeFinding} from '../finding.js'
 import {indexSnapshot} from '../lookup.js'
-import {describeCheck, processOf} from './_shared.js'
+import {describeCheck, destinationProcess} from './_shared.js'
 
 export const unroutedAppRule: Rule = {
   id: 'routes/unrouted-app',
@@ -16,7 +16,8 @@ export const unroutedAppRule: Rule = {
     'route deleted by mistake, burning memory and holding credentials. Listed so it is a choice: ' +
     'map a route (`cf map-route APP DOMAIN --hostname HOST`), stop it (`cf stop APP`), or mark a ' +
     'worker with a `process` health check (`cf set-health-check APP process`) and suppress the ' +
-    'finding. Apps whose instances could not be read are not judged.',
+    'finding. Running instances of every web process count (two during a rolling deployment). Apps ' +
+    'whose instances could not be read are not judged.',
   needs: ['instances'],
   soc2: ['CC7.1'],
   run(s: Snapshot): Finding[] {
@@ -24,7 +25,8 @@ export const unroutedAppRule: Rule = {
     const findings: Finding[] = []
     for (const app of s.apps) {
       if (app.state !== 'STARTED' || ix.routesByApp.has(app.guid)) continue
-      const web = processOf(ix, app.guid, 'web')
+      // Every web process: two while a rolling deployment runs.
+      const web = destinationProcess(ix, app.guid, 'web')
       if (!web?.actual) continue
       const running = web.actual.filter((i) => i.state === 'RUNNING').length
       if (running === 0) continue
