@@ -136,9 +136,10 @@ export function rotationCandidates(
           : uaaKnown && clientId !== null
             ? 'ups-external'
             : companionKind(companions.get(stateServiceName(si.guid)))
+    // Age and due date follow the secret held now (a rollback's restored secret keeps its age).
     const change = changeOf(snapshot, g.kind, g.units)
-    const changedAt = change.at ?? si.createdAt
-    const changedFrom = change.at ? change.source : 'instance-created'
+    const changedAt = change.setAt ?? si.createdAt
+    const changedFrom = change.setAt ? change.setAtSource : 'instance-created'
     const changedMs = Date.parse(changedAt)
     const dueMs = changedMs + threshold
     const apps = [
@@ -191,7 +192,7 @@ function companionKind(companion: Snapshot['serviceInstances'][number] | undefin
  */
 function changeOf(s: Snapshot, kind: 'ups' | RotationKind, units: CredentialUnit[]) {
   const changes = units.map((u) => lastCredentialChange(s, u)).filter((c) => c.at !== null)
-  if (changes.length === 0) return {at: null, source: null}
+  if (changes.length === 0) return {at: null, source: null, setAt: null, setAtSource: null}
   const sorted = [...changes].sort((a, b) => Date.parse(a.at!) - Date.parse(b.at!))
   return kind === 'managed-binding' ? sorted[0]! : sorted[sorted.length - 1]!
 }

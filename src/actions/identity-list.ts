@@ -172,7 +172,7 @@ function unitEntry(
     secretFingerprint: v?.secretFingerprint ?? null,
     lastChange: change.at,
     lastChangeSource: change.source,
-    ageDays: change.at ? ageInDays(change.at, now) : null,
+    ageDays: change.setAt ? ageInDays(change.setAt, now) : null,
     read: unit.binding ? unit.binding.credentialsRead : si.credentialsRead,
   }
 }

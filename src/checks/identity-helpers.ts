@@ -17,8 +17,16 @@ import type {
 import {serviceInstanceRef} from './finding.js'
 import {indexSnapshot, placeOf} from './lookup.js'
 
-/** Annotation cfguard writes when it rotates a credential (ISO 8601); also read as "last change". */
+/** Annotation cfguard writes when a rotation finishes (ISO 8601): a record, not a credential change. */
 export const ROTATED_AT_ANNOTATION = 'cfguard.io/rotated-at'
+/** Annotation cfguard writes in the same PATCH as new UPS credentials (ISO 8601): the change time. */
+export const CREDENTIALS_UPDATED_AT_ANNOTATION = 'cfguard.io/credentials-updated-at'
+/**
+ * Annotation written with it: when the secret the service now holds was first put in place (ISO
+ * 8601, or `unknown`). After a rotation it equals the change time; after a rollback it is the
+ * restored secret's original time.
+ */
+export const SECRET_SET_AT_ANNOTATION = 'cfguard.io/secret-set-at'
 /** Annotation naming who (user or client) ran that rotation. */
 export const ROTATED_BY_ANNOTATION = 'cfguard.io/rotated-by'
 
@@ -197,34 +205,69 @@ export function unitRef(s: Snapshot, unit: CredentialUnit): ResourceRef {
 export type LastChangeSource = 'audit-event' | 'annotation' | 'created'
 
 export interface LastChange {
-  /** ISO time; null when unknown (audit events pruned after 31 days and no annotation). */
+  /**
+   * When the credentials apps must hold were last written (ISO); an instance started before it
+   * holds the previous value (drift). null when unknown (audit events pruned after 31 days and no
+   * cfguard mark).
+   */
   at: string | null
   source: LastChangeSource | null
+  /**
+   * When the secret held now was first put in place: the credential's age. It is `at`, except
+   * after a rollback put an older secret back (cfguard's `secret-set-at`, kept from before the
+   * rotation). null when unknown.
+   */
+  setAt: string | null
+  setAtSource: LastChangeSource | null
 }
 
 /**
- * When the credential last changed: the newest of the UPS create/update audit events whose
- * request carried `credentials`, cfguard's `rotated-at` annotation, and a binding's or key's
- * `created_at` (binding credentials never change in place). Never `updated_at`: any metadata
- * change bumps it.
+ * An audit event this close after cfguard's `credentials-updated-at` is the event of that same
+ * PATCH: the annotation is the client's clock, the event Cloud Controller's.
+ */
+export const SAME_WRITE_MS = 60_000
+
+/**
+ * When the credential last changed. A binding or key: its `created_at` (binding credentials never
+ * change in place). A user-provided service: the newest of the create/update audit events whose
+ * request carried `credentials` and cfguard's `credentials-updated-at` (written in the same PATCH
+ * as the credentials). Never `updated_at` (any metadata change bumps it), and never cfguard's
+ * `rotated-at`: that records the end of a rotation, after the apps were rolled onto the new
+ * credentials, so instances started during the roll would look older than their credentials.
  */
 export function lastCredentialChange(s: Snapshot, unit: CredentialUnit): LastChange {
-  const candidates: {at: string; source: LastChangeSource}[] = []
-  if (unit.binding) candidates.push({at: unit.binding.createdAt, source: 'created'})
-  const annotated = (unit.binding ?? unit.instance).annotations[ROTATED_AT_ANNOTATION]
-  if (annotated) candidates.push({at: annotated, source: 'annotation'})
-  if (unit.source === 'user-provided') {
-    for (const e of credentialEventsByTarget(s.auditEvents).get(unit.instance.guid) ?? []) {
-      candidates.push({at: e.createdAt, source: 'audit-event'})
-    }
+  if (unit.binding) {
+    const at = Number.isNaN(Date.parse(unit.binding.createdAt)) ? null : unit.binding.createdAt
+    return at === null
+      ? {at: null, source: null, setAt: null, setAtSource: null}
+      : {at, source: 'created', setAt: at, setAtSource: 'created'}
   }
-  let best: {at: string; source: LastChangeSource; ms: number} | null = null
-  for (const c of candidates) {
-    const ms = Date.parse(c.at)
+  const annotations = unit.instance.annotations
+  const marked = validTime(annotations[CREDENTIALS_UPDATED_AT_ANNOTATION])
+  let best: {at: string; source: LastChangeSource; ms: number} | null =
+    marked === null ? null : {at: marked, source: 'annotation', ms: Date.parse(marked)}
+  let newestEventMs = -Infinity
+  for (const e of credentialEventsByTarget(s.auditEvents).get(unit.instance.guid) ?? []) {
+    const ms = Date.parse(e.createdAt)
     if (Number.isNaN(ms)) continue
-    if (!best || ms > best.ms) best = {...c, ms}
+    newestEventMs = Math.max(newestEventMs, ms)
+    if (!best || ms > best.ms) best = {at: e.createdAt, source: 'audit-event', ms}
   }
-  return best ? {at: best.at, source: best.source} : {at: null, source: null}
+  if (!best) return {at: null, source: null, setAt: null, setAtSource: null}
+  const change = {at: best.at, source: best.source}
+  // cfguard's mark describes the secret only when no later change was made outside cfguard.
+  const ours = marked !== null && newestEventMs <= Date.parse(marked) + SAME_WRITE_MS
+  const setAt = annotations[SECRET_SET_AT_ANNOTATION]
+  if (!ours || setAt === undefined) return {...change, setAt: change.at, setAtSource: change.source}
+  const restored = validTime(setAt)
+  // `unknown`: a rollback restored a secret whose age nothing recorded.
+  return restored === null
+    ? {...change, setAt: null, setAtSource: null}
+    : {...change, setAt: restored, setAtSource: 'annotation'}
+}
+
+function validTime(value: string | undefined): string | null {
+  return value === undefined || Number.isNaN(Date.parse(value)) ? null : value
 }
 
 const credentialEventIndex = new WeakMap<readonly AuditEvent[], Map<string, AuditEvent[]>>()

@@ -1,6 +1,7 @@
 /**
  * Every label and annotation cfguard writes, in one place. The identity audit reads
- * `ROTATED_AT` (stale credentials) and `CREDENTIALS_UPDATED_AT` (drift); `credentials list` reads
+ * `CREDENTIALS_UPDATED_AT` (drift) and `SECRET_SET_AT` (age), never `ROTATED_AT` (a record of
+ * when a rotation finished, after its apps were rolled); `credentials list` reads
  * the lease, the retire-after mark and the rotation-state label. Keys follow CC's rules
  * (prefix + name of 1–63 characters, cf-api.md §6); values are plain text, no secrets.
  */
@@ -21,6 +22,19 @@ export const ANNOTATION = {
   retireAfter: 'cfguard.io/retire-after',
   /** ISO time cfguard last changed the credentials; written in the same PATCH as the credentials. */
   credentialsUpdatedAt: 'cfguard.io/credentials-updated-at',
+  /**
+   * Written with it: when the secret the service now holds was first put in place (ISO, or
+   * `unknown`), the credential's age. A rotation writes the change time; a rollback writes the
+   * restored secret's original time, kept on the rotation state as `previous-secret-set-at`.
+   */
+  secretSetAt: 'cfguard.io/secret-set-at',
+  /** On the rotation state: `secret-set-at` of the secret the rotation replaces. */
+  previousSecretSetAt: 'cfguard.io/previous-secret-set-at',
+  /**
+   * On the rotation state: the target's rotation record before this rotation (JSON of rotated-at,
+   * -by, -kind, rotation-id), put back by a rollback: an undone rotation is no recent rotation.
+   */
+  previousRotation: 'cfguard.io/previous-rotation',
   /** JSON Journal of a binding or key rotation in progress (no secrets). */
   journal: 'cfguard.io/rotation-journal',
   rolledBackAt: 'cfguard.io/rolled-back-at',
@@ -50,6 +64,60 @@ export const LABEL = {
    */
   credentialsChange: 'cfguard.io/credentials-change',
 } as const
+
+/** The annotations a finished rotation records, which a rollback restores to their earlier values. */
+export const ROTATION_RECORD = [
+  ANNOTATION.rotatedAt,
+  ANNOTATION.rotatedBy,
+  ANNOTATION.rotatedKind,
+  ANNOTATION.rotationId,
+] as const
+
+/** The rotation record of `annotations` as the JSON kept on the rotation state (absent keys left out). */
+export function encodeRotationRecord(annotations: Record<string, string>): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      ROTATION_RECORD.flatMap((k) => (annotations[k] === undefined ? [] : [[k, annotations[k]]])),
+    ),
+  )
+}
+
+/**
+ * The annotation patch that puts a kept rotation record back: every record key, null where the
+ * record had none (deleted). null when the kept value cannot be read (then nothing is restored).
+ */
+export function decodeRotationRecord(value: string | undefined): Record<string, string | null> | null {
+  if (value === undefined) return null
+  try {
+    const raw = JSON.parse(value) as Record<string, unknown>
+    return Object.fromEntries(ROTATION_RECORD.map((k) => [k, typeof raw[k] === 'string' ? raw[k] : null]))
+  } catch {
+    return null
+  }
+}
+
+/** A credential change written outside cfguard this long after its mark is a later change. */
+export const SAME_WRITE_MS = 60_000
+
+/**
+ * When the secret a user-provided service holds was put in place (ISO, or `unknown`), from
+ * cfguard's marks and the newest audit event that carried credentials (null: none visible). The
+ * identity audit derives the same from a snapshot (checks/identity-helpers.ts lastCredentialChange).
+ */
+export function secretSetAtOf(
+  annotations: Record<string, string>,
+  newestCredentialEvent: string | null,
+): string {
+  const valid = (v: string | undefined) => (v === undefined || Number.isNaN(Date.parse(v)) ? null : v)
+  const marked = valid(annotations[ANNOTATION.credentialsUpdatedAt])
+  const event = valid(newestCredentialEvent ?? undefined)
+  if (marked === null || (event !== null && Date.parse(event) > Date.parse(marked) + SAME_WRITE_MS)) {
+    return event ?? 'unknown'
+  }
+  const setAt = annotations[ANNOTATION.secretSetAt]
+  if (setAt === undefined) return event !== null && Date.parse(event) > Date.parse(marked) ? event : marked
+  return valid(setAt) ?? 'unknown'
+}
 
 /** Label value for a credential change made at `iso` (label values allow [A-Za-z0-9-_.]). */
 export function changeMarker(iso: string): string {

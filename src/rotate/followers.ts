@@ -64,6 +64,8 @@ export async function moveFollowers(
   places: Place[],
   from: string,
   to: string,
+  /** When `to` was first put in place (its age; the same secret's time on the target). */
+  setAt: string,
 ): Promise<string[]> {
   const moved: string[] = []
   for (const place of places) {
@@ -75,6 +77,7 @@ export async function moveFollowers(
       metadata: {
         annotations: {
           [ANNOTATION.credentialsUpdatedAt]: platform.now().toISOString(),
+          [ANNOTATION.secretSetAt]: setAt,
           [ANNOTATION.clientId]: locator.clientId,
         },
       },

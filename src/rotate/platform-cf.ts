@@ -101,6 +101,15 @@ export function createCfRotationPlatform(deps: CfPlatformDeps): RotationPlatform
       return si ? serviceInstanceInfo(si) : null
     },
 
+    async lastCredentialsEvent(guid) {
+      const events = await cc.auditEvents.listAll({
+        types: ['audit.user_provided_service_instance.create', 'audit.user_provided_service_instance.update'],
+        targetGuids: [guid],
+      })
+      const changes = events.filter((e) => e.requestKeys.includes('credentials')).map((e) => e.createdAt)
+      return changes.sort((a, b) => Date.parse(b) - Date.parse(a))[0] ?? null
+    },
+
     async readUpsCredentials(guid) {
       return cc.serviceInstances.credentials(guid)
     },

@@ -128,6 +128,11 @@ export interface RotationPlatform {
   getServiceInstance(guid: string): Promise<ServiceInstanceInfo | null>
   /** `GET /v3/service_instances?space_guids=&names=`; null when absent. */
   findServiceInstance(spaceGuid: string, name: string): Promise<ServiceInstanceInfo | null>
+  /**
+   * Time of the newest `audit.user_provided_service_instance.create|update` of `guid` whose
+   * request carried `credentials` (cf-api.md §7); null when none is visible (pruned after 31 days).
+   */
+  lastCredentialsEvent(guid: string): Promise<string | null>
   /** `GET /v3/service_instances/:guid/credentials` (writes audit `...user_provided_service_instance.show`). */
   readUpsCredentials(guid: string): Promise<Record<string, unknown>>
   /**

@@ -31,6 +31,13 @@ export interface StoredRotation {
   pending: string
   /** The secret the UPS held when the rotation started (kept for rollback until retirement). */
   previous: string
+  /**
+   * Not secret, kept as annotations only (a rollback reads them without a `*.show` event): when
+   * `previous` was put in place (ISO or `unknown`), and the target's rotation record before this
+   * rotation (annotations.ts encodeRotationRecord).
+   */
+  previousSecretSetAt?: string
+  previousRotation?: string
 }
 
 export function encodeStore(s: StoredRotation): Record<string, unknown> {
@@ -101,6 +108,12 @@ export async function createStore(
         [ANNOTATION.rotationKind]: state.kind,
         [ANNOTATION.clientId]: state.clientId,
         [ANNOTATION.startedAt]: state.startedAt,
+        ...(state.previousSecretSetAt === undefined
+          ? {}
+          : {[ANNOTATION.previousSecretSetAt]: state.previousSecretSetAt}),
+        ...(state.previousRotation === undefined
+          ? {}
+          : {[ANNOTATION.previousRotation]: state.previousRotation}),
       },
     },
   })
@@ -117,6 +130,8 @@ export type StoreLook =
       kind: 'ups-uaa' | 'ups-external' | null
       clientId: string | null
       startedAt: string | null
+      previousSecretSetAt: string | null
+      previousRotation: string | null
     }
 
 export async function lookAtStore(
@@ -141,5 +156,7 @@ export async function lookAtStore(
     kind: kind === 'ups-uaa' || kind === 'ups-external' ? kind : null,
     clientId: a[ANNOTATION.clientId] ?? null,
     startedAt: a[ANNOTATION.startedAt] ?? null,
+    previousSecretSetAt: a[ANNOTATION.previousSecretSetAt] ?? null,
+    previousRotation: a[ANNOTATION.previousRotation] ?? null,
   }
 }

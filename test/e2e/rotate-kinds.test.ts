@@ -5,13 +5,20 @@
  */
 import {expect} from 'chai'
 import {readFileSync, statSync} from 'node:fs'
-import {createServer, type Server} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
 import {parseJson, runCli, tempDir} from '../helpers/cli.js'
 import {withSimulator} from '../helpers/sim.js'
-import {cliEnv, managedWorld, sample, secret, secretChanges, upsWorld, watch} from './rotate-world.js'
+import {
+  cliEnv,
+  fakeIdp,
+  managedWorld,
+  sample,
+  secret,
+  secretChanges,
+  upsWorld,
+  watch,
+} from './rotate-world.js'
 
 const SIM = {instanceStartupMs: 100, jobDurationMs: 150}
 
@@ -167,30 +174,14 @@ describe('credentials rotate, end to end, every kind', function () {
   })
 
   describe('another identity provider', () => {
-    let idp: Server
+    let idp: Awaited<ReturnType<typeof fakeIdp>>
     let tokenEndpoint: string
-    const accepted = new Set<string>()
+    let accepted: Set<string>
     before(async () => {
-      idp = createServer((req, res) => {
-        const auth = Buffer.from(
-          (req.headers.authorization ?? '').replace(/^Basic /i, ''),
-          'base64',
-        ).toString()
-        const given = decodeURIComponent(auth.slice(auth.indexOf(':') + 1))
-        req.resume()
-        req.on('end', () => {
-          res.setHeader('content-type', 'application/json')
-          if (accepted.has(given)) {
-            res
-              .writeHead(400)
-              .end(JSON.stringify({error: 'unauthorized_client', error_description: 'grant not allowed'}))
-          } else res.writeHead(401).end(JSON.stringify({error: 'invalid_client'}))
-        })
-      })
-      await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
-      tokenEndpoint = `http://127.0.0.1:${(idp.address() as AddressInfo).port}/oauth2/token`
+      idp = await fakeIdp()
+      ;({tokenEndpoint, accepted} = idp)
     })
-    after(() => new Promise<void>((resolve) => idp.close(() => resolve())))
+    after(() => idp.close())
 
     it('the new secret from stdin: verified at the provider, rolled out, old one left to the operator', async () => {
       await withSimulator(SIM, async (sim) => {

@@ -4,6 +4,8 @@
  * the CLI runs, that every running instance holds a secret its identity provider accepts.
  */
 import {randomBytes} from 'node:crypto'
+import {createServer} from 'node:http'
+import type {AddressInfo} from 'node:net'
 
 import {Builder, type Simulator} from '../../src/sim/index.js'
 
@@ -211,4 +213,35 @@ export function sharedCopy(
   b.bind(app, ups, {createdAgoMs: 80 * 86_400_000})
   b.start(app, 5 * 86_400_000)
   return {ups: {guid: ups.guid, name: w.ups.name}, space: spaceName, apps: [app.name]}
+}
+
+/**
+ * Another identity provider's token endpoint on loopback: a secret in `accepted` gets RFC 6749's
+ * `unauthorized_client` (right secret, grant not allowed), any other `invalid_client`.
+ */
+export async function fakeIdp(): Promise<{
+  tokenEndpoint: string
+  accepted: Set<string>
+  close(): Promise<void>
+}> {
+  const accepted = new Set<string>()
+  const idp = createServer((req, res) => {
+    const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /i, ''), 'base64').toString()
+    const given = decodeURIComponent(auth.slice(auth.indexOf(':') + 1))
+    req.resume()
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/json')
+      if (accepted.has(given)) {
+        res
+          .writeHead(400)
+          .end(JSON.stringify({error: 'unauthorized_client', error_description: 'grant not allowed'}))
+      } else res.writeHead(401).end(JSON.stringify({error: 'invalid_client'}))
+    })
+  })
+  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
+  return {
+    tokenEndpoint: `http://127.0.0.1:${(idp.address() as AddressInfo).port}/oauth2/token`,
+    accepted,
+    close: () => new Promise<void>((resolve) => idp.close(() => resolve())),
+  }
 }

@@ -369,6 +369,13 @@ export class FakePlatform implements RotationPlatform {
     })
   }
 
+  /** Credential-change audit events by instance guid (set by a test; none by default). */
+  readonly credentialEvents = new Map<string, string>()
+
+  async lastCredentialsEvent(guid: string): Promise<string | null> {
+    return Promise.resolve(this.credentialEvents.get(guid) ?? null)
+  }
+
   async readUpsCredentials(guid: string): Promise<Record<string, unknown>> {
     return this.call('readUpsCredentials', guid, false, () => {
       const si = this.requireSi(guid)

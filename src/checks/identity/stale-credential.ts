@@ -4,7 +4,7 @@ import type {App} from '../../model/snapshot.js'
 import {appRef, makeFinding} from '../finding.js'
 import {
   type CredentialUnit,
-  ROTATED_AT_ANNOTATION,
+  CREDENTIALS_UPDATED_AT_ANNOTATION,
   ageInDays,
   identityUnits,
   lastCredentialChange,
@@ -22,8 +22,9 @@ export const staleCredential: Rule = {
     'The credential last changed longer ago than `maxCredentialAgeDays` (default 90; `--max-age`): medium, ' +
     'high past twice the limit. Old secrets have had the longest time to leak through logs, laptops and ' +
     'former staff, and a rotation nobody has practised tends to fail on the day it is needed. Last change is ' +
-    'the newest of: a user-provided service create/update audit event that carried `credentials`, the ' +
-    `\`${ROTATED_AT_ANNOTATION}\` annotation cfguard writes when it rotates, and a binding's or key's creation ` +
+    'when the secret held now was put in place: the newest user-provided service create/update audit event ' +
+    `that carried \`credentials\`, or the \`${CREDENTIALS_UPDATED_AT_ANNOTATION}\` annotation cfguard writes with ` +
+    "the credentials (after a rollback, the restored secret's own time), or a binding's or key's creation " +
     'time (never `updated_at`, which any metadata change bumps). Cloud Controller prunes audit events after ' +
     '31 days, so a user-provided service older than the limit with no event and no annotation is reported at ' +
     'low severity with age "unknown": nothing shows it changed within the limit. Rotate with zero downtime: ' +
@@ -43,7 +44,7 @@ export const staleCredential: Rule = {
         related: apps.map((a) => appRef(s, a)),
         remediation: remediation(unit, apps),
       }
-      if (change.at === null) {
+      if (change.setAt === null) {
         // Unknown age: only a finding when the audit trail was fully read (so the change is older than
         // its retention) and the service itself is older than the limit (else it cannot be stale).
         const createdDays = ageInDays(unit.instance.createdAt, now)
@@ -53,8 +54,11 @@ export const staleCredential: Rule = {
             ...base,
             severity: 'low',
             message:
-              `${ref.name}: last credential change unknown (no update in the audit trail, no ` +
-              `${ROTATED_AT_ANNOTATION} annotation); created ${createdDays} days ago, limit ${maxDays}`,
+              `${ref.name}: last credential change unknown (` +
+              (change.at === null
+                ? `no update in the audit trail, no ${CREDENTIALS_UPDATED_AT_ANNOTATION} annotation`
+                : `a rollback on ${change.at} restored a secret of unrecorded age`) +
+              `); created ${createdDays} days ago, limit ${maxDays}`,
             evidence: {
               lastChange: 'unknown',
               lastChangeSource: null,
@@ -67,7 +71,7 @@ export const staleCredential: Rule = {
         )
         continue
       }
-      const age = ageInDays(change.at, now)
+      const age = ageInDays(change.setAt, now)
       if (age <= maxDays) continue
       findings.push(
         makeFinding(staleCredential, {
@@ -75,8 +79,8 @@ export const staleCredential: Rule = {
           severity: age > 2 * maxDays ? 'high' : 'medium',
           message: `${ref.name}: credential last changed ${age} days ago (limit ${maxDays})`,
           evidence: {
-            lastChange: change.at,
-            lastChangeSource: change.source,
+            lastChange: change.setAt,
+            lastChangeSource: change.setAtSource,
             ageDays: age,
             maxAgeDays: maxDays,
             clientId: unit.view?.clientId ?? null,

@@ -37,7 +37,7 @@ export async function rollApps(
   if (appGuids.length === 0) return {detail: 'no bound apps'}
   const {apps, active, labelled} = await readApps(platform, appGuids)
   for (const a of apps.filter((x) => x.state !== 'STARTED')) {
-    ctx.warn(`app ${a.name} is stopped: not rolled, it picks up the new credentials when it starts`)
+    ctx.warn(`app ${a.name} is stopped: not rolled, it picks up ${credentialsWord(state)} when it starts`)
   }
   const toRoll = apps.filter((a) => !isAppRolled(a, targetOf(a), labelled))
   const deadline = platform.now().getTime() + state.options.timeoutMs
@@ -141,11 +141,17 @@ export function pollDelay(platform: RotationPlatform, state: RunState, deadline:
   return Math.max(1, Math.min(state.options.pollIntervalMs, deadline - platform.now().getTime()))
 }
 
+/** What the apps are rolled onto, in messages: a rollback rolls them back onto the previous secret. */
+export function credentialsWord(state: Pick<RunState, 'action'>): string {
+  return state.action === 'rollback' ? 'the restored credentials' : 'the new credentials'
+}
+
 /** Every started app runs the change: a finished deployment for it, no instance older than it. */
 export async function verifyInstances(
   platform: RotationPlatform,
   appGuids: string[],
   targetOf: RollTargetOf,
+  what = 'the new credentials',
 ): Promise<StepResult> {
   if (appGuids.length === 0) return {detail: 'no bound apps'}
   const {apps, labelled} = await readApps(platform, appGuids)
@@ -164,5 +170,5 @@ export async function verifyInstances(
   }
   const started = apps.filter((a) => a.state === 'STARTED')
   const instances = started.reduce((n, a) => n + a.webInstances.filter((i) => i.state !== 'DOWN').length, 0)
-  return {detail: `${instances} instance(s) in ${started.length} started app(s) run the new credentials`}
+  return {detail: `${instances} instance(s) in ${started.length} started app(s) run ${what}`}
 }

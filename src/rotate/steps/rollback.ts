@@ -5,7 +5,8 @@
  * no running instance ever holds a rejected secret.
  */
 
-import {ANNOTATION} from '../annotations.js'
+import {ANNOTATION, decodeRotationRecord} from '../annotations.js'
+import {lookAtStore} from '../store.js'
 import {withSecret} from '../credentials.js'
 import {assertFollowersHold, moveFollowers} from '../followers.js'
 import {NeedsHumanError} from '../halt.js'
@@ -43,23 +44,24 @@ export const restoreCredentials = (when: UpsStep['when']): UpsStep => ({
       if (ok !== 'accepted')
         throw new NeedsHumanError('the previous secret is no longer valid: too late to roll back')
     }
+    // The restored secret keeps its age: the time it was first put in place, kept by the rotation.
+    const kept = await lookAtStore(platform, state.target)
+    const setAt = (kept.status === 'present' ? kept.previousSecretSetAt : null) ?? 'unknown'
     // Followers first, as in the forward rotation: the target's mark is written last.
-    const moved = await moveFollowers(platform, followers, pendingOf(state), previous)
+    const moved = await moveFollowers(platform, followers, pendingOf(state), previous, setAt)
     if (secret === previous && moved.length === 0) {
       state.phase = 'rb-restored'
       return {detail: 'the service and the other holders hold the previous secret already'}
     }
     const at = platform.now().toISOString()
+    const marks = {[ANNOTATION.credentialsUpdatedAt]: at, [ANNOTATION.secretSetAt]: setAt}
     await platform.updateServiceInstance(state.target.guid, {
       ...(secret === previous ? {} : {credentials: withSecret(credentials, locatorOf(state), previous)}),
-      metadata: {annotations: {[ANNOTATION.credentialsUpdatedAt]: at}},
+      metadata: {annotations: marks},
     })
     state.changed = true
     state.credentialsUpdatedAt = at
-    state.target = {
-      ...state.target,
-      annotations: {...state.target.annotations, [ANNOTATION.credentialsUpdatedAt]: at},
-    }
+    state.target = {...state.target, annotations: {...state.target.annotations, ...marks}}
     state.phase = 'rb-restored'
     return {
       detail:
@@ -126,9 +128,15 @@ export const finalizeRollback = (when: UpsStep['when']): UpsStep => ({
   title: 'Record the rollback and release the lease',
   when,
   async run(platform, state) {
+    // An undone rotation is no recent rotation: put the record of the one before it back.
+    const kept = await lookAtStore(platform, state.target)
+    const record = decodeRotationRecord(
+      kept.status === 'present' ? (kept.previousRotation ?? undefined) : undefined,
+    )
     await platform.updateServiceInstance(state.target.guid, {
       metadata: {
         annotations: {
+          ...record,
           [ANNOTATION.rolledBackAt]: platform.now().toISOString(),
           [ANNOTATION.retireAfter]: null,
           [ANNOTATION.lease]: null,

@@ -6,17 +6,17 @@
  * the previous secret are accepted and every instance runs the new one — never from doubt.
  */
 
-import {ANNOTATION} from '../annotations.js'
+import {ANNOTATION, encodeRotationRecord, secretSetAtOf} from '../annotations.js'
 import {secretAt, secretLeaves, withSecret, type SecretLocator} from '../credentials.js'
 import {assertFollowersHold, followerAppGuids, moveFollowers} from '../followers.js'
 import {halted, NeedsHumanError, refused} from '../halt.js'
-import type {Step, StepResult} from '../machine.js'
+import type {Step, StepContext, StepResult} from '../machine.js'
 import type {ProbeResult, RotationPlatform} from '../platform.js'
 import {upsRollTarget} from '../phase.js'
 import {createStore, readStore} from '../store.js'
-import {rollApps, verifyInstances} from './roll.js'
+import {credentialsWord, rollApps, verifyInstances} from './roll.js'
 import {isGrace, type RunState} from './state.js'
-import {CfguardError} from '../../errors.js'
+import {CfguardError, isCfguardError} from '../../errors.js'
 import {registerSecret} from '../../redact.js'
 
 type UpsStep = Step<RunState>
@@ -95,7 +95,7 @@ export function persistSecret(when: UpsStep['when']): UpsStep {
     id: 'persist-secret',
     title: 'Generate the new secret and store it on the platform',
     when,
-    async run(platform, state) {
+    async run(platform, state, ctx) {
       const existing = await readStore(platform, state.target)
       if (existing.status === 'foreign') {
         throw refused(
@@ -112,6 +112,12 @@ export function persistSecret(when: UpsStep['when']): UpsStep {
       registerSecret(pending)
       if (pending === current) throw refused('the supplied secret is the one the service holds already')
       const created = await createStore(platform, state.target, {
+        // What a rollback puts back besides the secret: its age and the rotation record.
+        previousSecretSetAt: secretSetAtOf(
+          state.target.annotations,
+          await newestCredentialsEvent(platform, state, ctx),
+        ),
+        previousRotation: encodeRotationRecord(state.target.annotations),
         rotationId: state.rotationId,
         kind: state.kind === 'ups-external' ? 'ups-external' : 'ups-uaa',
         targetGuid: state.target.guid,
@@ -140,6 +146,26 @@ export function persistSecret(when: UpsStep['when']): UpsStep {
         },
       }
     },
+  }
+}
+
+/**
+ * When the service's credentials were last changed by anyone (audit trail). Only the age a
+ * rollback restores depends on it, so an unreadable trail is a warning, not a stop.
+ */
+async function newestCredentialsEvent(
+  platform: RotationPlatform,
+  state: RunState,
+  ctx: StepContext,
+): Promise<string | null> {
+  try {
+    return await platform.lastCredentialsEvent(state.target.guid)
+  } catch (err) {
+    if (!isCfguardError(err)) throw err
+    ctx.warn(
+      `cannot read the audit events of ${state.target.name} (${err.message}): after a rollback its secret's age would be taken from cfguard's marks only`,
+    )
+    return null
   }
 }
 
@@ -254,7 +280,13 @@ export const updateCredentials = (when: UpsStep['when']): UpsStep => ({
     if (check === 'error') throw probeError('the new secret')
     if (check === 'rejected') throw halted('the identity provider no longer accepts the new secret', 're-run')
     // Followers first: the target's mark, written last, is the time every app must have started after.
-    const moved = await moveFollowers(platform, followers, previousOf(state), pending)
+    const moved = await moveFollowers(
+      platform,
+      followers,
+      previousOf(state),
+      pending,
+      platform.now().toISOString(),
+    )
     if (moved.length > 0) state.changed = true
     if (secret === pending && moved.length === 0) {
       state.phase = 'updated'
@@ -266,6 +298,7 @@ export const updateCredentials = (when: UpsStep['when']): UpsStep => ({
       metadata: {
         annotations: {
           [ANNOTATION.credentialsUpdatedAt]: at,
+          [ANNOTATION.secretSetAt]: at,
           [ANNOTATION.clientId]: locatorOf(state).clientId,
         },
       },
@@ -274,7 +307,11 @@ export const updateCredentials = (when: UpsStep['when']): UpsStep => ({
     state.credentialsUpdatedAt = at
     state.target = {
       ...state.target,
-      annotations: {...state.target.annotations, [ANNOTATION.credentialsUpdatedAt]: at},
+      annotations: {
+        ...state.target.annotations,
+        [ANNOTATION.credentialsUpdatedAt]: at,
+        [ANNOTATION.secretSetAt]: at,
+      },
     }
     state.phase = 'updated'
     return {
@@ -304,7 +341,12 @@ export const verifyUps = (when: UpsStep['when'], next: RunState['phase']): UpsSt
   when,
   async run(platform, state) {
     const target = upsRollTarget(credentialsUpdatedAt(state))
-    const result = await verifyInstances(platform, await boundAppGuids(platform, state), () => target)
+    const result = await verifyInstances(
+      platform,
+      await boundAppGuids(platform, state),
+      () => target,
+      credentialsWord(state),
+    )
     state.phase = next
     return result
   },

@@ -76,7 +76,7 @@ describe('rotationCandidates: what can be rotated, how old it is, whether it is 
 
   it('--older-than and --max-age move the due date; a younger credential is not due', () => {
     const s = snapshot({
-      serviceInstances: [ups({annotations: {'cfguard.io/rotated-at': ago(40)}})],
+      serviceInstances: [ups({annotations: {'cfguard.io/credentials-updated-at': ago(40)}})],
       uaaClients: [uaaClient('billing-client')],
     })
     expect(rotationCandidates(s, DEFAULT_POLICY, NOW)[0]!.due).to.equal(false)
@@ -99,7 +99,7 @@ describe('rotationCandidates: what can be rotated, how old it is, whether it is 
           ],
         }),
       ],
-      serviceInstances: [ups({annotations: {'cfguard.io/rotated-at': ago(5)}})],
+      serviceInstances: [ups({annotations: {'cfguard.io/credentials-updated-at': ago(5)}})],
       bindings: [binding()],
       uaaClients: [uaaClient('billing-client')],
     })

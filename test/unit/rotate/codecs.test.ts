@@ -1,11 +1,15 @@
 import {expect} from 'chai'
 
 import {
+  ANNOTATION,
   decodeJournal,
   decodeLease,
+  decodeRotationRecord,
   encodeJournal,
   encodeLease,
+  encodeRotationRecord,
   changeMarker,
+  secretSetAtOf,
 } from '../../../src/rotate/annotations.js'
 import {simulateSteps, stepCatalog} from '../../../src/rotate/catalog.js'
 import {locateSecret, secretAt, secretLeaves, withSecret} from '../../../src/rotate/credentials.js'
@@ -124,5 +128,47 @@ describe('step catalog', () => {
     expect(simulateSteps(specs, 'idle', {grace: true}).find((s) => s.id === 'delete-old-keys')!.run).to.equal(
       false,
     )
+  })
+})
+
+describe('what a rollback puts back', () => {
+  const A = ANNOTATION
+  it('secretSetAtOf: the time the secret held now was put in place, from marks and the audit trail', () => {
+    // cfguard's mark, no later change.
+    expect(secretSetAtOf({[A.credentialsUpdatedAt]: '2026-09-01T00:00:00Z'}, null)).to.equal(
+      '2026-09-01T00:00:00Z',
+    )
+    // Its own PATCH event a moment later is the same write; a mark from a rollback keeps the older time.
+    const rolledBack = {
+      [A.credentialsUpdatedAt]: '2026-11-20T10:00:00Z',
+      [A.secretSetAt]: '2026-08-01T00:00:00Z',
+    }
+    expect(secretSetAtOf(rolledBack, '2026-11-20T10:00:02Z')).to.equal('2026-08-01T00:00:00Z')
+    expect(secretSetAtOf({...rolledBack, [A.secretSetAt]: 'unknown'}, null)).to.equal('unknown')
+    // Changed outside cfguard later (cf update-user-provided-service): that event.
+    expect(secretSetAtOf(rolledBack, '2026-11-25T00:00:00Z')).to.equal('2026-11-25T00:00:00Z')
+    // Never rotated by cfguard: the audit trail, or unknown once it was pruned.
+    expect(secretSetAtOf({[A.rotatedAt]: '2026-11-01T00:00:00Z'}, '2026-10-01T00:00:00Z')).to.equal(
+      '2026-10-01T00:00:00Z',
+    )
+    expect(secretSetAtOf({}, null)).to.equal('unknown')
+  })
+
+  it('the rotation record round-trips; keys the target did not have are deleted on restore', () => {
+    const before = {[A.rotatedAt]: '2026-10-01T00:00:00Z', [A.rotatedBy]: 'ops', other: 'x'}
+    expect(decodeRotationRecord(encodeRotationRecord(before))).to.deep.equal({
+      [A.rotatedAt]: '2026-10-01T00:00:00Z',
+      [A.rotatedBy]: 'ops',
+      [A.rotatedKind]: null,
+      [A.rotationId]: null,
+    })
+    expect(decodeRotationRecord(encodeRotationRecord({}))).to.deep.equal({
+      [A.rotatedAt]: null,
+      [A.rotatedBy]: null,
+      [A.rotatedKind]: null,
+      [A.rotationId]: null,
+    })
+    expect(decodeRotationRecord(undefined)).to.equal(null)
+    expect(decodeRotationRecord('{not json')).to.equal(null)
   })
 })

@@ -1,7 +1,9 @@
 import {expect} from 'chai'
 
 import {
+  CREDENTIALS_UPDATED_AT_ANNOTATION,
   ROTATED_AT_ANNOTATION,
+  SECRET_SET_AT_ANNOTATION,
   credentialUnits,
   identityUnits,
   lastCredentialChange,
@@ -51,10 +53,14 @@ describe('identity helpers', () => {
     expect(identityUnits(s).map((u) => u.guid)).to.deep.equal(['si-b'])
   })
 
-  it('last change: newest credential-carrying UPS event or annotation, never updated_at', () => {
+  it('last change: newest credential-carrying UPS event or credentials-updated-at, never updated_at or rotated-at', () => {
     const si = ups({
       updatedAt: '2026-11-27T00:00:00Z',
-      annotations: {[ROTATED_AT_ANNOTATION]: '2026-09-01T00:00:00Z'},
+      annotations: {
+        [CREDENTIALS_UPDATED_AT_ANNOTATION]: '2026-09-01T00:00:00Z',
+        // A rotation records its end after the apps were rolled: not when the credentials changed.
+        [ROTATED_AT_ANNOTATION]: '2026-09-01T00:20:00Z',
+      },
     })
     const s = snapshot({
       serviceInstances: [si],
@@ -69,7 +75,12 @@ describe('identity helpers', () => {
       ],
     })
     const [unit] = credentialUnits(s)
-    expect(lastCredentialChange(s, unit!)).to.deep.equal({at: '2026-09-01T00:00:00Z', source: 'annotation'})
+    expect(lastCredentialChange(s, unit!)).to.deep.equal({
+      at: '2026-09-01T00:00:00Z',
+      source: 'annotation',
+      setAt: '2026-09-01T00:00:00Z',
+      setAtSource: 'annotation',
+    })
     const withEvent = snapshot({
       serviceInstances: [si],
       auditEvents: [auditEvent({createdAt: '2026-10-02T00:00:00Z'})],
@@ -77,9 +88,62 @@ describe('identity helpers', () => {
     expect(lastCredentialChange(withEvent, credentialUnits(withEvent)[0]!)).to.deep.equal({
       at: '2026-10-02T00:00:00Z',
       source: 'audit-event',
+      setAt: '2026-10-02T00:00:00Z',
+      setAtSource: 'audit-event',
     })
+    const onlyRotatedAt = snapshot({
+      serviceInstances: [ups({annotations: {[ROTATED_AT_ANNOTATION]: '2026-09-01T00:00:00Z'}})],
+    })
+    expect(lastCredentialChange(onlyRotatedAt, credentialUnits(onlyRotatedAt)[0]!).at).to.equal(null)
     const none = snapshot({serviceInstances: [ups({updatedAt: '2026-11-27T00:00:00Z'})]})
-    expect(lastCredentialChange(none, credentialUnits(none)[0]!)).to.deep.equal({at: null, source: null})
+    expect(lastCredentialChange(none, credentialUnits(none)[0]!)).to.deep.equal({
+      at: null,
+      source: null,
+      setAt: null,
+      setAtSource: null,
+    })
+  })
+
+  it("after a rollback: changed when the rollback wrote the credentials, aged from the restored secret's time", () => {
+    const rolledBack = ups({
+      annotations: {
+        [CREDENTIALS_UPDATED_AT_ANNOTATION]: '2026-11-20T10:00:00Z',
+        [SECRET_SET_AT_ANNOTATION]: '2026-08-01T00:00:00Z',
+      },
+    })
+    // The rollback's own PATCH event, a few seconds off cfguard's clock: the same write.
+    const own = auditEvent({createdAt: '2026-11-20T10:00:03Z'})
+    const s = snapshot({serviceInstances: [rolledBack], auditEvents: [own]})
+    expect(lastCredentialChange(s, credentialUnits(s)[0]!)).to.deep.equal({
+      at: '2026-11-20T10:00:03Z',
+      source: 'audit-event',
+      setAt: '2026-08-01T00:00:00Z',
+      setAtSource: 'annotation',
+    })
+    // A change made outside cfguard afterwards is a new secret: its time is both.
+    const later = auditEvent({guid: 'e-later', createdAt: '2026-11-25T00:00:00Z'})
+    const changed = snapshot({serviceInstances: [rolledBack], auditEvents: [own, later]})
+    expect(lastCredentialChange(changed, credentialUnits(changed)[0]!)).to.deep.include({
+      at: '2026-11-25T00:00:00Z',
+      setAt: '2026-11-25T00:00:00Z',
+    })
+    // A restored secret of unrecorded age: the change is known, the age is not.
+    const unknown = snapshot({
+      serviceInstances: [
+        ups({
+          annotations: {
+            [CREDENTIALS_UPDATED_AT_ANNOTATION]: '2026-11-20T10:00:00Z',
+            [SECRET_SET_AT_ANNOTATION]: 'unknown',
+          },
+        }),
+      ],
+    })
+    expect(lastCredentialChange(unknown, credentialUnits(unknown)[0]!)).to.deep.equal({
+      at: '2026-11-20T10:00:00Z',
+      source: 'annotation',
+      setAt: null,
+      setAtSource: null,
+    })
   })
 
   it('managed bindings: created_at is the last change; only the newest succeeded binding per app is active', () => {
@@ -104,6 +168,11 @@ describe('identity helpers', () => {
       ['new', true],
       ['old', false],
     ])
-    expect(lastCredentialChange(s, units[0]!)).to.deep.equal({at: '2026-11-01T00:00:00Z', source: 'created'})
+    expect(lastCredentialChange(s, units[0]!)).to.deep.equal({
+      at: '2026-11-01T00:00:00Z',
+      source: 'created',
+      setAt: '2026-11-01T00:00:00Z',
+      setAtSource: 'created',
+    })
   })
 })

@@ -1,6 +1,10 @@
 import {expect} from 'chai'
 
-import {ROTATED_AT_ANNOTATION} from '../../../../src/checks/identity-helpers.js'
+import {
+  CREDENTIALS_UPDATED_AT_ANNOTATION,
+  ROTATED_AT_ANNOTATION,
+  SECRET_SET_AT_ANNOTATION,
+} from '../../../../src/checks/identity-helpers.js'
 import {runChecks} from '../../../../src/checks/index.js'
 import {staleCredential} from '../../../../src/checks/identity/stale-credential.js'
 import {DEFAULT_POLICY} from '../../../../src/model/policy.js'
@@ -85,10 +89,14 @@ describe('identity/stale-credential', () => {
     )
   })
 
-  it('a recent rotated-at annotation or event clears it; updated_at does not count either way', () => {
+  it('a recent credentials-updated-at annotation or event clears it; updated_at does not count either way', () => {
     const s = snapshot({
       serviceInstances: [
-        ups({guid: 'si-1', updatedAt: daysAgo(200), annotations: {[ROTATED_AT_ANNOTATION]: daysAgo(10)}}),
+        ups({
+          guid: 'si-1',
+          updatedAt: daysAgo(200),
+          annotations: {[CREDENTIALS_UPDATED_AT_ANNOTATION]: daysAgo(10)},
+        }),
         ups({guid: 'si-2', updatedAt: daysAgo(1)}),
       ],
       auditEvents: [
@@ -101,6 +109,41 @@ describe('identity/stale-credential', () => {
       ],
     })
     expect(staleCredential.run(s, DEFAULT_POLICY, NOW)).to.deep.equal([])
+  })
+
+  it("after a rollback: the restored secret's own age counts, not the rollback's change", () => {
+    const rolledBack = (setAt: string) =>
+      ups({
+        guid: 'si-1',
+        createdAt: daysAgo(300),
+        annotations: {
+          [CREDENTIALS_UPDATED_AT_ANNOTATION]: daysAgo(1),
+          [SECRET_SET_AT_ANNOTATION]: setAt,
+          [ROTATED_AT_ANNOTATION]: daysAgo(200),
+        },
+      })
+    const old = staleCredential.run(
+      snapshot({
+        serviceInstances: [rolledBack(daysAgo(100))],
+        auditEvents: [auditEvent({createdAt: daysAgo(1)})],
+      }),
+      DEFAULT_POLICY,
+      NOW,
+    )
+    expect(old.map((f) => [f.severity, f.evidence.ageDays])).to.deep.equal([['medium', 100]])
+    const unknown = staleCredential.run(
+      snapshot({serviceInstances: [rolledBack('unknown')]}),
+      DEFAULT_POLICY,
+      NOW,
+    )
+    expect(unknown.map((f) => [f.severity, f.evidence.ageDays])).to.deep.equal([['low', 'unknown']])
+    expect(unknown[0]!.message).to.match(/a rollback on .* restored a secret of unrecorded age/)
+    const young = staleCredential.run(
+      snapshot({serviceInstances: [rolledBack(daysAgo(20))]}),
+      DEFAULT_POLICY,
+      NOW,
+    )
+    expect(young).to.deep.equal([])
   })
 
   it('unknown age: low with age "unknown" when the audit trail was read and the service is older than the limit', () => {
