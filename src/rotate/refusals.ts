@@ -215,7 +215,7 @@ function rotateRefusals(
         code: 'FORBIDDEN',
         message: `the token cannot change client secrets at UAA (needs clients.secret, clients.admin or uaa.admin)`,
         suggestions: [
-          'log in with a client that has clients.secret, e.g. `cfguard login --client-credentials`',
+          'log in as a client that has clients.secret: `cfguard login --client-id CLIENT_ID` (its secret from CFGUARD_CLIENT_SECRET or stdin)',
         ],
       })
     }
