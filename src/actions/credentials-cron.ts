@@ -88,6 +88,7 @@ export async function rotateAllDueCredentials(
       if (busy || (c.due && c.cronNote === null)) {
         chosen.push({
           serviceInstanceGuid: c.serviceInstance.guid,
+          serviceInstanceName: c.serviceInstance.name,
           keyName: c.keyName,
           due: c.due && c.cronNote === null,
         })

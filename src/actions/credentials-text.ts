@@ -77,14 +77,18 @@ export function renderRotationPlan(plan: RotationPlan): string {
 
   if (plan.apps.length > 0) {
     const rolled = plan.apps.filter((a) => a.roll)
+    const replaced = plan.expectedRestarts.webInstances
     lines.push(
-      `  apps: ${rolled.length} of ${plan.apps.length} roll, ${plan.expectedRestarts.webInstances} web instance(s) replaced ` +
+      `  apps: ${rolled.length} of ${plan.apps.length} roll, ` +
+        (replaced === null ? 'web instances replaced: unknown ' : `${replaced} web instance(s) replaced `) +
         `(max in flight ${plan.options.maxInFlight}, ${plan.options.parallelApps} app(s) at a time)`,
     )
     const width = Math.max(...plan.apps.map((a) => a.name.length)) + 2
     for (const a of plan.apps) {
       const what = a.roll
-        ? `roll ${a.toReplace} instance(s)${a.note ? `; ${a.note}` : ''}`
+        ? a.toReplace === null
+          ? 'roll every web instance (count unknown, see the warning)'
+          : `roll ${a.toReplace} instance(s)${a.note ? `; ${a.note}` : ''}`
         : (a.note ?? (a.state === 'STARTED' ? 'no roll needed' : 'not rolled'))
       lines.push(`    ${pad(a.name, width)}${pad(a.state, 9)}${what}`)
     }
@@ -105,7 +109,11 @@ export function renderRotationPlan(plan: RotationPlan): string {
     lines.push('  DOWNTIME: apps fail to authenticate between unbinding and the end of their roll')
   for (const w of plan.warnings) lines.push(`  warning: ${w}`)
   for (const r of plan.refusals) {
-    lines.push(`  refused: ${r.message}`)
+    lines.push(
+      r.dryRunProceeds
+        ? `  warning: a ${plan.action} started now would refuse: ${r.message}`
+        : `  refused: ${r.message}`,
+    )
     for (const s of r.suggestions) lines.push(`    next: ${s}`)
   }
   return redactText(lines.join('\n'))

@@ -162,7 +162,7 @@ export async function runCredentialAction(
   try {
     conn = await openRotation(ctx, session)
     const si = await resolveServiceInstance(conn.session, ref)
-    const request = await requestFor(conn, si, action, o)
+    const request = {...(await requestFor(conn, si, action, o)), serviceInstanceName: si.name}
     const options: EngineOptions = {
       ...engineOptions(conn, o),
       ...(action === 'rotate' ? await inputsFor(ctx, request, o, ui) : {}),

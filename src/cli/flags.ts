@@ -22,7 +22,7 @@ export const connectionFlags = {
     helpGroup: 'CONNECTION',
   }),
   target: Flags.string({
-    summary: 'use the stored target NAME (see `cfguard login --name`)',
+    summary: 'use the stored target NAME (see `cfguard login --name NAME`)',
     env: 'CFGUARD_TARGET',
     helpGroup: 'CONNECTION',
   }),

@@ -30,7 +30,7 @@ export default class Audit extends ReportCommand {
   public static readonly flags = {
     ...connectionFlags,
     target: Flags.string({
-      summary: 'use the stored target NAME (see `cfguard login --name`)',
+      summary: 'use the stored target NAME (see `cfguard login --name NAME`)',
       env: 'CFGUARD_TARGET',
       exclusive: ['targets'],
       helpGroup: 'CONNECTION',

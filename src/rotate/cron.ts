@@ -17,6 +17,8 @@ import {ExitCode, type ExitCodeValue} from '../errors.js'
 
 export interface CronCandidate {
   serviceInstanceGuid: string
+  /** For messages when nothing about the instance could be read. */
+  serviceInstanceName?: string
   keyName?: string | null
   /** Due by policy (e.g. older than the maximum credential age). */
   due: boolean
@@ -119,8 +121,13 @@ export async function* rotateAllDue(
   }
   const handle = async (candidate: CronCandidate): Promise<CronItem[]> => {
     const items: CronItem[] = []
-    const request = {serviceInstanceGuid: candidate.serviceInstanceGuid, keyName: candidate.keyName ?? null}
-    const fallback: EventTarget = {guid: candidate.serviceInstanceGuid, name: candidate.serviceInstanceGuid}
+    const name = candidate.serviceInstanceName ?? candidate.serviceInstanceGuid
+    const request = {
+      serviceInstanceGuid: candidate.serviceInstanceGuid,
+      serviceInstanceName: name,
+      keyName: candidate.keyName ?? null,
+    }
+    const fallback: EventTarget = {guid: candidate.serviceInstanceGuid, name}
     let release: (() => void) | null = null
     try {
       release = options.guard ? await options.guard(candidate.serviceInstanceGuid) : null

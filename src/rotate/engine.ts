@@ -64,6 +64,8 @@ export interface EngineOptions {
 
 export interface RotationRequest {
   serviceInstanceGuid: string
+  /** Its name when the caller knows it: the outcome names the target even if nothing could be read. */
+  serviceInstanceName?: string
   /** Rotate this service key family instead of app bindings (managed instances). */
   keyName?: string | null
   /** Managed bindings: rotate only these apps' bindings (default: every bound app). */
@@ -190,7 +192,10 @@ async function* run(
   options: EngineOptions,
 ): AsyncGenerator<RotationEvent, RotationOutcome> {
   const resolved = resolveOptions(options)
-  let tgt: EventTarget = {guid: request.serviceInstanceGuid, name: request.serviceInstanceGuid}
+  let tgt: EventTarget = {
+    guid: request.serviceInstanceGuid,
+    name: request.serviceInstanceName ?? request.serviceInstanceGuid,
+  }
   let observation: Observation
   let secrets: ObservedSecrets
   const stampOf = (rotationId: string | null): EventStamp => ({
@@ -233,9 +238,25 @@ async function* run(
   const base = {action, kind: plan.kind, target: tgt, rotationId: plan.rotationId}
   yield {...stampOf(plan.rotationId), type: 'plan', step: null, detail: `${action} ${tgt.name}`, plan}
 
-  if (plan.refusals.length > 0) return yield* finish(refusalOutcome(plan, base))
-  if (options.dryRun)
-    return yield* finish(outcomeOf('dry-run', ExitCode.Ok, 'dry run: nothing was changed', base))
+  const blocking = options.dryRun ? plan.refusals.filter((r) => !r.dryRunProceeds) : plan.refusals
+  if (blocking.length > 0) return yield* finish(refusalOutcome({...plan, refusals: blocking}, base))
+  if (options.dryRun) {
+    // What only a real run refuses: the dry run succeeds, but must not suggest running it now.
+    const later = plan.refusals[0]
+    return yield* finish(
+      later
+        ? outcomeOf(
+            'dry-run',
+            ExitCode.Ok,
+            `dry run: nothing was changed; a real run now would refuse`,
+            base,
+            {
+              error: {code: later.code, message: later.message, suggestions: later.suggestions},
+            },
+          )
+        : outcomeOf('dry-run', ExitCode.Ok, 'dry run: nothing was changed', base),
+    )
+  }
   const kind = plan.kind!
 
   const state: RunState = {

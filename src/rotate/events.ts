@@ -64,7 +64,7 @@ function planSummary(plan: RotationPlan): string {
   ]
   if (plan.apps.length > 0) {
     parts.push(
-      `${rolled.length} of ${plan.apps.length} apps to roll, ${plan.expectedRestarts.webInstances} instances to replace`,
+      `${rolled.length} of ${plan.apps.length} apps to roll, ${plan.expectedRestarts.webInstances ?? 'an unknown number of'} instances to replace`,
     )
   }
   if (plan.refusals.length > 0) parts.push(`refused: ${plan.refusals.map((r) => r.message).join('; ')}`)

@@ -321,11 +321,13 @@ export interface RollTarget {
  * An app runs a credential change once a rolling deployment created for it (labelled with the
  * change marker) is FINALIZED/DEPLOYED and no live instance predates the change. Instance age
  * alone is not proof: a deployment created before the change, or Diego restarting a crashed
- * instance, starts new instances with the old environment. Stopped apps need nothing now.
+ * instance, starts new instances with the old environment. Stopped apps need nothing now; a
+ * started app whose instances could not be read is never taken for rolled.
  */
 export function isAppRolled(app: AppInfo, target: RollTarget | null, deployments: DeploymentInfo[]): boolean {
   if (app.state !== 'STARTED') return true
-  if (target === null) return false
+  // Instances nobody could read may still run the old credentials.
+  if (target === null || app.instancesUnknown !== undefined) return false
   const deployed = deployments.some(
     (d) =>
       d.appGuid === app.guid &&

@@ -53,16 +53,18 @@ export interface Refusal {
   suggestions: string[]
   /** A state cfguard will not act on; someone must look (exit 6). */
   needsHuman?: boolean
+  /** Stops a real run only: a dry run still prints its plan and succeeds. */
+  dryRunProceeds?: boolean
 }
 
 export interface PlannedApp {
   guid: string
   name: string
   state: AppInfo['state']
-  /** Live web instances now. */
-  webInstances: number
-  /** Web instances the rolling deployment replaces (all live ones of a rolled app). */
-  toReplace: number
+  /** Live web instances now; null when they could not be read (`AppInfo.instancesUnknown`). */
+  webInstances: number | null
+  /** Web instances the rolling deployment replaces (all live ones of a rolled app); null = unknown. */
+  toReplace: number | null
   roll: boolean
   /** Non-web process types: restarted (not rolled) when the deployment finalises. */
   restartedProcesses: string[]
@@ -111,7 +113,8 @@ export interface RotationPlan {
     unseen: string[]
   } | null
   apps: PlannedApp[]
-  expectedRestarts: {webInstances: number; processes: {app: string; types: string[]}[]}
+  /** `webInstances` is null when a rolled app's instance count is unknown. */
+  expectedRestarts: {webInstances: number | null; processes: {app: string; types: string[]}[]}
   auditEvents: PlannedAuditEvent[]
   versionGates: VersionGate[]
   retire: {mode: 'now'} | {mode: 'after'; at: string} | {mode: 'operator'} | {mode: 'none'}
@@ -226,7 +229,10 @@ export function planRotation(input: PlanInput): RotationPlan {
       : null,
     apps,
     expectedRestarts: {
-      webInstances: apps.reduce((n, a) => n + (a.roll ? a.toReplace : 0), 0),
+      webInstances: apps.reduce<number | null>(
+        (n, a) => (!a.roll ? n : n === null || a.toReplace === null ? null : n + a.toReplace),
+        0,
+      ),
       processes: apps
         .filter((a) => a.roll && a.restartedProcesses.length > 0)
         .map((a) => ({app: a.name, types: a.restartedProcesses})),
@@ -284,14 +290,17 @@ function plannedApps(
 ): PlannedApp[] {
   if (obs.key) return []
   return obs.apps.map((app) => {
-    const live = app.webInstances.filter((i) => i.state !== 'DOWN').length
+    const unknown = app.state === 'STARTED' && app.instancesUnknown !== undefined
+    const live = unknown ? null : app.webInstances.filter((i) => i.state !== 'DOWN').length
     const roll = rollRuns && needsRoll(action, obs, phase, app)
     const note =
       app.state !== 'STARTED'
         ? 'stopped: not rolled, picks up the new credentials when it starts'
-        : roll && app.processTypes.some((t) => t !== 'web')
-          ? `non-web processes (${app.processTypes.filter((t) => t !== 'web').join(', ')}) restart, not roll, when the deployment finishes`
-          : null
+        : unknown
+          ? `web instances cannot be read (${app.instancesUnknown}): their count is unknown`
+          : roll && app.processTypes.some((t) => t !== 'web')
+            ? `non-web processes (${app.processTypes.filter((t) => t !== 'web').join(', ')}) restart, not roll, when the deployment finishes`
+            : null
     return {
       guid: app.guid,
       name: app.name,

@@ -234,32 +234,51 @@ export function createCfRotationPlatform(deps: CfPlatformDeps): RotationPlatform
         cc.apps.listAll({guids: appGuids}),
         cc.processes.listAll({appGuids, ...(embed ? {embed: 'process_instances' as const} : {})}),
       ])
+      const started = new Set(apps.filter((a) => a.state === 'STARTED').map((a) => a.guid))
       // During a deployment an app has two web processes (old and new): every instance of both counts.
       const webInstances = new Map<string, InstanceInfo[]>()
+      const unknown = new Map<string, string>()
       for (const p of processes.filter((x) => x.type === 'web')) {
-        const instances: InstanceInfo[] = embed
-          ? (p.actual ?? []).map((i) => ({
-              index: i.index,
-              instanceGuid: i.instanceGuid,
-              state: i.state,
-              since: i.state === 'DOWN' ? null : i.since,
-            }))
-          : (await cc.processes.stats(p.guid)).map((s) => ({
+        let instances: InstanceInfo[]
+        if (embed) {
+          instances = (p.actual ?? []).map((i) => ({
+            index: i.index,
+            instanceGuid: i.instanceGuid,
+            state: i.state,
+            since: i.state === 'DOWN' ? null : i.since,
+          }))
+        } else if (!started.has(p.appGuid) || p.instances === 0) {
+          // Nothing runs: nothing to ask Diego about (and nothing lost when it cannot answer).
+          instances = []
+        } else {
+          try {
+            instances = (await cc.processes.stats(p.guid)).map((s) => ({
               index: s.index,
               instanceGuid: s.instanceGuid,
               state: s.state,
               since: s.state === 'DOWN' ? null : s.since,
             }))
+          } catch (err) {
+            const why = instancesUnavailable(err, deps.ccVersion)
+            if (why === null) throw err
+            unknown.set(p.appGuid, why)
+            instances = []
+          }
+        }
         webInstances.set(p.appGuid, [...(webInstances.get(p.appGuid) ?? []), ...instances])
       }
-      return apps.map((a): AppInfo => ({
-        guid: a.guid,
-        name: a.name,
-        state: a.state,
-        spaceGuid: a.spaceGuid,
-        processTypes: [...new Set(processes.filter((p) => p.appGuid === a.guid).map((p) => p.type))].sort(),
-        webInstances: webInstances.get(a.guid) ?? [],
-      }))
+      return apps.map((a): AppInfo => {
+        const why = unknown.get(a.guid)
+        return {
+          guid: a.guid,
+          name: a.name,
+          state: a.state,
+          spaceGuid: a.spaceGuid,
+          processTypes: [...new Set(processes.filter((p) => p.appGuid === a.guid).map((p) => p.type))].sort(),
+          webInstances: why === undefined ? (webInstances.get(a.guid) ?? []) : [],
+          ...(why === undefined ? {} : {instancesUnknown: why}),
+        }
+      })
     },
 
     async createDeployment(input) {
@@ -420,6 +439,16 @@ function bindingRefusal(err: unknown): BindingRefusal | null {
   if (/in progress|delete.*(failed|progress)/i.test(detail)) return 'in-progress'
   if (/name cannot be changed/i.test(detail)) return 'name-mismatch'
   return null
+}
+
+/**
+ * Why `/stats` could not say (cf-api.md §2.5: 503 = an internal upstream such as Diego is
+ * unavailable, CC's `CF-InstancesUnavailable`), or null for failures that are not about the
+ * instances (auth, a vanished process, a bug) and must stay errors.
+ */
+function instancesUnavailable(err: unknown, ccVersion: string): string | null {
+  if (!isCfguardError(err) || err.status !== 503) return null
+  return `Cloud Controller ${ccVersion} answered 503${err.apiTitle ? ` ${err.apiTitle}` : ''} to /stats`
 }
 
 function lostCreate(what: string, ref: string): CfguardError {

@@ -84,7 +84,14 @@ export interface AppInfo {
   spaceGuid: string
   /** All process types of the app; non-web ones restart (not roll) when a deployment finalises. */
   processTypes: string[]
+  /** Empty (not absent) when `instancesUnknown` says they could not be read. */
   webInstances: InstanceInfo[]
+  /**
+   * Why the web instances could not be read (e.g. `/stats` 503 CF-InstancesUnavailable on CC
+   * < 3.211, Diego unavailable); absent when `webInstances` is the full list. Unknown is never
+   * fresh: a rotation cannot verify an app whose instances it cannot see.
+   */
+  instancesUnknown?: string
 }
 
 /** `GET /v3/deployments/:guid` (cf-api.md §3.7). */

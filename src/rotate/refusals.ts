@@ -90,6 +90,19 @@ export function refusals(
   if (action === 'rollback' && (phase === 'idle' || phase === 'retired')) {
     out.push({code: 'ROTATION_REFUSED', message: `${name}: ${reason}`, suggestions: []})
   }
+  const blind = obs.apps.filter((a) => a.state === 'STARTED' && a.instancesUnknown !== undefined)
+  if (blind.length > 0) {
+    // Every action ends by checking each instance runs the change; blind, it could retire a
+    // secret an instance still uses. A dry run only looks, so it shows the plan anyway.
+    out.push({
+      code: 'API_UNAVAILABLE',
+      message: `cannot verify the instances of ${blind.length} app(s) (${blind.map((a) => a.name).join(', ')}): ${blind[0]!.instancesUnknown}; the ${action} does not start until they can be read`,
+      suggestions: [
+        `re-run when Cloud Controller reports instances again (Diego healthy); meanwhile \`cfguard credentials ${action} ${name} --dry-run\` shows the plan`,
+      ],
+      dryRunProceeds: true,
+    })
+  }
   if (action === 'retire') out.push(...retireRefusals(obs, phase, reason, options, now))
   if (action === 'rotate') out.push(...rotateRefusals(obs, phase, options, now, gates))
   return out
@@ -202,7 +215,7 @@ function rotateRefusals(
         code: 'FORBIDDEN',
         message: `the token cannot change client secrets at UAA (needs clients.secret, clients.admin or uaa.admin)`,
         suggestions: [
-          'log in with a client that has clients.secret, e.g. `cfguard login --client-credentials`',
+          'log in as a client that has clients.secret: `cfguard login --client-id CLIENT_ID` (its secret from CFGUARD_CLIENT_SECRET or stdin)',
         ],
       })
     }

@@ -51,6 +51,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     jobDurationMs: options.jobDurationMs ?? 200,
     seed,
   })
+  state.diegoUnavailable = options.diegoUnavailable ?? false
   const tokens = new TokenService(state, await signingKey())
   const faults = new Faults(seed)
   const requests: RequestRecord[] = []

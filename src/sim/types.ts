@@ -36,6 +36,11 @@ export interface SimulatorOptions {
   rateLimit?: {limit: number; resetSeconds: number; exemptAdmins?: boolean} | null
   /** Latency added to every request, in real ms. */
   latencyMs?: number
+  /**
+   * Diego is unavailable: `/stats` and `/process_instances` answer 503 CF-InstancesUnavailable
+   * (default false; also settable later as `sim.state.diegoUnavailable`).
+   */
+  diegoUnavailable?: boolean
 }
 
 export interface RequestRecord {

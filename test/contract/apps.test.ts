@@ -238,6 +238,25 @@ describe('contract: apps, env and processes (§3.1–3.5)', () => {
     expect(res.headers.get('x-cf-warnings')).to.equal('Stats+server+temporarily+unavailable.')
   })
 
+  it('with Diego unavailable, /stats and /process_instances answer 503 CF-InstancesUnavailable (§2.5)', async () => {
+    await admin.post(`/v3/apps/${appGuid}/actions/start`)
+    const web = (await admin.get(`/v3/apps/${appGuid}/processes/web`)).json
+    ctx.sim.state.diegoUnavailable = true
+    for (const path of [
+      `/v3/processes/${web.guid}/stats`,
+      `/v3/apps/${appGuid}/processes/web/stats`,
+      `/v3/processes/${web.guid}/process_instances`,
+    ]) {
+      const res = await http('GET', `${ctx.sim.apiUrl}${path}`, {token: admin.token})
+      expect(res.status, path).to.equal(503)
+      expect(res.json.errors[0]).to.deep.include({title: 'CF-InstancesUnavailable', code: 220002})
+    }
+    const missing = await http('GET', `${ctx.sim.apiUrl}/v3/processes/no-such-guid/stats`, {
+      token: admin.token,
+    })
+    expect(missing.status).to.equal(404)
+  })
+
   it('embed=process_instances and /process_instances exist from CC 3.211 (since = seconds in state)', async () => {
     await admin.post(`/v3/apps/${appGuid}/actions/start`)
     ctx.sim.clock.advance(1000 + 10_000)

@@ -156,6 +156,14 @@ export async function verifyInstances(
   if (appGuids.length === 0) return {detail: 'no bound apps'}
   const {apps, labelled} = await readApps(platform, appGuids)
   const behind = apps.filter((a) => !isAppRolled(a, targetOf(a), labelled))
+  const blind = apps.filter((a) => a.state === 'STARTED' && a.instancesUnknown !== undefined)
+  if (blind.length > 0) {
+    throw new CfguardError(
+      'ROTATION_HALTED',
+      `cannot verify the instances of ${blind.length} app(s) (${blind.map((a) => a.name).join(', ')}): ${blind[0]!.instancesUnknown}`,
+      {suggestions: ['re-run when Cloud Controller reports instances again: the rotation resumes']},
+    )
+  }
   if (behind.length > 0) {
     const app = behind[0]!
     const target = targetOf(app)

@@ -42,3 +42,11 @@ export const featureDisabled = (detail: string) =>
   new CcError(403, 'CF-FeatureDisabled', 330002, `Feature Disabled: ${detail}`)
 export const unknownRequest = () => new CcError(404, 'CF-NotFound', 10000, 'Unknown request')
 export const serviceUnavailable = (detail: string) => new CcError(503, 'CF-ServiceUnavailable', 10015, detail)
+/** CC error 220002 when Diego cannot report a process's instances. */
+export const instancesUnavailable = () =>
+  new CcError(
+    503,
+    'CF-InstancesUnavailable',
+    220002,
+    'Instances information unavailable: Diego is not responding',
+  )

@@ -1,13 +1,16 @@
 /**
  * `/v3/processes/:guid/stats` (§3.5) and `/process_instances` (CC ≥ 3.211): actual instances
  * with instance guids, ports, readiness and uptime; DOWN entries for missing indexes; a warning
- * when Log Cache has no metrics for the process.
+ * when Log Cache has no metrics for the process. With `state.diegoUnavailable` both answer 503
+ * CF-InstancesUnavailable (after the visibility check: a 404 still wins). Whether CC's embedded
+ * `process_instances` on the process list also fails then is not documented: the list is left
+ * serving what it knows.
  */
 import {hashString} from '../core/random.js'
 import type {App, Instance, Process} from '../core/model.js'
 import {appProcessByType, visibleProcess} from './processes.js'
 import type {CcCtx} from './context.js'
-import {badQuery, unknownRequest} from './errors.js'
+import {badQuery, instancesUnavailable, unknownRequest} from './errors.js'
 import {link, ok, type CcRoutes} from './respond.js'
 
 export const STATS_UNAVAILABLE = 'Stats server temporarily unavailable.'
@@ -36,6 +39,7 @@ function usage(i: Instance, now: number, p: Process) {
 }
 
 function statsBody(ctx: CcCtx, process: Process, app: App) {
+  if (ctx.state.diegoUnavailable) throw instancesUnavailable()
   const now = ctx.state.now()
   const ports = containerPorts(ctx, process)
   const byIndex = new Map<number, Instance>()
@@ -116,6 +120,7 @@ export function registerStats(r: CcRoutes): void {
     if (ctx.query.keys().length > 0)
       throw badQuery(`Unknown query parameter(s): '${ctx.query.keys().join("', '")}'`)
     const {process} = find(ctx)
+    if (ctx.state.diegoUnavailable) throw instancesUnavailable()
     return ok({
       resources: processInstancesBody(ctx, process),
       links: {

@@ -137,6 +137,11 @@ export class SimState {
   readonly events = new Table<AuditEvent>().index('target', (e) => [e.target.guid])
   readonly featureFlags = new Map<string, FeatureFlag>()
   networkPolicies: NetworkPolicy[] = []
+  /**
+   * Diego (BBS) does not answer: CC's instance reads (`/stats`, `/process_instances`) fail with
+   * 503 CF-InstancesUnavailable (§2.5: 503 = internal upstream such as Diego unavailable).
+   */
+  diegoUnavailable = false
 
   readonly uaa = {
     clients: new Map<string, UaaClient>(),

@@ -253,6 +253,14 @@ describe('isAppRolled and staleInstances', () => {
     expect(isAppRolled(appAt('2026-11-28T11:00:00.000Z'), target, [deployed('m1')])).to.equal(false)
   })
 
+  it('a started app whose instances could not be read is never rolled', () => {
+    const young = appAt('2026-11-28T12:00:30.000Z')
+    expect(
+      isAppRolled({...young, webInstances: [], instancesUnknown: '503'}, target, [deployed('m1')]),
+    ).to.equal(false)
+    expect(isAppRolled({...young, state: 'STOPPED', instancesUnknown: '503'}, target, [])).to.equal(true)
+  })
+
   it('a stopped app needs nothing now; DOWN instances run nothing', () => {
     expect(isAppRolled({...appAt('2026-01-01T00:00:00Z'), state: 'STOPPED'}, null, [])).to.equal(true)
     const down = appAt('2026-01-01T00:00:00Z')

@@ -268,4 +268,29 @@ describe('planRotation (pure)', () => {
       'cannot rotate billing-oidc: its credentials hold no client id and client secret to rotate',
     )
   })
+
+  it('instances nobody could read: counts unknown (null), a refusal only a real run obeys', () => {
+    const why = 'Cloud Controller 3.200.0 answered 503 CF-InstancesUnavailable to /stats'
+    const p = plan(
+      observation({
+        apps: [
+          app('billing-api', {webInstances: [], instancesUnknown: why}),
+          app('billing-web'),
+          app('billing-batch', {state: 'STOPPED', webInstances: [], instancesUnknown: why}),
+        ],
+      }),
+    )
+    expect(p.apps.map((a) => [a.name, a.roll, a.webInstances, a.toReplace])).to.deep.equal([
+      ['billing-api', true, null, null],
+      ['billing-web', true, 2, 2],
+      ['billing-batch', false, 0, 0],
+    ])
+    expect(p.expectedRestarts.webInstances).to.equal(null)
+    expect(p.refusals).to.have.length(1)
+    expect(p.refusals[0]).to.deep.include({code: 'API_UNAVAILABLE', dryRunProceeds: true})
+    expect(p.refusals[0]!.message).to.contain('cannot verify the instances of 1 app(s) (billing-api)')
+    expect(p.warnings.some((w) => w.startsWith('app billing-api: web instances cannot be read'))).to.equal(
+      true,
+    )
+  })
 })
