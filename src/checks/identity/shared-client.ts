@@ -23,7 +23,7 @@ export const sharedClient: Rule = {
     'cannot tell the apps apart in audit logs, and none can be rotated or revoked alone. Give each app (or ' +
     'each space) its own client: create a UAA client per app (`uaa create-client billing-api-prod ...`), ' +
     'one user-provided service per client, rebind (`cf bind-service`), roll the apps, then delete the shared ' +
-    'client; rotate it first if it may have leaked (`cfguard credentials rotate billing-oidc`). Credentials ' +
+    'client; rotate it first if it may have leaked (`cfguard credentials rotate billing-oidc --include-shared` updates every copy together). Credentials ' +
     'that were not read are skipped.',
   needs: ['upsCredentials', 'bindingDetails'],
   soc2: ['CC6.1', 'CC6.2', 'CC6.3'],

@@ -78,7 +78,9 @@ describe('engine on the real API', () => {
     const w = upsWorld()
     const first = await planOnly(w.fake, 'rotate', {serviceInstanceGuid: w.ups}, baseOptions())
     expect(first.credential.clientId).to.equal(null)
-    expect(first.warnings.some((x) => /without reading the service's own secret \(no audit event\)/.test(x))).to.equal(true)
+    expect(
+      first.warnings.some((x) => /without reading the service's own secret \(no audit event\)/.test(x)),
+    ).to.equal(true)
     await collect(rotate(w.fake, {serviceInstanceGuid: w.ups}, baseOptions()))
     const reads = w.fake.calls.filter((c) => c.op === 'readUpsCredentials').length
     const audit = w.fake.audit.length
