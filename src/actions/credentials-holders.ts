@@ -91,7 +91,8 @@ export function findHolders(s: Snapshot, targetGuid: string): HolderScan {
     }
   }
   holders.sort((a, b) => a.space.localeCompare(b.space) || a.name.localeCompare(b.name))
-  return {clientId, fingerprint, holders, unseen: unseenPlaces(s)}
+  const spaceNames = Object.fromEntries(s.spaces.map((sp) => [sp.guid, spaceLabel(s, sp.guid)]))
+  return {clientId, fingerprint, holders, unseen: unseenPlaces(s), spaceNames}
 }
 
 function unseenPlaces(s: Snapshot): string[] {

@@ -83,14 +83,17 @@ export function renderRotationPlan(plan: RotationPlan): string {
         (replaced === null ? 'web instances replaced: unknown ' : `${replaced} web instance(s) replaced `) +
         `(max in flight ${plan.options.maxInFlight}, ${plan.options.parallelApps} app(s) at a time)`,
     )
-    const width = Math.max(...plan.apps.map((a) => a.name.length)) + 2
+    // Apps of several spaces (other holders rotated along) may share a name: say which is where.
+    const spaced = new Set(plan.apps.map((a) => a.space)).size > 1
+    const label = (a: (typeof plan.apps)[number]) => (spaced && a.space ? `${a.name} (${a.space})` : a.name)
+    const width = Math.max(...plan.apps.map((a) => label(a).length)) + 2
     for (const a of plan.apps) {
       const what = a.roll
         ? a.toReplace === null
           ? 'roll every web instance (count unknown, see the warning)'
           : `roll ${a.toReplace} instance(s)${a.note ? `; ${a.note}` : ''}`
         : (a.note ?? (a.state === 'STARTED' ? 'no roll needed' : 'not rolled'))
-      lines.push(`    ${pad(a.name, width)}${pad(a.state, 9)}${what}`)
+      lines.push(`    ${pad(label(a), width)}${pad(a.state, 9)}${what}`)
     }
     for (const p of plan.expectedRestarts.processes)
       lines.push(`    restarted (not rolled) at the end: ${p.app} ${p.types.join(', ')}`)

@@ -36,6 +36,8 @@ export interface HolderScan {
   holders: Holder[]
   /** Places that could not be searched, each with why ("credentials of 3 services in dev: 403 …"). */
   unseen: string[]
+  /** `org/space` of every space searched, by guid: a plan over several spaces says which app is where. */
+  spaceNames: Record<string, string>
 }
 
 /** Finds the holders of a service instance's client (built by the action over a fresh snapshot). */

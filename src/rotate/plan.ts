@@ -60,6 +60,8 @@ export interface Refusal {
 export interface PlannedApp {
   guid: string
   name: string
+  /** `org/space`, when the holder search named it (null otherwise). */
+  space: string | null
   state: AppInfo['state']
   /** Live web instances now; null when they could not be read (`AppInfo.instancesUnknown`). */
   webInstances: number | null
@@ -304,6 +306,7 @@ function plannedApps(
     return {
       guid: app.guid,
       name: app.name,
+      space: obs.shared?.spaceNames[app.spaceGuid] ?? null,
       state: app.state,
       webInstances: live,
       toReplace: roll ? live : 0,

@@ -68,8 +68,10 @@ describe('rotation blast radius: other holders of the client, end to end', funct
       expect(shared.stdout).to.contain(
         'user-provided service billing-oidc in acme/staging (apps billing-oidc-staging): updated and rolled with it',
       )
-      // The copy's app rolls with the others: 2 + 2 + 2 web instances.
+      // The copy's app rolls with the others: 2 + 2 + 2 web instances; apps of two spaces say where.
       expect(shared.stdout).to.match(/apps: 3 of 4 roll, 6 web instance\(s\) replaced/)
+      expect(shared.stdout).to.match(/billing-oidc-staging \(acme\/staging\)\s+STARTED\s+roll 2 instance/)
+      expect(shared.stdout).to.match(/billing-oidc-api \(acme\/dev\)\s+STARTED/)
       expect(shared.stdout).to.not.match(/refused:/)
       const json = parseJson<PlanDoc>(
         await runCli(['credentials', 'rotate', w.ups.name, '--dry-run', '--json', '--include-shared'], {

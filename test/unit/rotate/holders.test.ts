@@ -115,6 +115,7 @@ const scanOf = (holders: Holder[]): HolderScan => ({
   fingerprint: 'hmac:aaaa',
   holders,
   unseen: [],
+  spaceNames: {},
 })
 
 describe('sharedRefusals', () => {
