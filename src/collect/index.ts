@@ -86,7 +86,7 @@ export async function collectSnapshot(
       )
     } else if (identity) {
       caches = options.cache ? openCaches(session, ctx, options) : null
-      const hint = roleHint(tokenScopes(session))
+      const hint = roleHint(tokenScopes(session) ?? [])
       reading = gathering.secretInputs.then((i) =>
         readSecrets({
           session,

@@ -35,7 +35,7 @@ export async function readUpsCredentials(
   salt: Buffer,
   concurrency = 8,
 ): Promise<UpsCredentialReads> {
-  const hint = roleHint(tokenScopes(session))
+  const hint = roleHint(tokenScopes(session) ?? [])
   const gates = new Gates(createLimiter(concurrency), () => hint)
   const reads = new Map<string, UpsCredentialRead>()
   let auditEventsCreated = 0

@@ -50,6 +50,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxBindingsPerAppServiceInstance: options.maxBindingsPerAppServiceInstance ?? 5,
     jobDurationMs: options.jobDurationMs ?? 200,
     seed,
+    accessTokenFormat: options.accessTokenFormat ?? 'jwt',
   })
   const tokens = new TokenService(state, await signingKey())
   const faults = new Faults(seed)
