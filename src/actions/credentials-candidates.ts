@@ -15,7 +15,7 @@ import {
 import {indexSnapshot} from '../checks/lookup.js'
 import type {Policy} from '../model/policy.js'
 import {matchesLabels, parseLabelSelector} from '../model/selector.js'
-import type {App, Snapshot} from '../model/snapshot.js'
+import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../model/snapshot.js'
 import {
   ANNOTATION,
   decodeJournal,
@@ -64,6 +64,20 @@ export interface RotationCandidate {
   cronNote: string | null
 }
 
+/**
+ * A service that may hold an identity credential but that nothing read so far can judge: its
+ * name, tags, labels and offering carry no identity word and its credentials were not read
+ * (`ignition-config` holding `client_id`/`client_secret` is an ordinary name). Listed, never
+ * silently left out.
+ */
+export interface UnjudgedService {
+  serviceInstance: {guid: string; name: string; type: 'managed' | 'user-provided'}
+  space: {guid: string; name: string | null; org: string | null}
+  /** How far the credentials got: `skipped` (not read by this command), `denied`, `failed`. */
+  read: ReadState
+  why: string
+}
+
 /** Can `--all-due` handle this one without a person? (Keys need a place for the new credentials.) */
 export function cronCanRotate(c: RotationCandidate, keyOutput: boolean): string | null {
   if (c.kind === 'ups-external') return 'the new secret must come from its identity provider (--secret-file)'
@@ -98,9 +112,7 @@ export function rotationCandidates(
   for (const unit of credentialUnits(snapshot)) {
     const si = unit.instance
     if (si.labels[LABEL.role] === ROLE_ROTATION_STATE) continue
-    const marked =
-      si.annotations[ANNOTATION.clientId] !== undefined || si.annotations[ANNOTATION.rotatedAt] !== undefined
-    if (unit.identity !== 'yes' && !marked) continue
+    if (unit.identity !== 'yes' && !isMarked(si)) continue
     if (selector && !matchesLabels(si.labels, selector)) continue
     let key: string
     let kind: 'ups' | RotationKind
@@ -179,6 +191,67 @@ export function rotationCandidates(
       a.serviceInstance.guid.localeCompare(b.serviceInstance.guid) ||
       (a.keyName ?? '').localeCompare(b.keyName ?? ''),
   )
+}
+
+/** cfguard rotated it before: its marks name the client, whatever the service is called. */
+function isMarked(si: ServiceInstance): boolean {
+  return (
+    si.annotations[ANNOTATION.clientId] !== undefined || si.annotations[ANNOTATION.rotatedAt] !== undefined
+  )
+}
+
+/**
+ * The services in scope (after `selector`) that might hold an identity credential but could not
+ * be judged: a user-provided service or a managed instance's binding or key whose credentials
+ * were not read and whose names say nothing. One entry per service instance, sorted by name.
+ */
+export function unjudgedServices(snapshot: Snapshot, selector: string | null = null): UnjudgedService[] {
+  const ix = indexSnapshot(snapshot)
+  const wanted = selector ? parseLabelSelector(selector) : null
+  const out = new Map<string, UnjudgedService>()
+  for (const unit of credentialUnits(snapshot)) {
+    const si = unit.instance
+    if (unit.identity !== 'unknown' || isMarked(si) || out.has(si.guid)) continue
+    if (si.labels[LABEL.role] === ROLE_ROTATION_STATE) continue
+    if (wanted && !matchesLabels(si.labels, wanted)) continue
+    const space = ix.spaces.get(si.spaceGuid)
+    const read = unit.binding ? unit.binding.credentialsRead : si.credentialsRead
+    out.set(si.guid, {
+      serviceInstance: {guid: si.guid, name: si.name, type: si.type},
+      space: {
+        guid: si.spaceGuid,
+        name: space?.name ?? null,
+        org: space ? (ix.orgs.get(space.orgGuid)?.name ?? null) : null,
+      },
+      read,
+      why: read === 'skipped' || read === 'read' ? 'credentials not read' : `credentials ${read}`,
+    })
+  }
+  return [...out.values()].sort(
+    (a, b) =>
+      a.serviceInstance.name.localeCompare(b.serviceInstance.name) ||
+      a.serviceInstance.guid.localeCompare(b.serviceInstance.guid),
+  )
+}
+
+/**
+ * The snapshot with the user-provided services' credentials read since (views by instance guid):
+ * their units are then judged like any other. Pure; the snapshot passed in is not changed.
+ */
+export function withUpsCredentials(
+  snapshot: Snapshot,
+  reads: ReadonlyMap<string, {read: ReadState; view: CredentialView | null; why?: string | null}>,
+): Snapshot {
+  if (reads.size === 0) return snapshot
+  return {
+    ...snapshot,
+    serviceInstances: snapshot.serviceInstances.map((si) => {
+      const r = reads.get(si.guid)
+      return r && si.type === 'user-provided'
+        ? {...si, credentials: r.read === 'read' ? r.view : null, credentialsRead: r.read}
+        : si
+    }),
+  }
 }
 
 function companionKind(companion: Snapshot['serviceInstances'][number] | undefined): RotationKind | null {

@@ -14,7 +14,13 @@ import {rotateAllDue, summarize, type CronCandidate, type CronItem} from '../rot
 import type {RotationEvent} from '../rotate/events.js'
 import {fileSink, type KeySink} from '../rotate/sink.js'
 import type {RunContext} from './context.js'
-import {cronCanRotate, rotationCandidates, type RotationCandidate} from './credentials-candidates.js'
+import {
+  cronCanRotate,
+  rotationCandidates,
+  type RotationCandidate,
+  type UnjudgedService,
+} from './credentials-candidates.js'
+import {judgeUnnamed, unjudgedGaps} from './credentials-list.js'
 import {openAuditLog, takeLocalLock} from './credentials-files.js'
 import {openRotation} from './credentials-platform.js'
 import {collectCredentialSnapshot} from './credentials-snapshot.js'
@@ -41,6 +47,8 @@ export interface AllDueOptions extends RotationSettings {
 export interface CronResult {
   /** Every credential in scope with what this run thought of it. */
   candidates: RotationCandidate[]
+  /** Services that may hold identity credentials but stayed unjudged (each also a warning). */
+  unjudged: UnjudgedService[]
   /** One item per action taken or skipped. */
   items: CronItem[]
   counts: {succeeded: number; halted: number; failed: number; refused: number; skipped: number}
@@ -73,7 +81,23 @@ export async function rotateAllDueCredentials(
       now: ctx.now(),
     })
     const now = ctx.now()
-    const snapshot = await collectCredentialSnapshot(conn.session, ctx, session)
+    // A real run may read secrets: user-provided services whose names say nothing are judged by
+    // their credentials (one .show audit event each), so an `ignition-config` holding a client is
+    // rotated like a `billing-oidc`. A dry run keeps its promise to read no secret and says so.
+    const {snapshot, unjudged} = await judgeUnnamed(
+      conn.session,
+      ctx,
+      await collectCredentialSnapshot(conn.session, ctx, session),
+      o.selector ?? null,
+      !o.dryRun,
+    )
+    const reasons = {
+      ups: o.dryRun
+        ? 'credentials not read: a dry run reads no secret (the real run reads them, one audit event each)'
+        : null,
+      managed: 'binding details not read (--all-due rotates managed bindings of identity offerings)',
+    }
+    for (const g of unjudgedGaps(unjudged, reasons)) ctx.warn(`not rotated unattended: ${g.what}: ${g.why}`)
     const candidates = rotationCandidates(snapshot, policy, now, {
       maxAgeMs: o.maxAgeMs,
       olderThanMs: o.olderThanMs,
@@ -120,6 +144,7 @@ export async function rotateAllDueCredentials(
     const summary = summarize([...outcome.items, ...skipped])
     return {
       candidates,
+      unjudged,
       items: summary.items,
       counts: summary.counts,
       exitCode: summary.exitCode,

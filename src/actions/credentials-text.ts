@@ -205,8 +205,16 @@ export function renderCredentialList(list: {
   credentials: RotationCandidate[]
   maxAgeDays: number
   gaps: {what: string; why: string}[]
+  auditEventsCreated?: number
 }): string {
-  if (list.credentials.length === 0) return 'no rotatable identity credentials in scope'
+  const tail = [
+    ...(list.auditEventsCreated
+      ? [`${list.auditEventsCreated} audit event(s) written by credential reads`]
+      : []),
+    ...list.gaps.map((g) => `not checked: ${g.what}: ${g.why}`),
+  ]
+  if (list.credentials.length === 0)
+    return redactText(['no rotatable identity credentials in scope', ...tail].join('\n'))
   const table = renderTable(list.credentials, [
     {
       header: 'SERVICE INSTANCE',
@@ -226,6 +234,6 @@ export function renderCredentialList(list: {
     '',
     `${list.credentials.length} credential(s), ${due} due (max age ${list.maxAgeDays}d)`,
   ]
-  for (const g of list.gaps) lines.push(`not checked: ${g.what}: ${g.why}`)
+  lines.push(...tail)
   return redactText(lines.join('\n'))
 }

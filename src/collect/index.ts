@@ -15,7 +15,7 @@ import type {CoverageGap} from '../model/finding.js'
 import type {Access, Instance, Need, Snapshot} from '../model/snapshot.js'
 import {gapsFor, plural, summarizeAccess, type ItemState} from './access.js'
 import {saltId} from './cache-keys.js'
-import {readProcessStats} from './instances.js'
+import {readProcessStats, withMissingInstances} from './instances.js'
 import {joinSnapshot} from './join.js'
 import {createLimiter} from './limiter.js'
 import {gentleHeapGrowth} from './memory.js'
@@ -86,7 +86,7 @@ export async function collectSnapshot(
       )
     } else if (identity) {
       caches = options.cache ? openCaches(session, ctx, options) : null
-      const hint = roleHint(tokenScopes(session))
+      const hint = roleHint(tokenScopes(session) ?? [])
       reading = gathering.secretInputs.then((i) =>
         readSecrets({
           session,
@@ -111,13 +111,35 @@ export async function collectSnapshot(
     let stats: Map<string, Instance[] | null> | null = null
     if (session.cc.versionAtLeast('3.211.0')) {
       const unknown = g.processes.filter((p) => p.actual === null).length
-      access.instances =
-        unknown === 0
-          ? {state: 'full'}
-          : {
-              state: 'partial',
-              why: `${plural(unknown, 'process', 'processes')} came without embedded instances`,
-            }
+      // A short embedded list leaves instances unknown, not absent (withMissingInstances).
+      const started = new Set(g.apps.filter((a) => a.state === 'STARTED').map((a) => a.guid))
+      let short = 0
+      let missing = 0
+      g.processes = g.processes.map((p) => {
+        const padded = withMissingInstances(p.actual, p.instances, started.has(p.appGuid))
+        if (padded.missing === 0) return p
+        short++
+        missing += padded.missing
+        return {...p, actual: padded.actual}
+      })
+      const whys = [
+        ...(unknown > 0
+          ? [`${plural(unknown, 'process', 'processes')} came without embedded instances`]
+          : []),
+        ...(short > 0
+          ? [
+              `${plural(short, 'process', 'processes')} embedded fewer instances than desired ` +
+                `(${plural(missing, 'instance')} of unknown state)`,
+            ]
+          : []),
+      ]
+      access.instances = whys.length === 0 ? {state: 'full'} : {state: 'partial', why: whys.join('; ')}
+      if (short > 0) {
+        gaps.push({
+          what: `instance state of ${plural(missing, 'instance')} (${plural(short, 'process', 'processes')})`,
+          why: 'the embedded process_instances list is shorter than the desired instance count',
+        })
+      }
     } else {
       const read = await readProcessStats(session, g.processes, g.apps, g.routes, limiter)
       stats = read.actual

@@ -92,3 +92,24 @@ export async function readProcessStats(
     access: unknown === 0 ? {state: 'full'} : {state: unknown === processes.length ? 'none' : 'partial', why},
   }
 }
+
+/**
+ * An instance list shorter than the desired count (an embedded `process_instances` that leaves
+ * indices out) does not say the missing instances are gone: each missing index of a STARTED app's
+ * process becomes an `UNKNOWN` instance, so no rule counts it as running, down or drifting, and
+ * `missing` feeds the coverage gap. A stopped app has no instances to miss. Pure.
+ */
+export function withMissingInstances(
+  actual: Instance[] | null,
+  desired: number,
+  appStarted: boolean,
+): {actual: Instance[] | null; missing: number} {
+  if (actual === null || !appStarted || actual.length >= desired) return {actual, missing: 0}
+  const seen = new Set(actual.map((i) => i.index))
+  const padded = [...actual]
+  for (let index = 0; padded.length < desired; index++) {
+    if (seen.has(index)) continue
+    padded.push({index, instanceGuid: null, state: 'UNKNOWN', routable: null, since: null})
+  }
+  return {actual: padded.sort((a, b) => a.index - b.index), missing: desired - actual.length}
+}

@@ -41,7 +41,7 @@ import type {
   WireServiceInstance,
   WireSpace,
 } from '../cf/ccv3/wire.js'
-import {decodeJwtClaims} from '../cf/http/tokens.js'
+import {scopesOf} from '../cf/http/tokens.js'
 import {isApiError} from '../cf/http/errors.js'
 import {isCfguardError} from '../errors.js'
 import type {Access, NetworkPolicy, ServiceOffering, UaaClient} from '../model/snapshot.js'
@@ -69,11 +69,8 @@ export const SERVICE_INSTANCE_FIELDS = {
 }
 
 /** The token's scopes (user tokens: scopes; client tokens: authorities), for capability checks. */
-export function tokenScopes(session: Session): string[] {
-  const token = session.tokens.current()?.accessToken
-  const claims = token ? decodeJwtClaims(token) : null
-  const scope = claims?.scope
-  return Array.isArray(scope) ? scope.filter((s): s is string => typeof s === 'string') : []
+export function tokenScopes(session: Session): string[] | null {
+  return scopesOf(session.tokens.current())
 }
 
 /** `space_guids` / `organization_guids` for the scope; nothing for `--all`. */
@@ -308,8 +305,9 @@ async function readUaaClients(
   session: Session,
   limiter: Limiter,
 ): Promise<{clients: UaaClient[]; access: Access}> {
+  // Unknown scopes (an opaque token nobody described): ask, and let UAA's 403 answer.
   const scopes = tokenScopes(session)
-  if (!CLIENT_READ_SCOPES.some((s) => scopes.includes(s))) {
+  if (scopes !== null && !CLIENT_READ_SCOPES.some((s) => scopes.includes(s))) {
     return {clients: [], access: {state: 'none', why: 'the token has no clients.read scope'}}
   }
   try {

@@ -45,6 +45,8 @@ export interface InstanceCounts {
   starting: number
   down: number
   unroutable: number
+  /** Instances of unknown state (e.g. missing from a short embedded list); absent means 0. */
+  unknown?: number
   /** false when instance state could not be read */
   known: boolean
 }

@@ -250,6 +250,7 @@ function normalizeDestination(d: RouteMapDestination): RouteMapDestination {
       starting: d.instances.starting,
       down: d.instances.down,
       unroutable: d.instances.unroutable,
+      ...(d.instances.unknown ? {unknown: d.instances.unknown} : {}),
       known: d.instances.known,
     },
     healthCheck: d.healthCheck,

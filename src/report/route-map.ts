@@ -140,7 +140,7 @@ function destinationOf(s: Snapshot, d: Destination): RouteMapDestination {
   }
 }
 
-/** Instance counts from `process.actual`; STOPPING and UNKNOWN count as down. */
+/** Instance counts from `process.actual`; STOPPING counts as down, UNKNOWN as unknown. */
 export function countsOf(process: Process | undefined): InstanceCounts {
   const counts: InstanceCounts = {
     desired: process?.instances ?? 0,
@@ -157,6 +157,7 @@ export function countsOf(process: Process | undefined): InstanceCounts {
       if (i.routable === false) counts.unroutable++
     } else if (i.state === 'CRASHED') counts.crashed++
     else if (i.state === 'STARTING') counts.starting++
+    else if (i.state === 'UNKNOWN') counts.unknown = (counts.unknown ?? 0) + 1
     else counts.down++
   }
   return counts

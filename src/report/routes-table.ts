@@ -109,6 +109,7 @@ function instanceSummary(appState: string, c: InstanceCounts): string {
   if (c.crashed) parts.push(`${c.crashed} crashed`)
   if (c.starting) parts.push(`${c.starting} starting`)
   if (c.down) parts.push(`${c.down} down`)
+  if (c.unknown) parts.push(`${c.unknown} unknown`)
   return parts.join(', ')
 }
 

@@ -19,7 +19,7 @@ import {randomBytes} from 'node:crypto'
 import type {CcClient} from '../cf/ccv3/client.js'
 import type {CcCredentialBinding, CcDeployment, CcServiceInstance} from '../cf/ccv3/types.js'
 import {isApiError} from '../cf/http/errors.js'
-import {decodeJwtClaims, type TokenManager} from '../cf/http/tokens.js'
+import {scopesOf, type TokenManager} from '../cf/http/tokens.js'
 import type {Transport} from '../cf/http/transport.js'
 import {joinUrl} from '../cf/http/url.js'
 import type {UaaClient} from '../cf/uaa/client.js'
@@ -317,11 +317,8 @@ export function createCfRotationPlatform(deps: CfPlatformDeps): RotationPlatform
     },
 
     async uaaCallerScopes() {
-      const token = deps.tokens.current()?.accessToken
-      const claims = token ? decodeJwtClaims(token) : null
-      const scope = claims?.scope
-      if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === 'string')
-      return typeof scope === 'string' ? scope.split(/\s+/).filter(Boolean) : []
+      // The JWT's claim, else the grant response's scope (opaque tokens).
+      return scopesOf(deps.tokens.current()) ?? []
     },
 
     async changeClientSecret(request): Promise<SecretChangeOutcome> {

@@ -50,6 +50,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     maxBindingsPerAppServiceInstance: options.maxBindingsPerAppServiceInstance ?? 5,
     jobDurationMs: options.jobDurationMs ?? 200,
     seed,
+    accessTokenFormat: options.accessTokenFormat ?? 'jwt',
   })
   state.diegoUnavailable = options.diegoUnavailable ?? false
   const tokens = new TokenService(state, await signingKey())

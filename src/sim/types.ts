@@ -23,6 +23,11 @@ export interface SimulatorOptions {
   ccVersion?: string
   accessTokenValiditySeconds?: number
   refreshTokenValiditySeconds?: number
+  /**
+   * UAA's access-token format for grants that do not send `token_format` (cf-api.md §8.1;
+   * default `jwt`). `opaque`: as if every client asked `token_format=opaque`.
+   */
+  accessTokenFormat?: 'jwt' | 'opaque'
   /** Simulated ms a new instance needs to become RUNNING (default 300). */
   instanceStartupMs?: number
   /** CC `max_service_credential_bindings_per_app_service_instance` (default 5). */

@@ -91,4 +91,89 @@ describe('credentials list, end to end', function () {
       ])
     })
   })
+
+  it('a UPS with an ordinary name holding a client: counted as unjudged, judged with --read-credentials, rotated by --all-due', async () => {
+    await withSimulator(SIM, async (sim) => {
+      upsWorld(sim)
+      // Real names carry no identity word: the client is only visible in the credentials.
+      const ignition = upsWorld(sim, {name: 'ignition-config', clientId: 'ignition'})
+      const {b, space} = {
+        b: new Builder(sim.state),
+        space: [...sim.state.spaces.all()].find((x) => x.name === 'dev')!,
+      }
+      b.ups(space, 'smtp-relay', {host: 'smtp.cfguard.test', username: 'mailer', password: 'p'.repeat(16)})
+      const shows = () => sim.auditEvents({type: 'audit.user_provided_service_instance.show'}).length
+
+      // Without reading: not listed, but counted with a reason (text and JSON), and no audit event.
+      const plain = await runCli(['credentials', 'list', '--json'], {env: cliEnv(sim)})
+      expect(plain.code, plain.stderr).to.equal(0)
+      const list = parseJson<{
+        credentials: Listed[]
+        unjudged: {serviceInstance: {name: string}; read: string}[]
+        gaps: {what: string; why: string}[]
+        auditEventsCreated: number
+      }>(plain).result
+      expect(list.credentials.map((c) => c.serviceInstance.name)).to.deep.equal(['billing-oidc'])
+      expect(list.unjudged.map((u) => [u.serviceInstance.name, u.read])).to.deep.equal([
+        ['ignition-config', 'skipped'],
+        ['smtp-relay', 'skipped'],
+      ])
+      expect(list.gaps.map((g) => g.what)).to.include(
+        '2 user-provided service(s) not judged (no identity word in name, tags or labels)',
+      )
+      expect(list.auditEventsCreated).to.equal(0)
+      expect(shows()).to.equal(0, 'plain credentials list reads no secret')
+      const text = await runCli(['credentials', 'list'], {env: cliEnv(sim)})
+      expect(text.stdout).to.match(
+        /not checked: 2 user-provided service\(s\) not judged .*--read-credentials/,
+      )
+
+      // Reading the two unjudged services' credentials (one audit event each) judges them.
+      const read = await runCli(['credentials', 'list', '--read-credentials', '--json'], {env: cliEnv(sim)})
+      expect(read.code, read.stderr).to.equal(0)
+      const judged = parseJson<typeof list>(read).result
+      expect(judged.credentials.map((c) => [c.serviceInstance.name, c.kind, c.clientId])).to.deep.equal([
+        // Named like identity: judged without a read, its client not read (as before).
+        ['billing-oidc', null, null],
+        ['ignition-config', 'ups-uaa', 'ignition'],
+      ])
+      expect(judged.unjudged).to.deep.equal([])
+      expect(judged.gaps.filter((g) => g.what.includes('not judged'))).to.deep.equal([])
+      expect(judged.auditEventsCreated).to.equal(2)
+      expect(shows()).to.equal(2)
+
+      // identity list (which reads secrets) agrees on which services hold identity credentials.
+      const inv = await runCli(['identity', 'list', '--json', '--no-cache'], {env: cliEnv(sim)})
+      expect(inv.code, inv.stderr).to.equal(0)
+      const entries = parseJson<{
+        entries: {serviceInstance: {name: string} | null; identity: string}[]
+      }>(inv).result.entries
+      const identities = [
+        ...new Set(entries.filter((e) => e.identity === 'yes').map((e) => e.serviceInstance?.name)),
+      ].sort()
+      expect(identities).to.deep.equal(judged.credentials.map((c) => c.serviceInstance.name))
+
+      // A dry run reads no secret: it warns what the real run would read to judge.
+      const showsBeforeDry = shows()
+      const dry = await runCli(['credentials', 'rotate', '--all-due', '--dry-run', '--json'], {
+        env: cliEnv(sim),
+      })
+      expect(dry.code, dry.stderr).to.equal(0)
+      expect(shows()).to.equal(showsBeforeDry, 'a dry run reads no secret')
+      expect(parseJson(dry).warnings.join('\n')).to.match(
+        /not rotated unattended: 2 user-provided service\(s\) not judged .*a dry run reads no secret/,
+      )
+
+      // The cron run reads what it cannot judge and rotates the due ignition-config.
+      const cron = await runCli(['credentials', 'rotate', '--all-due', '--yes', '--json'], {env: cliEnv(sim)})
+      expect(cron.code, cron.stderr).to.equal(0)
+      const done = parseJson<{items: {target: {name: string}; status: string}[]; unjudged: unknown[]}>(cron)
+      expect(Object.fromEntries(done.result.items.map((i) => [i.target.name, i.status]))).to.deep.equal({
+        'billing-oidc': 'completed',
+        'ignition-config': 'completed',
+      })
+      expect(done.result.unjudged).to.deep.equal([])
+      expect(sim.uaaAccepts(ignition.clientId, ignition.initialSecret)).to.equal(false)
+    })
+  })
 })

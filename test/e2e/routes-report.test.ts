@@ -9,7 +9,8 @@ import {join} from 'node:path'
 import {minimumRequests} from '../../src/collect/index.js'
 import type {AuditResult} from '../../src/model/finding.js'
 import {parseJson, runCli, tempDir, type CliResult} from '../helpers/cli.js'
-import {ccAs, useSimulator, type Simulator} from '../helpers/sim.js'
+import {Builder} from '../../src/sim/index.js'
+import {ccAs, useSimulator, withSimulator, type Simulator} from '../helpers/sim.js'
 
 function asAdmin(sim: Simulator, extra: Record<string, string> = {}): Record<string, string> {
   return {
@@ -472,3 +473,35 @@ Checked 43 apps, 49 routes, 20 service instances with 12 API requests.
   Everything in scope was readable: no coverage gaps.
 Audit events created on the platform by this run: 0.
 `
+
+describe('e2e: routes report with short embedded instance lists', function () {
+  this.timeout(60_000)
+
+  it('instances missing from process_instances are unknown: counted so, a coverage gap, no "none running"', async () => {
+    await withSimulator({}, async (sim) => {
+      const b = new Builder(sim.state)
+      const space = [...sim.state.spaces.all()].find((x) => x.name === 'dev')!
+      const domain = [...sim.state.domains.all()].find((d) => d.name === 'apps.cfguard.test')!
+      // shop: 3 desired, Diego reports only index 0 (a cell unreachable; the others may serve).
+      const shop = b.start(b.app({space, name: 'shop', instances: 3}))
+      b.map(b.route(space, domain, 'shop'), shop)
+      b.web(shop).unreported = [1, 2]
+      // cart: the one reported instance crashed, the other is unreported: not "none running".
+      const cart = b.start(b.app({space, name: 'cart', instances: 2}))
+      b.map(b.route(space, domain, 'cart'), cart)
+      b.web(cart).actual[0]!.state = 'CRASHED'
+      b.web(cart).unreported = [1]
+
+      const result = resultOf(await routesReport(sim, ['--json', '--fail-on', 'never']))
+      const destinations = result.routeMap!.domains.flatMap((d) => d.routes).flatMap((r) => r.destinations)
+      const counts = (name: string) => destinations.find((d) => d.appName === name)!.instances
+      expect(counts('shop')).to.include({desired: 3, running: 1, down: 0, unknown: 2, known: true})
+      expect(counts('cart')).to.include({desired: 2, running: 0, crashed: 1, down: 0, unknown: 1})
+      expect(result.findings.filter((f) => f.rule === 'routes/no-healthy-instances')).to.deep.equal([])
+      expect(result.coverage.gaps).to.deep.include({
+        what: 'instance state of 3 instances (2 processes)',
+        why: 'the embedded process_instances list is shorter than the desired instance count',
+      })
+    })
+  })
+})

@@ -13,6 +13,11 @@ export interface TokenSet {
   refreshToken: string | null
   /** From the JWT's `exp` (or the grant's `expires_in`); null when unknown. */
   expiresAt: Date | null
+  /**
+   * The grant response's space-delimited `scope`, split (RFC 6749 §5.1); absent for tokens that
+   * did not come from a grant here (a stored login, the cf CLI's session).
+   */
+  scope?: string[]
 }
 
 export type RenewReason = 'missing' | 'expiring' | 'rejected'
@@ -150,6 +155,19 @@ export class TokenRequestLimiter {
 export function jwtExpiry(token: string): Date | null {
   const claims = decodeJwtClaims(token)
   return typeof claims?.exp === 'number' ? new Date(claims.exp * 1000) : null
+}
+
+/**
+ * The token's scopes: the JWT's `scope` claim, else the grant response's `scope` — all there is for
+ * an opaque token (UAA `token_format=opaque`, cf-api.md §8.1). null when neither says (an opaque
+ * token from a store): unknown, not empty. For deciding what to ask for, never to authorize.
+ */
+export function scopesOf(tokens: TokenSet | null): string[] | null {
+  if (!tokens) return null
+  const scope = decodeJwtClaims(tokens.accessToken)?.scope
+  if (Array.isArray(scope)) return scope.filter((s): s is string => typeof s === 'string')
+  if (typeof scope === 'string') return scope.split(/\s+/).filter(Boolean)
+  return tokens.scope ?? null
 }
 
 /** Unverified claims, for display only (user name, client id, expiry). Never authorize on them. */

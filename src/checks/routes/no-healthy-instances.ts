@@ -74,6 +74,9 @@ function problemOf(process: DestinationProcess): {reason: string; evidence: Evid
     ...(process.processes.length > 1 ? {processes: process.processes.length} : {}),
   }
   const running = process.actual.filter((i) => i.state === 'RUNNING')
+  // An instance of unknown state (e.g. missing from a short embedded list) may be serving:
+  // "none is running" cannot be said; the collection reports the gap.
+  if (running.length === 0 && process.actual.some((i) => i.state === 'UNKNOWN')) return null
   if (running.length === 0) {
     const reason =
       process.actual.length === 0

@@ -17,6 +17,7 @@ export default class CredentialsList extends BaseCommand<CredentialList> {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --all --max-age 60d',
     '<%= config.bin %> <%= command.id %> --selector team=payments --json',
+    '<%= config.bin %> <%= command.id %> --read-credentials',
   ]
   public static readonly flags = {
     ...connectionFlags,
@@ -32,6 +33,11 @@ export default class CredentialsList extends BaseCommand<CredentialList> {
     selector: Flags.string({
       summary: 'only service instances matching this label selector',
       env: 'CFGUARD_SELECTOR',
+    }),
+    'read-credentials': Flags.boolean({
+      summary:
+        'read the credentials of user-provided services no name, tag or label identifies (one audit event each)',
+      env: 'CFGUARD_READ_CREDENTIALS',
     }),
     policy: Flags.string({
       summary: 'policy file (default: cfguard.yml in the current directory, if any)',
@@ -50,6 +56,7 @@ export default class CredentialsList extends BaseCommand<CredentialList> {
       olderThanMs: flags['older-than'] ?? null,
       selector: flags.selector,
       policyPath: flags.policy,
+      readCredentials: flags['read-credentials'],
     })
     this.print(renderCredentialList(list))
     return list

@@ -43,7 +43,7 @@ function statsBody(ctx: CcCtx, process: Process, app: App) {
   const now = ctx.state.now()
   const ports = containerPorts(ctx, process)
   const byIndex = new Map<number, Instance>()
-  for (const i of process.actual) byIndex.set(i.index, i)
+  for (const i of process.actual) if (!process.unreported?.includes(i.index)) byIndex.set(i.index, i)
   const resources: unknown[] = []
   let metricsMissing = false
   for (
@@ -97,11 +97,14 @@ export function processInstancesBody(ctx: CcCtx, process: Process): unknown[] {
   const now = ctx.state.now()
   const app = ctx.state.apps.get(process.appGuid)
   if (!app || app.state !== 'STARTED') return []
-  return process.actual.map((i) => ({
-    index: i.index,
-    state: i.state,
-    since: Math.max(0, Math.floor((now - i.since) / 1000)),
-  }))
+  // Diego reports nothing for unreported indexes: the list is shorter than `instances`.
+  return process.actual
+    .filter((i) => !process.unreported?.includes(i.index))
+    .map((i) => ({
+      index: i.index,
+      state: i.state,
+      since: Math.max(0, Math.floor((now - i.since) / 1000)),
+    }))
 }
 
 export function registerStats(r: CcRoutes): void {

@@ -132,6 +132,12 @@ export interface Process extends Row, Timestamps {
   actual: Instance[]
   /** Log Cache has no container metrics for it: stats carry empty usage and a warning. */
   metricsUnavailable: boolean
+  /**
+   * Indexes Diego reports no actual LRP for (a cell unreachable, placement pending): their
+   * containers may still serve, but the embedded `process_instances` list and
+   * `/process_instances` leave them out, and `/stats` fills them in as DOWN.
+   */
+  unreported?: number[]
   metadata: Metadata
 }
 

@@ -40,6 +40,8 @@ export interface SimConfig {
   maxBindingsPerAppServiceInstance: number
   jobDurationMs: number
   seed: number
+  /** Access tokens of grants that do not send `token_format` (default jwt). */
+  accessTokenFormat?: 'jwt' | 'opaque'
 }
 
 export interface RefreshTokenRecord {

@@ -2,7 +2,9 @@
  * `POST /oauth/token` (§8.1): password (also with a one-time passcode), client_credentials and
  * refresh_token grants; client auth by HTTP Basic or form. UAA's error bodies: wrong secret →
  * 401 `unauthorized`/"Bad credentials"; right secret, grant not allowed → 401 `invalid_client`/
- * "Unauthorized grant type: …".
+ * "Unauthorized grant type: …". `token_format=opaque` (or the simulator's `accessTokenFormat`
+ * knob, for a foundation whose clients always ask for it) issues an opaque access token: only the
+ * response's `scope` then tells the client what it may do.
  */
 import type {UaaClient, UaaUser} from '../core/model.js'
 import {json, type SimResponse} from '../server/types.js'
@@ -37,6 +39,8 @@ export async function tokenEndpoint(ctx: UaaCtx): Promise<SimResponse> {
   if (!client.authorizedGrantTypes.includes(grant)) {
     throw new OAuthError(401, 'invalid_client', `Unauthorized grant type: ${grant}`)
   }
+  const format: 'jwt' | 'opaque' =
+    (params.get('token_format') ?? ctx.state.config.accessTokenFormat) === 'opaque' ? 'opaque' : 'jwt'
   const requested =
     params
       .get('scope')
@@ -49,7 +53,7 @@ export async function tokenEndpoint(ctx: UaaCtx): Promise<SimResponse> {
         client.authorities.filter((a) => a !== 'uaa.none'),
         requested,
       )
-      const access = await ctx.tokens.access(client, grant, scopes, null)
+      const access = await ctx.tokens.access(client, grant, scopes, null, format)
       return json(200, {
         access_token: access.token,
         token_type: 'bearer',
@@ -60,10 +64,10 @@ export async function tokenEndpoint(ctx: UaaCtx): Promise<SimResponse> {
     }
     case 'password': {
       const user = passwordUser(ctx, params)
-      return userTokens(ctx, client, user, userScopes(client, user, requested), 'password')
+      return userTokens(ctx, client, user, userScopes(client, user, requested), 'password', format)
     }
     case 'refresh_token':
-      return refreshGrant(ctx, client, params.get('refresh_token') ?? '', requested)
+      return refreshGrant(ctx, client, params.get('refresh_token') ?? '', requested, format)
     default:
       throw new OAuthError(400, 'invalid_grant', `The simulator does not support the ${grant} grant`)
   }
@@ -135,9 +139,10 @@ async function userTokens(
   user: UaaUser,
   scopes: string[],
   grant: string,
+  format: 'jwt' | 'opaque',
   existingRefresh?: string,
 ): Promise<SimResponse> {
-  const access = await ctx.tokens.access(client, grant, scopes, user)
+  const access = await ctx.tokens.access(client, grant, scopes, user, format)
   const body: Record<string, unknown> = {
     access_token: access.token,
     token_type: 'bearer',
@@ -158,6 +163,7 @@ async function refreshGrant(
   client: UaaClient,
   token: string,
   requested: string[] | null,
+  format: 'jwt' | 'opaque',
 ): Promise<SimResponse> {
   const claims = token ? await ctx.tokens.verify(token, {allowExpired: true}) : null
   const record = claims ? ctx.state.uaa.refreshTokens.get(claims.jti) : undefined
@@ -175,7 +181,7 @@ async function refreshGrant(
     throw new OAuthError(401, 'invalid_grant', 'Wrong client for this refresh token')
   const user = record.userId ? ctx.state.uaa.users.get(record.userId) : undefined
   if (!user) throw new OAuthError(401, 'invalid_token', 'Invalid refresh token.')
-  return userTokens(ctx, client, user, narrow(record.scopes, requested), 'refresh_token', token)
+  return userTokens(ctx, client, user, narrow(record.scopes, requested), 'refresh_token', format, token)
 }
 
 /** `DELETE /oauth/token/revoke/:jti` — the token's owner (or `uaa.admin` / `tokens.revoke`). */

@@ -1,6 +1,9 @@
 /**
  * Issues and verifies UAA JWTs (§8.2): RS256 with `kid`, `scope` as a JSON array, `iss` =
- * `<uaa>/oauth/token`, `zid: uaa`. Times come from the simulated clock.
+ * `<uaa>/oauth/token`, `zid: uaa`. Times come from the simulated clock. Access tokens may also be
+ * opaque (`token_format=opaque`, §8.1): 32 hex characters, which are also their `jti`; the
+ * simulator's resource servers resolve them from the issuing table, as a real one would by
+ * `/introspect` (§8.3).
  */
 import {randomUUID} from 'node:crypto'
 
@@ -38,6 +41,8 @@ export interface IssuedToken {
 
 export class TokenService {
   private readonly verified = new Map<string, Claims>()
+  /** Opaque access tokens: the token is the key (and the jti). */
+  private readonly opaque = new Map<string, Claims>()
   /** Issued access tokens by jti: owner (for revocation rights). */
   readonly issued = new Map<string, {clientId: string; userId: string | null; exp: number}>()
 
@@ -55,6 +60,7 @@ export class TokenService {
     grantType: string,
     scopes: string[],
     user: UaaUser | null,
+    format: 'jwt' | 'opaque' = 'jwt',
   ): Promise<IssuedToken> {
     const now = Math.floor(this.state.now() / 1000)
     const validity = client.accessTokenValidity ?? this.state.config.accessTokenValiditySeconds
@@ -86,7 +92,8 @@ export class TokenService {
     } else {
       claims.authorities = scopes
     }
-    const token = await this.sign(claims)
+    if (format === 'opaque') this.opaque.set(jti, claims as unknown as Claims)
+    const token = format === 'opaque' ? jti : await this.sign(claims)
     this.issued.set(jti, {clientId: client.clientId, userId: user?.id ?? null, exp: now + validity})
     return {token, jti, exp: now + validity}
   }
@@ -144,7 +151,7 @@ export class TokenService {
 
   /** Claims of a valid (signature, issuer, not expired by the simulated clock) token, else null. */
   async verify(token: string, options: {allowExpired?: boolean} = {}): Promise<Claims | null> {
-    const cached = this.verified.get(token)
+    const cached = this.verified.get(token) ?? this.opaque.get(token)
     let claims = cached ?? null
     if (!claims) {
       try {

@@ -1,6 +1,12 @@
 import {expect} from 'chai'
 
-import {cronCanRotate, rotationCandidates} from '../../../src/actions/credentials-candidates.js'
+import {
+  cronCanRotate,
+  rotationCandidates,
+  unjudgedServices,
+  withUpsCredentials,
+} from '../../../src/actions/credentials-candidates.js'
+import {unjudgedGaps} from '../../../src/actions/credentials-list.js'
 import {DEFAULT_POLICY} from '../../../src/model/policy.js'
 import type {ServiceInstance} from '../../../src/model/snapshot.js'
 import {
@@ -272,5 +278,76 @@ describe('rotationCandidates: what can be rotated, how old it is, whether it is 
     })
     const out = rotationCandidates(s, DEFAULT_POLICY, NOW, {selector: 'rotation=nightly'})
     expect(out.map((c) => c.serviceInstance.name)).to.deep.equal(['billing-oidc'])
+  })
+})
+
+describe('unjudged services: what only the credentials could tell', () => {
+  // `ignition-config` holds a client, `smtp-relay` a mail password: their names say nothing.
+  const unread = {credentials: null, credentialsRead: 'skipped' as const}
+  const s = snapshot({
+    apps: [app({guid: 'app-1', name: 'ignition'})],
+    serviceInstances: [
+      ups({guid: 'si-1', name: 'ignition-config', ...unread}),
+      ups({guid: 'si-2', name: 'smtp-relay', ...unread}),
+      ups({guid: 'si-3', name: 'billing-oidc', ...unread}),
+      ups({guid: 'si-4', name: 'ledger', ...unread, annotations: {'cfguard.io/client-id': 'ledger'}}),
+      managed({guid: 'msi-2', name: 'orders-db', planGuid: 'plan-db'}),
+    ],
+    bindings: [
+      binding({guid: 'b1', serviceInstanceGuid: 'si-1', ...unread}),
+      binding({guid: 'b2', serviceInstanceGuid: 'msi-2', ...unread}),
+    ],
+    servicePlans: [{guid: 'plan-db', name: 'small', offeringGuid: 'off-db'}],
+    serviceOfferings: [{guid: 'off-db', name: 'postgres', description: 'SQL', tags: [], brokerName: null}],
+  })
+
+  it('lists unread services without an identity word or cfguard mark, once per instance', () => {
+    expect(unjudgedServices(s).map((u) => [u.serviceInstance.name, u.read])).to.deep.equal([
+      ['ignition-config', 'skipped'],
+      ['orders-db', 'skipped'],
+      ['smtp-relay', 'skipped'],
+    ])
+    // Not candidates either: listing them as rotatable would be a guess.
+    expect(rotationCandidates(s, DEFAULT_POLICY, NOW).map((c) => c.serviceInstance.name)).to.deep.equal([
+      'billing-oidc',
+      'ledger',
+    ])
+    expect(unjudgedServices(s, 'team=payments')).to.deep.equal([])
+  })
+
+  it('once read, a client makes it a candidate, anything else drops it, a denial keeps it unjudged', () => {
+    const judged = withUpsCredentials(
+      s,
+      new Map([
+        ['si-1', {read: 'read' as const, view: oidcCredentials({clientId: 'ignition'})}],
+        ['si-2', {read: 'read' as const, view: oidcCredentials({shape: 'secret-bearing', clientId: null})}],
+        ['si-4', {read: 'denied' as const, view: null}],
+      ]),
+    )
+    expect(s.serviceInstances[0]!.credentialsRead).to.equal('skipped', 'the input is not changed')
+    const names = rotationCandidates(judged, DEFAULT_POLICY, NOW).map((c) => [
+      c.serviceInstance.name,
+      c.clientId,
+    ])
+    expect(names).to.deep.equal([
+      ['billing-oidc', null],
+      ['ignition-config', 'ignition'],
+      ['ledger', 'ledger'],
+    ])
+    expect(unjudgedServices(judged).map((u) => u.serviceInstance.name)).to.deep.equal(['orders-db'])
+  })
+
+  it('gaps count per kind and reason', () => {
+    const gaps = unjudgedGaps(unjudgedServices(s), {ups: 'not read here', managed: 'details not read'})
+    expect(gaps).to.deep.equal([
+      {
+        what: '2 user-provided service(s) not judged (no identity word in name, tags or labels)',
+        why: 'not read here',
+      },
+      {
+        what: '1 managed service instance(s) not judged (offering not recognised as identity)',
+        why: 'details not read',
+      },
+    ])
   })
 })

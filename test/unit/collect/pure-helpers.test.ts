@@ -4,11 +4,12 @@ import {parseBaselineFile, parseMaxAgeDays, auditRequestFromFlags} from '../../.
 import {routeBaselineOfDocument} from '../../../src/collect/baseline.js'
 import {fingerprintSecret} from '../../../src/collect/classify/index.js'
 import {distinctIssuers, isProbeable, issuerOf, tokenEndpointOf} from '../../../src/collect/probes.js'
+import {withMissingInstances} from '../../../src/collect/instances.js'
 import {reservationQueries} from '../../../src/collect/reservations.js'
 import {registerSecretValues, secretForFingerprint} from '../../../src/collect/secret-values.js'
 import {CfguardError} from '../../../src/errors.js'
 import {redactText} from '../../../src/redact.js'
-import {domain, route, snapshot} from '../../helpers/snapshot.js'
+import {domain, instance, route, snapshot} from '../../helpers/snapshot.js'
 import {view} from './fixtures.js'
 
 const client = (redirectUris: string[]) => ({
@@ -181,5 +182,27 @@ describe('audit request helpers', () => {
     expect(r.rules).to.deep.equal(['identity/drift', 'routes/'])
     expect(r.skipRules).to.equal(undefined)
     expect(r.session.org).to.equal('acme')
+  })
+})
+
+describe('withMissingInstances: a short instance list leaves instances unknown, not absent', () => {
+  const reported = [instance({index: 0}), instance({index: 2, state: 'CRASHED'})]
+
+  it('adds an UNKNOWN instance for each missing index of a started app, in index order', () => {
+    const {actual, missing} = withMissingInstances(reported, 4, true)
+    expect(missing).to.equal(2)
+    expect(actual!.map((i) => [i.index, i.state])).to.deep.equal([
+      [0, 'RUNNING'],
+      [1, 'UNKNOWN'],
+      [2, 'CRASHED'],
+      [3, 'UNKNOWN'],
+    ])
+    expect(actual!.filter((i) => i.state === 'UNKNOWN').every((i) => i.since === null)).to.equal(true)
+  })
+
+  it('leaves full lists, unread lists and stopped apps alone', () => {
+    expect(withMissingInstances(reported, 2, true)).to.deep.equal({actual: reported, missing: 0})
+    expect(withMissingInstances(null, 3, true)).to.deep.equal({actual: null, missing: 0})
+    expect(withMissingInstances([], 3, false)).to.deep.equal({actual: [], missing: 0})
   })
 })

@@ -143,6 +143,7 @@ const MODEL_KEYS: {
     starting: true,
     down: true,
     unroutable: true,
+    unknown: true,
     known: true,
   },
   foundation: {name: true, target: true, summary: true, coverage: true, error: true},
@@ -209,7 +210,7 @@ describe('report/json and schemas/audit-result.schema.json', () => {
     expectRequired(defs.coverageGap, MODEL_KEYS.gap, optional.gap)
     expectRequired(defs.routeMapRoute, MODEL_KEYS.route, [])
     expectRequired(defs.routeMapDestination, MODEL_KEYS.destination, [])
-    expectRequired(defs.instanceCounts, MODEL_KEYS.instances, [])
+    expectRequired(defs.instanceCounts, MODEL_KEYS.instances, ['unknown'])
     expectRequired(defs.foundationOutcome, MODEL_KEYS.foundation, [])
     expectRequired(defs.trafficReport, MODEL_KEYS.traffic, [])
     expectRequired(defs.trafficHost, MODEL_KEYS.trafficHost, [])

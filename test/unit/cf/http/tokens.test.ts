@@ -3,6 +3,7 @@ import {expect} from 'chai'
 import {
   decodeJwtClaims,
   jwtExpiry,
+  scopesOf,
   TokenManager,
   TokenRequestLimiter,
   type RenewReason,
@@ -124,5 +125,24 @@ describe('cf/http tokens', () => {
     expect(decodeJwtClaims(`bearer ${token}`)?.user_name).to.equal('admin')
     expect(jwtExpiry('opaque-token')).to.equal(null)
     expect(decodeJwtClaims('a.b.c')).to.equal(null)
+  })
+})
+
+describe('scopesOf: what the token may do, JWT or opaque', () => {
+  const base = {refreshToken: null, expiresAt: null}
+
+  it("a JWT's scope claim wins (array or space-delimited string)", () => {
+    expect(
+      scopesOf({...base, accessToken: jwt({scope: ['clients.read', 'openid']}), scope: ['other']}),
+    ).to.deep.equal(['clients.read', 'openid'])
+    expect(scopesOf({...base, accessToken: jwt({scope: 'a b'})})).to.deep.equal(['a', 'b'])
+  })
+
+  it("an opaque token's scopes come from the grant response (RFC 6749 §5.1)", () => {
+    const opaque = '0123456789abcdef0123456789abcdef'
+    expect(scopesOf({...base, accessToken: opaque, scope: ['clients.read']})).to.deep.equal(['clients.read'])
+    // Nothing says: unknown, not "none".
+    expect(scopesOf({...base, accessToken: opaque})).to.equal(null)
+    expect(scopesOf(null)).to.equal(null)
   })
 })

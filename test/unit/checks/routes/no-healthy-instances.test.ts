@@ -75,4 +75,12 @@ describe('routes/no-healthy-instances', () => {
       },
     ])
   })
+
+  it('stays silent while an instance of unknown state (missing from a short list) may serve', () => {
+    const s = routedSnapshot({processes: [proc({instances: 2, actual: instancesIn('CRASHED', 'UNKNOWN')})]})
+    expect(runRule(noHealthyInstancesRule, s)).to.deep.equal([])
+    // Look-alike: every known instance is down and none is unknown.
+    const known = routedSnapshot({processes: [proc({instances: 2, actual: instancesIn('CRASHED', 'DOWN')})]})
+    expect(runRule(noHealthyInstancesRule, known)).to.have.length(1)
+  })
 })
