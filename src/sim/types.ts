@@ -138,7 +138,8 @@ export interface Simulator {
   logCacheUrl: string
   admin: {clientId: string; clientSecret: string}
   users: Record<SimUserName, {username: string; password: string}>
-  clock: {now(): Date; advance(ms: number): void}
+  /** `pause` stops simulated time (only `advance` moves it) until `resume`. */
+  clock: {now(): Date; advance(ms: number): void; pause(): void; resume(): void}
   requests: RequestRecord[]
   resetRequests(): void
   faults: FaultController
