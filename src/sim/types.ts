@@ -117,7 +117,7 @@ export interface TrafficProfile {
   errorRates?: number[]
   /** Mean response time in seconds (default 0.05). */
   meanResponseSeconds?: number
-  /** Window the lines spread over, ending at the time of the first read (default 900). */
+  /** Window the lines spread over, ending at the time of the first read (default 600). */
   windowSeconds?: number
   /** Lines in an older Gorouter format (no gorouter_time / instance_id). */
   olderFormatLines?: number
