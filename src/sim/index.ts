@@ -144,7 +144,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     logCacheUrl: state.urls.logCache,
     admin: base.admin,
     users: base.users,
-    clock: {now: () => state.clock.now(), advance: (ms) => state.clock.advance(ms)},
+    clock: {
+      now: () => state.clock.now(),
+      advance: (ms) => state.clock.advance(ms),
+      pause: () => state.clock.pause(),
+      resume: () => state.clock.resume(),
+    },
     requests,
     resetRequests: () => {
       requests.length = 0

@@ -127,7 +127,7 @@ export interface TrafficProfile {
   errorRates?: number[]
   /** Mean response time in seconds (default 0.05). */
   meanResponseSeconds?: number
-  /** Window the lines spread over, ending at the time of the first read (default 900). */
+  /** Window the lines spread over, ending at the time of the first read (default 600). */
   windowSeconds?: number
   /** Lines in an older Gorouter format (no gorouter_time / instance_id). */
   olderFormatLines?: number
@@ -148,7 +148,8 @@ export interface Simulator {
   logCacheUrl: string
   admin: {clientId: string; clientSecret: string}
   users: Record<SimUserName, {username: string; password: string}>
-  clock: {now(): Date; advance(ms: number): void}
+  /** `pause` stops simulated time (only `advance` moves it) until `resume`. */
+  clock: {now(): Date; advance(ms: number): void; pause(): void; resume(): void}
   requests: RequestRecord[]
   resetRequests(): void
   faults: FaultController

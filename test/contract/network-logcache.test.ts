@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {Builder} from '../../src/sim/index.js'
-import {Api, ccAs, useSimulator} from '../helpers/sim.js'
+import {Api, ccAs, useSimulator, withSimulator} from '../helpers/sim.js'
 
 interface Envelope {
   timestamp: string
@@ -173,5 +173,33 @@ describe('contract: Log Cache and Gorouter access logs (§10)', () => {
     expect((await api.get(`/api/v1/read/${hidden.guid}`)).status).to.equal(404)
     const admin = new Api(ctx.sim.logCacheUrl, await ctx.sim.tokenFor('adminClient'))
     expect((await admin.get(`/api/v1/read/${hidden.guid}`)).status).to.equal(200)
+  })
+})
+
+describe('contract: Log Cache lines are history fixed at the first read', () => {
+  it('a run a minute later still finds every line in its default 15 min window', async () => {
+    await withSimulator({}, async (sim) => {
+      const s = sim.state
+      const b = new Builder(s)
+      const dev = [...s.spaces.all()].find((x) => x.name === 'dev')!
+      const domain = [...s.domains.all()].find((d) => d.name === 'apps.cfguard.test')!
+      const app = b.app({space: dev, name: 'shop', instances: 2})
+      b.map(b.route(dev, domain, 'shop'), app)
+      b.start(app, 3600_000)
+      sim.traffic.set('shop', {requestsPerInstance: 100, truncatedLines: 1})
+      const api = new Api(sim.logCacheUrl, await sim.tokenFor('spaceAuditor'))
+      const read = async (query = '') =>
+        (
+          (await api.get(`/api/v1/read/${app.guid}?envelope_types=LOG&limit=1000${query}`)).json.envelopes
+            .batch as Envelope[]
+        ).filter((e) => e.tags.source_type === 'RTR')
+      const first = await read()
+      // The next run starts a minute later (simulated) and reads its last 15 minutes.
+      sim.clock.advance(60_000)
+      const since = (BigInt(sim.clock.now().getTime()) - 900_000n) * 1_000_000n
+      const later = await read(`&start_time=${since}`)
+      expect(first).to.have.length(200)
+      expect(later.length).to.equal(first.length, "lines fell out of the later run's window")
+    })
   })
 })

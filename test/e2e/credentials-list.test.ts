@@ -68,8 +68,28 @@ describe('credentials list, end to end', function () {
       const after = await runCli(['credentials'], {env: cliEnv(sim)})
       expect(after.code, after.stderr).to.equal(0)
       const line = after.stdout.split('\n').find((l) => l.startsWith('billing-oidc '))!
-      expect(line).to.match(/UPS \(UAA client\)\s+3\s+0d\s+-\s+grace until \d{4}-\d\d-\d\dT\d\d:\d\dZ/)
+      // The drift column is held by the next test: here it only passed when the whole rotation
+      // fitted in one second of CC's whole-second uptimes.
+      expect(line).to.match(/UPS \(UAA client\)\s+3\s+0d\s+\S+\s+grace until \d{4}-\d\d-\d\dT\d\d:\d\dZ/)
       expect(after.stdout).to.match(/4 credential\(s\), 2 due \(max age 90d\)/)
+    })
+  })
+
+  // Issue 13 item 2 (own rotation reported as drift): un-skip when it is fixed. Instances take 1.5 s
+  // to start, longer than CC's whole-second uptime resolution, so the answer no longer depends on
+  // how fast the machine is: today it fails on every run (instances rolled first count as drift).
+  it('after a finished rotation, no instance of a rolled app counts as drift', async () => {
+    await withSimulator({...SIM, instanceStartupMs: 1500}, async (sim) => {
+      const u = upsWorld(sim)
+      const rot = await runCli(['credentials', 'rotate', u.ups.name, '--yes'], {env: cliEnv(sim)})
+      expect(rot.code, rot.stderr).to.equal(0)
+      const r = await runCli(['credentials', 'list', '--json'], {env: cliEnv(sim)})
+      expect(r.code, r.stderr).to.equal(0)
+      const listed = parseJson<{credentials: Listed[]}>(r).result.credentials
+      expect(listed.find((c) => c.serviceInstance.name === 'billing-oidc')!.drift).to.deep.equal({
+        instances: 0,
+        apps: [],
+      })
     })
   })
 

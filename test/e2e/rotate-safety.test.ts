@@ -9,7 +9,18 @@ import {join} from 'node:path'
 
 import {parseJson, runCli, tempDir} from '../helpers/cli.js'
 import {withSimulator, type Simulator} from '../helpers/sim.js'
-import {cliEnv, managedWorld, sample, secret, secretChanges, upsWorld, watch} from './rotate-world.js'
+import {
+  cliEnv,
+  leaseOf,
+  managedWorld,
+  rolling,
+  sample,
+  secret,
+  secretChanges,
+  until,
+  upsWorld,
+  watch,
+} from './rotate-world.js'
 
 const SIM = {instanceStartupMs: 100, jobDurationMs: 150}
 
@@ -56,9 +67,12 @@ describe('rotation safety, end to end', function () {
         const home = tempDir('cfguard-home-')
         const env = cliEnv(sim, {CFGUARD_HOME: home})
         const watcher = watch(sim, () => sample(sim, w.apps, w.ups.name, (i, s) => sim.uaaAccepts(i, s)))
+        // Simulated time stands still: the first run stays in its deployment until the second is done.
+        sim.clock.pause()
         const first = runCli(['credentials', 'rotate', w.ups.name, '--yes'], {env})
-        await new Promise((r) => setTimeout(r, 600))
+        await until(() => rolling(sim, w.apps), 'the first run to start rolling the apps')
         const second = await runCli(['credentials', 'rotate', w.ups.name, '--yes'], {env})
+        sim.clock.resume()
         const a = await first
         expect(watcher.stop().violations).to.deep.equal([])
         expect(a.code, a.stderr).to.equal(0)
@@ -73,12 +87,10 @@ describe('rotation safety, end to end', function () {
       await withSimulator(SIM, async (sim) => {
         const w = managedWorld(sim)
         const watcher = watch(sim, () => sample(sim, w.apps, w.si.name, (i, s) => sim.uaaAccepts(i, s)))
+        // Simulated time stands still: the first run's binding job waits until the other run is done.
+        sim.clock.pause()
         const first = runCli(['credentials', 'rotate', w.si.name, '--yes'], {env: cliEnv(sim)})
-        // Wait until the first run holds the lease.
-        for (let i = 0; i < 100; i++) {
-          if (sim.state.serviceInstances.get(w.si.guid)!.metadata.annotations['cfguard.io/lease']) break
-          await new Promise((r) => setTimeout(r, 50))
-        }
+        await until(() => leaseOf(sim, w.si.guid) !== undefined, 'the first run to take the lease')
         const other = await runCli(['credentials', 'rotate', w.si.name, '--yes'], {
           env: {
             ...cliEnv(sim),
@@ -88,6 +100,7 @@ describe('rotation safety, end to end', function () {
             CFGUARD_PASSWORD: sim.users.admin.password,
           },
         })
+        sim.clock.resume()
         const a = await first
         expect(watcher.stop().violations).to.deep.equal([])
         expect(a.code, a.stderr).to.equal(0)
@@ -102,9 +115,15 @@ describe('rotation safety, end to end', function () {
       await withSimulator(SIM, async (sim) => {
         const w = upsWorld(sim)
         const watcher = watch(sim, () => sample(sim, w.apps, w.ups.name, (i, s) => sim.uaaAccepts(i, s)))
+        // Simulated time stands still until the second run holds the lease: the first cannot finish
+        // (or the second start afresh) however slowly either process runs.
+        sim.clock.pause()
         const first = runCli(['credentials', 'rotate', w.ups.name, '--yes'], {env: cliEnv(sim)})
-        await new Promise((r) => setTimeout(r, 700))
+        await until(() => rolling(sim, w.apps), 'the first run to start rolling the apps')
+        const firstLease = leaseOf(sim, w.ups.guid)
         const second = runCli(['credentials', 'rotate', w.ups.name, '--yes'], {env: cliEnv(sim)})
+        await until(() => leaseOf(sim, w.ups.guid) !== firstLease, 'the second run to take the lease over')
+        sim.clock.resume()
         const [a, b] = await Promise.all([first, second])
         expect(watcher.stop().violations).to.deep.equal([])
         // The later run takes over the lease and finishes the rotation; the earlier one stops.
@@ -126,6 +145,7 @@ describe('rotation safety, end to end', function () {
     await withSimulator({...SIM, instanceStartupMs: 500}, async (sim) => {
       const w = upsWorld(sim)
       const watcher = watch(sim, () => sample(sim, w.apps, w.ups.name, (i, s) => sim.uaaAccepts(i, s)))
+      sim.clock.pause()
       let sent = false
       const r = await runCli(['credentials', 'rotate', w.ups.name, '--yes'], {
         env: cliEnv(sim),
@@ -133,13 +153,15 @@ describe('rotation safety, end to end', function () {
           let seen = ''
           child.stderr!.on('data', (d: Buffer | string) => {
             seen += d.toString()
+            // Simulated time stands still, so the deployment is still running when the signal lands.
             if (!sent && seen.includes('] roll-apps: Rolling')) {
               sent = true
-              setTimeout(() => child.kill('SIGINT'), 300)
+              child.kill('SIGINT')
             }
           })
         },
       })
+      sim.clock.resume()
       expect(r.code).to.equal(130)
       expect(r.stderr).to.match(/cfguard: billing-oidc: halted: .*stopped at roll-apps: interrupted/)
       expect(sim.state.serviceInstances.get(w.ups.guid)!.metadata.annotations['cfguard.io/lease']).to.equal(

@@ -245,3 +245,25 @@ export async function fakeIdp(): Promise<{
     close: () => new Promise<void>((resolve) => idp.close(() => resolve())),
   }
 }
+
+/**
+ * Waits until `ready()` holds (checked every 20 ms), to order a test by what the platform shows
+ * rather than by a guessed delay; the cap only turns a hang into a clear failure.
+ */
+export async function until(ready: () => boolean, what: string, capMs = 60_000): Promise<void> {
+  for (let waited = 0; !ready(); waited += 20) {
+    if (waited >= capMs) throw new Error(`gave up waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 20))
+  }
+}
+
+/** The JSON lease cfguard keeps on a service instance while it rotates it (undefined when free). */
+export function leaseOf(sim: Simulator, guid: string): string | undefined {
+  return sim.state.serviceInstances.get(guid)!.metadata.annotations['cfguard.io/lease']
+}
+
+/** True once an app of `apps` has an ACTIVE deployment (a rotation is rolling it). */
+export function rolling(sim: Simulator, apps: string[]): boolean {
+  const guids = new Set([...sim.state.apps.all()].filter((a) => apps.includes(a.name)).map((a) => a.guid))
+  return [...sim.state.deployments.all()].some((d) => guids.has(d.appGuid) && d.statusValue === 'ACTIVE')
+}

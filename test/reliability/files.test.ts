@@ -134,10 +134,10 @@ describe('reliability: files', function () {
     writeFileSync(join(home, 'config.json.lock'), `${pid} ${hostname()} ${new Date().toISOString()}\n`, {
       mode: 0o600,
     })
-    const started = Date.now()
+    // The lock file is fresh (not stale by age): a run that waited for it would give up with an
+    // error after its wait, so success alone shows the dead owner was recognised (no stopwatch).
     const r = await login()
     expect(r.code, r.stderr).to.equal(0)
-    expect(Date.now() - started, 'waited for a lock whose owner is dead').to.be.lessThan(8_000)
     expect(readdirSync(home)).to.deep.equal(['config.json'])
   })
 

@@ -57,6 +57,9 @@ function entryFor(state: SimState, appGuid: string): TrafficEntry {
 
 const LRU_SIZE = 256
 
+/** Seconds the generated lines spread over when the profile does not say. */
+export const DEFAULT_SPREAD_SECONDS = 600
+
 export function materialise(state: SimState, app: App): Materialised {
   const entry = entryFor(state, app.guid)
   const instances = runningWebInstances(state, app)
@@ -86,7 +89,9 @@ function generate(
   endMs: number,
 ): Materialised {
   const r = new Random(hashString(app.guid) ^ state.config.seed)
-  const windowMs = (profile.windowSeconds ?? 900) * 1000
+  // The lines are history fixed at the first read; spread over 10 min, every later run within 5 min
+  // still finds all of them in its default 15 min window, however slowly the machine ran it.
+  const windowMs = (profile.windowSeconds ?? DEFAULT_SPREAD_SECONDS) * 1000
   const space = state.spaces.get(app.spaceGuid)
   const org = space ? state.orgs.get(space.orgGuid) : undefined
   const at = () =>
