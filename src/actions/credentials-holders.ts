@@ -7,11 +7,11 @@
 import {credentialUnits, spaceLabel, unitApps, unitRef} from '../checks/identity-helpers.js'
 import {indexSnapshot} from '../checks/lookup.js'
 import {collectSnapshot} from '../collect/index.js'
-import {loadOrCreateSalt} from '../config/salt.js'
 import type {Need, Snapshot} from '../model/snapshot.js'
 import {LABEL, ROLE_ROTATION_STATE} from '../rotate/annotations.js'
 import type {Holder, HolderFinder, HolderScan} from '../rotate/holders.js'
 import type {RunContext} from './context.js'
+import {identityCollection} from './credentials-snapshot.js'
 import type {Session, SessionOptions} from './session.js'
 
 const SEARCHED: {need: Need; what: string}[] = [
@@ -22,19 +22,16 @@ const SEARCHED: {need: Need; what: string}[] = [
 
 export function holderFinder(session: Session, ctx: RunContext, options: SessionOptions): HolderFinder {
   return async (guid) => {
-    const {snapshot} = await collectSnapshot(session, ctx, {
-      scope: {all: true, org: null, space: null},
-      families: ['identity'],
-      secrets: true,
-      cache: true,
-      concurrency: 16,
-      checkIssuers: false,
-      verifyCredentials: false,
-      traffic: null,
-      routeBaseline: null,
-      salt: loadOrCreateSalt(ctx.home),
-      skipSslValidation: options.skipSslValidation ?? false,
-    })
+    const {snapshot} = await collectSnapshot(
+      session,
+      ctx,
+      identityCollection(ctx, {
+        scope: {all: true, org: null, space: null},
+        secrets: true,
+        cache: true,
+        skipSslValidation: options.skipSslValidation ?? false,
+      }),
+    )
     return findHolders(snapshot, guid)
   }
 }

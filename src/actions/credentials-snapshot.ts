@@ -4,7 +4,7 @@
  * the service catalogue and cfguard's own marks; ages from credential-change audit events and
  * annotations; instances from the embedded process instances.
  */
-import {collectSnapshot} from '../collect/index.js'
+import {collectSnapshot, type CollectOptions} from '../collect/index.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import type {Snapshot} from '../model/snapshot.js'
 import type {RunContext} from './context.js'
@@ -15,18 +15,32 @@ export async function collectCredentialSnapshot(
   ctx: RunContext,
   options: {skipSslValidation?: boolean} = {},
 ): Promise<Snapshot> {
-  const {snapshot} = await collectSnapshot(session, ctx, {
-    scope: await session.resolveScope(),
+  const {snapshot} = await collectSnapshot(
+    session,
+    ctx,
+    identityCollection(ctx, {
+      scope: await session.resolveScope(),
+      secrets: false,
+      cache: false,
+      skipSslValidation: options.skipSslValidation ?? false,
+    }),
+  )
+  return snapshot
+}
+
+/** The identity family alone, no opt-in probes: what the credential commands collect. */
+export function identityCollection(
+  ctx: RunContext,
+  o: Pick<CollectOptions, 'scope' | 'secrets' | 'cache' | 'skipSslValidation'>,
+): CollectOptions {
+  return {
+    ...o,
     families: ['identity'],
-    secrets: false,
-    cache: false,
     concurrency: 16,
     checkIssuers: false,
     verifyCredentials: false,
     traffic: null,
     routeBaseline: null,
     salt: loadOrCreateSalt(ctx.home),
-    skipSslValidation: options.skipSslValidation ?? false,
-  })
-  return snapshot
+  }
 }
