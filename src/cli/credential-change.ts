@@ -12,6 +12,9 @@ import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
 import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
 
+const HOUR_MS = 3_600_000
+const DAY_MS = 24 * HOUR_MS
+
 /** Flags of every credential-changing command (rotate, retire, rollback). */
 export const changeFlags = {
   ...connectionFlags,
@@ -37,16 +40,19 @@ export const changeFlags = {
     env: 'CFGUARD_PARALLEL_APPS',
     helpGroup: 'ROLLOUT',
   }),
-  timeout: durationFlag('timeout')({
+  timeout: durationFlag('timeout', {positive: true, max: [DAY_MS, '24h']})({
     summary: 'longest wait for one deployment or broker job (e.g. 15m); the run halts, a re-run waits on',
     default: 15 * 60_000,
+    // Help shows the default as it is typed (a bare 900000 would be refused as input).
+    defaultHelp: async () => '15m',
     // Not CFGUARD_TIMEOUT: that one is the per-request timeout of every command, in seconds.
     env: 'CFGUARD_ROTATION_TIMEOUT',
     helpGroup: 'ROLLOUT',
   }),
-  'poll-interval': durationFlag('poll-interval')({
+  'poll-interval': durationFlag('poll-interval', {positive: true, max: [HOUR_MS, '1h']})({
     summary: 'how often deployments and broker jobs are polled',
     default: 5000,
+    defaultHelp: async () => '5s',
     env: 'CFGUARD_POLL_INTERVAL',
     helpGroup: 'ROLLOUT',
   }),
