@@ -8,10 +8,8 @@
 import {randomBytes} from 'node:crypto'
 import {
   closeSync,
-  fchmodSync,
   linkSync,
   mkdirSync,
-  openSync,
   readFileSync,
   rmSync,
   statSync,
@@ -21,6 +19,7 @@ import {
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
+import {openForAppend} from '../config/atomic-file.js'
 import {CfguardError} from '../errors.js'
 import {auditLine, type RotationEvent} from '../rotate/events.js'
 
@@ -35,12 +34,13 @@ export function openAuditLog(target: string | undefined): AuditLog {
   if (target === '-') return {write: (e) => void process.stderr.write(`${auditLine(e)}\n`), close() {}}
   let fd: number
   try {
-    fd = openSync(target, 'a', 0o600)
-    fchmodSync(fd, 0o600)
+    // Created 0600; an existing file, device or link target is appended to and never chmod-ed.
+    fd = openForAppend(target, 0o600)
   } catch (err) {
+    const e = err as NodeJS.ErrnoException
     throw new CfguardError(
       'USAGE',
-      `cannot open the audit log ${target}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,
+      `cannot open the audit log ${target}: ${e.code === 'EINVAL' ? e.message : e.code === 'ENXIO' ? 'no process reads this FIFO' : (e.code ?? 'error')}`,
       {suggestions: ['choose a writable --audit-log FILE (or - for stderr); nothing was changed']},
     )
   }
