@@ -164,7 +164,8 @@ export function parseMaxAgeDays(value: string): number {
   if (!(days > 0))
     throw usageError(`--max-age must be longer than zero, not "${value}"`, 'e.g. --max-age 90d')
   // Past 100 years "now - max age" is no longer a date.
-  if (days > 36_500) throw usageError(`invalid --max-age "${value}": at most 36500d (100 years)`, 'e.g. --max-age 90d')
+  if (days > 36_500)
+    throw usageError(`invalid --max-age "${value}": at most 36500d (100 years)`, 'e.g. --max-age 90d')
   return days
 }
 
