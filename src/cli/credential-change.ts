@@ -49,7 +49,7 @@ export const changeFlags = {
     env: 'CFGUARD_ROTATION_TIMEOUT',
     helpGroup: 'ROLLOUT',
   }),
-  'poll-interval': durationFlag('poll-interval', {positive: true, max: [HOUR_MS, '1h']})({
+  'poll-interval': durationFlag('poll-interval', {positive: true, max: [HOUR_MS, '1h'], example: '5s'})({
     summary: 'how often deployments and broker jobs are polled',
     default: 5000,
     defaultHelp: async () => '5s',

@@ -71,14 +71,23 @@ export function sessionOptions(flags: ConnectionAndScope): SessionOptions {
  * or poll interval of 0 would spin); `max`: the longest value that makes sense (timers of
  * Node.js fire at once past ~24.8 days).
  */
-export const durationFlag = (name: string, limits: {positive?: boolean; max?: [number, string]} = {}) =>
+export const durationFlag = (
+  name: string,
+  limits: {positive?: boolean; max?: [number, string]; example?: string} = {},
+) =>
   Flags.custom<number>({
     parse: async (input) => {
       const ms = parseDuration(input, `--${name}`)
       if (limits.positive && ms <= 0)
-        throw usageError(`invalid --${name} "${input}": must be longer than zero`, `e.g. --${name} 15m`)
+        throw usageError(
+          `invalid --${name} "${input}": must be longer than zero`,
+          `e.g. --${name} ${limits.example ?? '15m'}`,
+        )
       if (limits.max && ms > limits.max[0])
-        throw usageError(`invalid --${name} "${input}": at most ${limits.max[1]}`, `e.g. --${name} 15m`)
+        throw usageError(
+          `invalid --${name} "${input}": at most ${limits.max[1]}`,
+          `e.g. --${name} ${limits.example ?? '15m'}`,
+        )
       return ms
     },
   })
