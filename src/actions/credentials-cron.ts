@@ -15,7 +15,7 @@ import type {RotationEvent} from '../rotate/events.js'
 import {fileSink, type KeySink} from '../rotate/sink.js'
 import type {RunContext} from './context.js'
 import {cronCanRotate, rotationCandidates, type RotationCandidate} from './credentials-candidates.js'
-import {openAuditLog, takeLocalLock} from './credentials-files.js'
+import {openAuditLog, takeLocalLock, writePrivateFile} from './credentials-files.js'
 import {openRotation} from './credentials-platform.js'
 import {collectCredentialSnapshot} from './credentials-snapshot.js'
 import {
@@ -140,6 +140,7 @@ function directorySink(dir: string): KeySink {
     deliver: (d) =>
       fileSink(
         join(dir, `${d.serviceInstanceName}-${d.keyName}.json`.replace(/[^A-Za-z0-9._-]/g, '_')),
+        writePrivateFile,
       ).deliver(d),
   }
 }

@@ -19,9 +19,14 @@ import {
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {openForAppend} from '../config/atomic-file.js'
+import {openForAppend, writeFileAtomic} from '../config/atomic-file.js'
 import {CfguardError} from '../errors.js'
 import {auditLine, type RotationEvent} from '../rotate/events.js'
+
+/** A new key's credentials (`--output`): 0600, atomic; a device, FIFO or link is not replaced. */
+export function writePrivateFile(path: string, text: string): void {
+  writeFileAtomic(path, text, {mode: 0o600})
+}
 
 export interface AuditLog {
   write(event: RotationEvent): void

@@ -1,9 +1,20 @@
 import {expect} from 'chai'
-import {chmodSync, existsSync, mkdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {openAuditLog, takeLocalLock} from '../../../src/actions/credentials-files.js'
+import {openAuditLog, takeLocalLock, writePrivateFile} from '../../../src/actions/credentials-files.js'
+import {fileSink} from '../../../src/rotate/sink.js'
 import type {RotationEvent} from '../../../src/rotate/events.js'
 import {registerSecret} from '../../../src/redact.js'
 import {tempDir} from '../../helpers/cli.js'
@@ -105,5 +116,25 @@ describe('local lock', () => {
     writeFileSync(path, other)
     release()
     expect(readFileSync(path, 'utf8')).to.equal(other)
+  })
+})
+
+describe('a new key written to --output', () => {
+  it('through a symbolic link: the link stays, the file it names gets the key, 0600', async () => {
+    const dir = tempDir()
+    const real = join(dir, 'real-key.json')
+    const link = join(dir, 'key.json')
+    writeFileSync(real, '{}')
+    symlinkSync(real, link)
+    await fileSink(link, writePrivateFile).deliver({
+      serviceInstanceGuid: 'g',
+      serviceInstanceName: 'partner-api',
+      keyGuid: 'k',
+      keyName: 'ci',
+      credentials: {client_id: 'c'},
+    })
+    expect(lstatSync(link).isSymbolicLink(), 'still a link').to.equal(true)
+    expect(JSON.parse(readFileSync(real, 'utf8')).key).to.equal('ci')
+    expect(statSync(real).mode & 0o777).to.equal(0o600)
   })
 })
