@@ -14,6 +14,8 @@ import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionO
 
 const HOUR_MS = 3_600_000
 const DAY_MS = 24 * HOUR_MS
+const DEFAULT_TIMEOUT_MS = 15 * 60_000
+const DEFAULT_POLL_INTERVAL_MS = 5000
 
 /** Flags of every credential-changing command (rotate, retire, rollback). */
 export const changeFlags = {
@@ -41,18 +43,16 @@ export const changeFlags = {
     helpGroup: 'ROLLOUT',
   }),
   timeout: durationFlag('timeout', {positive: true, max: [DAY_MS, '24h']})({
-    summary: 'longest wait for one deployment or broker job (e.g. 15m); the run halts, a re-run waits on',
-    default: 15 * 60_000,
-    // Help shows the default as it is typed (a bare 900000 would be refused as input).
-    defaultHelp: async () => '15m',
+    // No oclif default: help would show it as 900000, which is refused as input; the default is
+    // applied in rotationSettings and named in the summary as it is typed. (A defaultHelp would
+    // make the help dynamic, and uncacheable.)
+    summary: 'longest wait for one deployment or broker job (default 15m); the run halts, a re-run waits on',
     // Not CFGUARD_TIMEOUT: that one is the per-request timeout of every command, in seconds.
     env: 'CFGUARD_ROTATION_TIMEOUT',
     helpGroup: 'ROLLOUT',
   }),
   'poll-interval': durationFlag('poll-interval', {positive: true, max: [HOUR_MS, '1h'], example: '5s'})({
-    summary: 'how often deployments and broker jobs are polled',
-    default: 5000,
-    defaultHelp: async () => '5s',
+    summary: 'how often deployments and broker jobs are polled (default 5s)',
     env: 'CFGUARD_POLL_INTERVAL',
     helpGroup: 'ROLLOUT',
   }),
@@ -71,8 +71,8 @@ interface ChangeFlagValues {
   yes: boolean
   'max-in-flight': number
   'parallel-apps': number
-  timeout: number
-  'poll-interval': number
+  timeout?: number
+  'poll-interval'?: number
   force: boolean
   'audit-log'?: string
 }
@@ -87,9 +87,9 @@ export function rotationSettings(
     yes: flags.yes,
     maxInFlight: flags['max-in-flight'],
     parallelApps: flags['parallel-apps'],
-    timeoutMs: flags.timeout,
+    timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
     graceMs: rotateOnly.graceMs,
-    pollIntervalMs: flags['poll-interval'],
+    pollIntervalMs: flags['poll-interval'] ?? DEFAULT_POLL_INTERVAL_MS,
     force: flags.force,
     allowDowntime: rotateOnly.allowDowntime,
     includeShared: rotateOnly.includeShared ?? false,
