@@ -17,7 +17,7 @@ import {collectSnapshot} from '../collect/index.js'
 import {routeBaselineOfDocument} from '../collect/baseline.js'
 import {DEFAULT_CONCURRENCY} from '../collect/limiter.js'
 import {parseBaseline, type Baseline} from '../config/baseline.js'
-import {readNamedFile} from '../config/files.js'
+import {MAX_BASELINE_BYTES, readNamedFile} from '../config/files.js'
 import {loadPolicy} from '../config/policy.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import type {SuppressionNotice} from '../config/suppressions-apply.js'
@@ -163,6 +163,9 @@ export function parseMaxAgeDays(value: string): number {
   const days = /^\d+(\.\d+)?$/.test(text) ? Number(text) : parseDuration(text, '--max-age') / DAY_MS
   if (!(days > 0))
     throw usageError(`--max-age must be longer than zero, not "${value}"`, 'e.g. --max-age 90d')
+  // Past 100 years "now - max age" is no longer a date.
+  if (days > 36_500)
+    throw usageError(`invalid --max-age "${value}": at most 36500d (100 years)`, 'e.g. --max-age 90d')
   return days
 }
 
@@ -215,7 +218,7 @@ export async function runAudit(ctx: RunContext, request: AuditRequest): Promise<
     : loaded.policy
   const baseline = request.baseline
     ? parseBaselineFile(
-        await readNamedFile(cwd, request.baseline, '--baseline / CFGUARD_BASELINE'),
+        await readNamedFile(cwd, request.baseline, '--baseline / CFGUARD_BASELINE', MAX_BASELINE_BYTES),
         request.baseline,
       )
     : null

@@ -99,7 +99,7 @@ export async function login(
     throw usageError('--client-id cannot be combined with --sso-passcode, --password-stdin or --username')
   }
   if (input.space && !input.org) throw usageError('--space needs --org', 'e.g. cfguard login -o ORG -s SPACE')
-  const store = new ConfigStore(ctx.home)
+  const store = new ConfigStore(ctx.home, ctx.warn)
   const data = store.read()
   const api = chooseApi(ctx, input.api, data.current ? data.targets[data.current]?.api : undefined)
   const name = validateTargetName(
@@ -278,7 +278,7 @@ export interface LogoutResult {
 }
 
 export async function logout(ctx: RunContext, input: LogoutInput): Promise<LogoutResult> {
-  const store = new ConfigStore(ctx.home)
+  const store = new ConfigStore(ctx.home, ctx.warn)
   const data = store.read()
   const names = input.all
     ? Object.keys(data.targets)
@@ -337,7 +337,7 @@ export interface TargetInfo extends TargetSummary {
 }
 
 export async function showOrSetTarget(ctx: RunContext, input: TargetInput): Promise<TargetInfo> {
-  const store = new ConfigStore(ctx.home)
+  const store = new ConfigStore(ctx.home, ctx.warn)
   if (input.use) {
     const name = validateTargetName(input.use)
     await store.update((d) => {

@@ -21,7 +21,7 @@ import {
   type UnjudgedService,
 } from './credentials-candidates.js'
 import {judgeUnnamed, unjudgedGaps} from './credentials-list.js'
-import {openAuditLog, takeLocalLock} from './credentials-files.js'
+import {openAuditLog, takeLocalLock, writePrivateFile} from './credentials-files.js'
 import {openRotation} from './credentials-platform.js'
 import {collectCredentialSnapshot} from './credentials-snapshot.js'
 import {
@@ -165,6 +165,7 @@ function directorySink(dir: string): KeySink {
     deliver: (d) =>
       fileSink(
         join(dir, `${d.serviceInstanceName}-${d.keyName}.json`.replace(/[^A-Za-z0-9._-]/g, '_')),
+        writePrivateFile,
       ).deliver(d),
   }
 }

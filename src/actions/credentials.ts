@@ -27,7 +27,7 @@ import {fileSink, revealSink, type KeySink} from '../rotate/sink.js'
 import type {RotationAction, RotationKind} from '../rotate/types.js'
 import type {CcServiceInstance} from '../cf/ccv3/types.js'
 import type {RunContext} from './context.js'
-import {openAuditLog, takeLocalLock, type AuditLog} from './credentials-files.js'
+import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './credentials-files.js'
 import {openRotation, resolveServiceInstance, type RotationConnection} from './credentials-platform.js'
 import {renderRotationPlan} from './credentials-text.js'
 import type {SessionOptions} from './session.js'
@@ -346,7 +346,7 @@ async function inputsFor(
   }
   if (request.keyName) {
     let sink: KeySink | null = null
-    if (o.output) sink = fileSink(o.output)
+    if (o.output) sink = fileSink(o.output, writePrivateFile)
     else if (o.reveal)
       sink = revealSink((text) => (ui.reveal ?? ((t) => process.stdout.write(t)))(text), true)
     out.keySink = sink

@@ -258,7 +258,7 @@ export async function auditFoundations(
   }
   const names = parseTargetNames(request.targets)
   // A typo in --targets is a usage error before anything is asked of any foundation.
-  const stored = Object.keys(new ConfigStore(ctx.home).read().targets)
+  const stored = Object.keys(new ConfigStore(ctx.home, ctx.warn).read().targets)
   const unknown = names.filter((n) => !stored.includes(n))
   if (unknown.length > 0) {
     throw usageError(

@@ -12,6 +12,11 @@ import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
 import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
 
+const HOUR_MS = 3_600_000
+const DAY_MS = 24 * HOUR_MS
+const DEFAULT_TIMEOUT_MS = 15 * 60_000
+const DEFAULT_POLL_INTERVAL_MS = 5000
+
 /** Flags of every credential-changing command (rotate, retire, rollback). */
 export const changeFlags = {
   ...connectionFlags,
@@ -37,16 +42,17 @@ export const changeFlags = {
     env: 'CFGUARD_PARALLEL_APPS',
     helpGroup: 'ROLLOUT',
   }),
-  timeout: durationFlag('timeout')({
-    summary: 'longest wait for one deployment or broker job (e.g. 15m); the run halts, a re-run waits on',
-    default: 15 * 60_000,
+  timeout: durationFlag('timeout', {positive: true, max: [DAY_MS, '24h']})({
+    // No oclif default: help would show it as 900000, which is refused as input; the default is
+    // applied in rotationSettings and named in the summary as it is typed. (A defaultHelp would
+    // make the help dynamic, and uncacheable.)
+    summary: 'longest wait for one deployment or broker job (default 15m); the run halts, a re-run waits on',
     // Not CFGUARD_TIMEOUT: that one is the per-request timeout of every command, in seconds.
     env: 'CFGUARD_ROTATION_TIMEOUT',
     helpGroup: 'ROLLOUT',
   }),
-  'poll-interval': durationFlag('poll-interval')({
-    summary: 'how often deployments and broker jobs are polled',
-    default: 5000,
+  'poll-interval': durationFlag('poll-interval', {positive: true, max: [HOUR_MS, '1h'], example: '5s'})({
+    summary: 'how often deployments and broker jobs are polled (default 5s)',
     env: 'CFGUARD_POLL_INTERVAL',
     helpGroup: 'ROLLOUT',
   }),
@@ -65,8 +71,8 @@ interface ChangeFlagValues {
   yes: boolean
   'max-in-flight': number
   'parallel-apps': number
-  timeout: number
-  'poll-interval': number
+  timeout?: number
+  'poll-interval'?: number
   force: boolean
   'audit-log'?: string
 }
@@ -81,9 +87,9 @@ export function rotationSettings(
     yes: flags.yes,
     maxInFlight: flags['max-in-flight'],
     parallelApps: flags['parallel-apps'],
-    timeoutMs: flags.timeout,
+    timeoutMs: flags.timeout ?? DEFAULT_TIMEOUT_MS,
     graceMs: rotateOnly.graceMs,
-    pollIntervalMs: flags['poll-interval'],
+    pollIntervalMs: flags['poll-interval'] ?? DEFAULT_POLL_INTERVAL_MS,
     force: flags.force,
     allowDowntime: rotateOnly.allowDowntime,
     includeShared: rotateOnly.includeShared ?? false,

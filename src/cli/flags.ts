@@ -66,9 +66,31 @@ export function sessionOptions(flags: ConnectionAndScope): SessionOptions {
   }
 }
 
-/** A duration flag (`15m`, `90d`) parsed to milliseconds. */
-export const durationFlag = (name: string) =>
-  Flags.custom<number>({parse: async (input) => parseDuration(input, `--${name}`)})
+/**
+ * A duration flag (`15m`, `90d`) parsed to milliseconds. `positive`: zero is refused (a timeout
+ * or poll interval of 0 would spin); `max`: the longest value that makes sense (timers of
+ * Node.js fire at once past ~24.8 days).
+ */
+export const durationFlag = (
+  name: string,
+  limits: {positive?: boolean; max?: [number, string]; example?: string} = {},
+) =>
+  Flags.custom<number>({
+    parse: async (input) => {
+      const ms = parseDuration(input, `--${name}`)
+      if (limits.positive && ms <= 0)
+        throw usageError(
+          `invalid --${name} "${input}": must be longer than zero`,
+          `e.g. --${name} ${limits.example ?? '15m'}`,
+        )
+      if (limits.max && ms > limits.max[0])
+        throw usageError(
+          `invalid --${name} "${input}": at most ${limits.max[1]}`,
+          `e.g. --${name} ${limits.example ?? '15m'}`,
+        )
+      return ms
+    },
+  })
 
 /** A whole number ≥ 1 (instances, apps at once). */
 export const positiveIntegerFlag = (name: string) =>

@@ -28,6 +28,8 @@ export default class Sim extends BaseCommand<undefined> {
     apps: Flags.integer({
       description: 'apps in the generated scenario',
       min: 1,
+      // Generating is synchronous (signals wait for it): 100,000 apps take seconds, not hours.
+      max: 100_000,
       default: 100,
       env: 'CFGUARD_SIM_APPS',
     }),

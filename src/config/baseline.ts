@@ -1,6 +1,6 @@
 import type {Finding} from '../model/finding.js'
 import {CfguardError} from '../errors.js'
-import {readNamedFile} from './files.js'
+import {MAX_BASELINE_BYTES, readNamedFile} from './files.js'
 import {jsonErrorOffset, lineColumn} from './json-position.js'
 import {displayPath, parseYamlSource, positionOf, type DataPath} from './yaml-source.js'
 
@@ -97,7 +97,7 @@ export function parseBaseline(raw: string, file: string): Baseline {
 
 /** Reads `--baseline FILE` (must exist) and parses it. */
 export async function loadBaseline(opts: {cwd: string; path: string}): Promise<Baseline> {
-  const text = await readNamedFile(opts.cwd, opts.path, '--baseline / CFGUARD_BASELINE')
+  const text = await readNamedFile(opts.cwd, opts.path, '--baseline / CFGUARD_BASELINE', MAX_BASELINE_BYTES)
   return parseBaseline(text, opts.path)
 }
 

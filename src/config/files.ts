@@ -1,14 +1,28 @@
-import {readFile} from 'node:fs/promises'
+import {constants} from 'node:fs'
+import {open} from 'node:fs/promises'
 import {isAbsolute, join, relative, resolve} from 'node:path'
 
 import {CfguardError} from '../errors.js'
 
 /**
+ * Policy and suppression files are a few KB; past this they are a mistake (or an attack) that
+ * would keep the YAML parser busy for minutes with signals unanswered.
+ */
+export const MAX_CONFIG_FILE_BYTES = 1024 * 1024
+/** A baseline lists every finding of a large foundation: JSON, parsed in linear time. */
+export const MAX_BASELINE_BYTES = 256 * 1024 * 1024
+
+/**
  * Reads a file the person named (a flag or its env twin). Missing, a directory or unreadable is a
  * usage error naming the file and the flag it came from.
  */
-export async function readNamedFile(cwd: string, file: string, from: string): Promise<string> {
-  const text = await readOptionalFile(resolve(cwd, file), file)
+export async function readNamedFile(
+  cwd: string,
+  file: string,
+  from: string,
+  maxBytes = MAX_CONFIG_FILE_BYTES,
+): Promise<string> {
+  const text = await readOptionalFile(resolve(cwd, file), file, maxBytes)
   if (text === null) {
     throw new CfguardError('USAGE', `${file} (from ${from}) does not exist`, {
       suggestions: [`check the path, or leave out ${from}`],
@@ -17,11 +31,39 @@ export async function readNamedFile(cwd: string, file: string, from: string): Pr
   return text
 }
 
-/** Reads a file cfguard looks for by itself; null when it is not there. */
-export async function readOptionalFile(absolute: string, shown: string): Promise<string | null> {
+/**
+ * Reads a file cfguard looks for by itself; null when it is not there. Only a regular file of at
+ * most `maxBytes` is read: a FIFO or device would block (or never end) with signals unanswered.
+ * O_NONBLOCK makes opening a FIFO return at once, so it is refused rather than waited on.
+ */
+export async function readOptionalFile(
+  absolute: string,
+  shown: string,
+  maxBytes = MAX_CONFIG_FILE_BYTES,
+): Promise<string | null> {
   try {
-    return await readFile(absolute, 'utf8')
+    const handle = await open(absolute, constants.O_RDONLY | constants.O_NONBLOCK)
+    try {
+      const st = await handle.stat()
+      if (st.isDirectory()) throw new CfguardError('USAGE', `${shown} is a directory, not a file`)
+      if (!st.isFile()) {
+        throw new CfguardError('USAGE', `${shown} is not a regular file (a pipe, socket or device)`, {
+          suggestions: ['save the content to a file and name that file'],
+        })
+      }
+      if (st.size > maxBytes) {
+        throw new CfguardError(
+          'USAGE',
+          `${shown} is ${st.size} bytes; cfguard reads at most ${maxBytes} bytes from it`,
+          {suggestions: ['check that this is the file you meant']},
+        )
+      }
+      return await handle.readFile('utf8')
+    } finally {
+      await handle.close()
+    }
   } catch (err) {
+    if (err instanceof CfguardError) throw err
     const code = (err as NodeJS.ErrnoException).code
     if (code === 'ENOENT') return null
     if (code === 'EISDIR') throw new CfguardError('USAGE', `${shown} is a directory, not a file`)

@@ -73,7 +73,10 @@ export class ConfigStore {
   readonly dir: string
   readonly path: string
 
-  constructor(home: string) {
+  constructor(
+    home: string,
+    private readonly warn?: (message: string) => void,
+  ) {
     this.dir = home
     this.path = join(home, 'config.json')
   }
@@ -87,6 +90,7 @@ export class ConfigStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return emptyStore()
       throw this.invalid(`cannot be read (${(err as NodeJS.ErrnoException).code})`)
     }
+    this.tightenIfOpen()
     let parsed: unknown
     try {
       parsed = JSON.parse(text)
@@ -129,6 +133,35 @@ export class ConfigStore {
     } finally {
       release()
     }
+  }
+
+  /**
+   * The store holds tokens: like ssh with ~/.ssh, a store other users may read (config.json
+   * 0644, its directory 0755) is not used silently. Ours (owned by this user) is tightened to
+   * 0600 / 0700 with a warning; the tokens may already have been read, so the warning says so.
+   */
+  private tightenIfOpen(): void {
+    const uid = process.getuid?.()
+    const fixed: string[] = []
+    for (const [path, mode] of [
+      [this.dir, 0o700],
+      [this.path, 0o600],
+    ] as const) {
+      try {
+        const st = statSync(path)
+        if ((st.mode & 0o077) === 0 || (uid !== undefined && st.uid !== uid)) continue
+        chmodSync(path, mode)
+        fixed.push(
+          `${path} was ${(st.mode & 0o777).toString(8).padStart(4, '0')}, now ${mode.toString(8).padStart(4, '0')}`,
+        )
+      } catch {
+        // Unreadable metadata: reading the file itself would have failed first.
+      }
+    }
+    if (fixed.length > 0)
+      this.warn?.(
+        `cfguard's token store was readable by other users (${fixed.join('; ')}); if they could log in here, run \`cfguard logout --all\` and log in again`,
+      )
   }
 
   private ensureDir(): void {

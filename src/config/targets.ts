@@ -56,6 +56,8 @@ export interface ResolveContext {
   env: NodeJS.ProcessEnv
   /** $CFGUARD_HOME */
   home: string
+  /** Told when the store was open to other users (and has been tightened). */
+  warn?: (message: string) => void
 }
 
 function envValue(env: NodeJS.ProcessEnv, key: string): string | undefined {
@@ -73,7 +75,7 @@ function sameApi(a: string, b: string): boolean {
 
 export function resolveTarget(request: TargetRequest, ctx: ResolveContext): ResolvedTarget {
   const {env} = ctx
-  const store = new ConfigStore(ctx.home)
+  const store = new ConfigStore(ctx.home, ctx.warn)
   const data = store.read()
   const cfPath = cfCliConfigPath(env)
   let cfSession: CfCliSession | null | undefined

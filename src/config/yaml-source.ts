@@ -1,4 +1,14 @@
-import {isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node} from 'yaml'
+import {
+  isAlias,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  parseDocument,
+  visit,
+  type Document,
+  type Node,
+} from 'yaml'
 
 import {CfguardError} from '../errors.js'
 
@@ -33,6 +43,30 @@ export function parseYamlSource(text: string, file: string): YamlSource {
     )
   }
   return {file, doc, lineCounter}
+}
+
+/**
+ * The document as plain data. Aliases that expand exponentially ("billion laughs") are refused by
+ * yaml (maxAliasCount); that refusal is a policy error at the first alias, not a crash.
+ */
+export function toPlainData(src: YamlSource): unknown {
+  try {
+    return src.doc.toJS({maxAliasCount: 100})
+  } catch (err) {
+    if (!(err instanceof ReferenceError) || !/alias/i.test(err.message)) throw err
+    let offset = 0
+    visit(src.doc, {
+      Alias(_key, node) {
+        offset = node.range?.[0] ?? 0
+        return visit.BREAK
+      },
+    })
+    const pos = src.lineCounter.linePos(offset)
+    throw new CfguardError(
+      'POLICY_INVALID',
+      `${src.file}:${pos.line}:${pos.col}: too many YAML aliases (*name) expand here; write the values out instead`,
+    )
+  }
 }
 
 /** yaml's message without its " at line L, column C:" tail and the source excerpt after it. */

@@ -9,6 +9,12 @@ const UNITS: Record<string, number> = {
   w: 604_800_000,
 }
 
+/**
+ * The longest duration accepted anywhere (100 years): beyond it `now + duration` is no longer a
+ * date (JavaScript dates end at ±8.64e15 ms) and every later step would crash on "Invalid time".
+ */
+export const MAX_DURATION_MS = 36_500 * 86_400_000
+
 /** Parses `90d`, `15m`, `2h30m`, `500ms`, `45s`. Throws a usage error naming the bad input. */
 export function parseDuration(input: string, what = 'duration'): number {
   const text = input.trim()
@@ -25,6 +31,9 @@ export function parseDuration(input: string, what = 'duration'): number {
       'USAGE',
       `invalid ${what} "${input}": use a number with a unit, e.g. 90d, 12h, 15m, 30s`,
     )
+  }
+  if (total > MAX_DURATION_MS) {
+    throw new CfguardError('USAGE', `invalid ${what} "${input}": at most 36500d (100 years)`)
   }
   return total
 }

@@ -27,17 +27,32 @@ function document(d: KeyDelivery): string {
   return `${JSON.stringify({service_instance: d.serviceInstanceName, key: d.keyName, key_guid: d.keyGuid, credentials: d.credentials}, null, 2)}\n`
 }
 
-/** Writes the key to `path` with mode 0600: a temp file in the same folder, then rename. */
-export function fileSink(path: string): KeySink {
+/** Writes `text` to `path` with mode 0600, atomically. */
+export type PrivateFileWriter = (path: string, text: string) => void | Promise<void>
+
+/** A temp file in the same folder, then rename (for a plain path; callers pass a writer that knows devices and links). */
+const renameIntoPlace: PrivateFileWriter = async (path, text) => {
+  const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.cfguard-tmp`)
+  try {
+    await writeFile(tmp, text, {mode: 0o600, flag: 'wx'})
+    await chmod(tmp, 0o600)
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, {force: true})
+    throw err
+  }
+}
+
+/**
+ * Writes the key to `path` with mode 0600. The action layer passes its writer of local files,
+ * which writes through to a device or FIFO and follows a symbolic link instead of replacing it.
+ */
+export function fileSink(path: string, write: PrivateFileWriter = renameIntoPlace): KeySink {
   return {
     async deliver(d) {
-      const tmp = join(dirname(path), `.${randomBytes(6).toString('hex')}.cfguard-tmp`)
       try {
-        await writeFile(tmp, document(d), {mode: 0o600, flag: 'wx'})
-        await chmod(tmp, 0o600)
-        await rename(tmp, path)
+        await write(path, document(d))
       } catch (err) {
-        await rm(tmp, {force: true})
         throw new CfguardError(
           'USAGE',
           `cannot write the new key to ${path}: ${(err as NodeJS.ErrnoException).code ?? 'error'}`,

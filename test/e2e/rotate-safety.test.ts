@@ -174,6 +174,38 @@ describe('rotation safety, end to end', function () {
     })
   })
 
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    it(`${signal} during the lease step (between writing and confirming the lease): exit 130, lease given back`, async () => {
+      await withSimulator(SIM, async (sim) => {
+        const w = upsWorld(sim)
+        const lease = () =>
+          sim.state.serviceInstances.get(w.ups.guid)!.metadata.annotations['cfguard.io/lease']
+        let sent = false
+        const r = await runCli(['credentials', 'rotate', w.ups.name, '--yes'], {
+          env: cliEnv(sim),
+          onSpawn: (child) => {
+            // The run pauses after writing its lease, then re-reads it: interrupt in that pause.
+            const poll = setInterval(() => {
+              if (lease() === undefined) return
+              clearInterval(poll)
+              sent = true
+              child.kill(signal)
+            }, 5)
+            child.on('close', () => clearInterval(poll))
+          },
+        })
+        expect(sent, 'the lease was written').to.equal(true)
+        expect(r.code, r.stderr).to.equal(130)
+        expect(r.stderr).to.match(/\] lease: FAILED: interrupted\n/)
+        expect(r.stderr).to.match(/^cfguard: billing-oidc: failed: interrupted$/m)
+        expect(lease(), 'the lease left on the instance').to.equal(undefined)
+        expect(secretChanges(sim, w.clientId, 'ADD')).to.have.length(0)
+        const again = await runCli(['credentials', 'rotate', w.ups.name, '--yes'], {env: cliEnv(sim)})
+        expect(again.code, again.stderr).to.equal(0)
+      })
+    })
+  }
+
   describe('--dry-run', () => {
     it('leaves the state as it was, and the audit trail but for reads (every kind)', async () => {
       await withSimulator(SIM, async (sim) => {

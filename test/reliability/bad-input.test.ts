@@ -5,6 +5,7 @@
  * timeout). One `it` per case.
  */
 import {expect} from 'chai'
+import {execFileSync} from 'node:child_process'
 import {mkdirSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -649,6 +650,27 @@ const CASES: Case[] = [
         ['--policy', fixture('malformed/unknown-rule-severity.yml')],
         /unknown rule id/,
       ],
+      [
+        'a billion-laughs policy (exponential YAML aliases)',
+        ['--policy', fixture('malformed/billion-laughs.yml')],
+        /billion-laughs\.yml:3:8: too many YAML aliases/,
+      ],
+      [
+        'a policy file over 1 MiB',
+        ['--policy', fixture('oversized.yml')],
+        /oversized\.yml is \d+ bytes; cfguard reads at most 1048576 bytes/,
+      ],
+      ['a FIFO as the policy file (never waited on)', ['--policy', fifo()], /is not a regular file/],
+      [
+        '--max-age 99999999999d',
+        ['--max-age', '99999999999d'],
+        /invalid --max-age "99999999999d": at most 36500d/,
+      ],
+      [
+        '--max-age 99999999999 (days)',
+        ['--max-age', '99999999999'],
+        /invalid --max-age "99999999999": at most 36500d/,
+      ],
       ['a policy file that does not exist', ['--policy', '/nonexistent/cfguard.yml'], /does not exist/],
       [
         'a suppression without an expiry',
@@ -698,6 +720,41 @@ const CASES: Case[] = [
         /invalid --timeout "0"/,
       ],
       [
+        'credentials rotate --grace 99999999999d',
+        ['credentials', 'rotate', 'x', '--grace', '99999999999d', '--yes'],
+        /invalid --grace "99999999999d": at most 36500d/,
+      ],
+      [
+        'credentials rotate --timeout 0s',
+        ['credentials', 'rotate', 'x', '--timeout', '0s', '--yes'],
+        /invalid --timeout "0s": must be longer than zero/,
+      ],
+      [
+        'credentials rotate --poll-interval 0s',
+        ['credentials', 'rotate', 'x', '--poll-interval', '0s', '--yes'],
+        /invalid --poll-interval "0s": must be longer than zero/,
+      ],
+      [
+        'credentials rotate --timeout 30d (past what a timer can wait)',
+        ['credentials', 'rotate', 'x', '--timeout', '30d', '--yes'],
+        /invalid --timeout "30d": at most 24h/,
+      ],
+      [
+        'credentials rotate --all-due --older-than 99999999999d',
+        ['credentials', 'rotate', '--all-due', '--older-than', '99999999999d', '--yes'],
+        /invalid --older-than "99999999999d": at most 36500d/,
+      ],
+      [
+        'credentials rotate --all-due --max-age 99999999999d',
+        ['credentials', 'rotate', '--all-due', '--max-age', '99999999999d', '--yes'],
+        /invalid --max-age "99999999999d": at most 36500d/,
+      ],
+      [
+        'credentials list --older-than 99999999999d',
+        ['credentials', 'list', '--older-than', '99999999999d'],
+        /invalid --older-than "99999999999d": at most 36500d/,
+      ],
+      [
         'credentials rotate --max-in-flight 0',
         ['credentials', 'rotate', 'x', '--max-in-flight', '0', '--yes'],
         /--max-in-flight must be a whole number/,
@@ -724,10 +781,11 @@ const CASES: Case[] = [
         /invalid --window "3x"/,
       ],
       ['audit --window without --traffic', ['audit', '--all', '--window', '15m'], /--window: --traffic/],
+      ['sim --apps 99999999999', ['sim', '--apps', '99999999999'], /--apps .*less than or equal to 100000/],
     ] as [string, string[], RegExp][]
   ).map(([name, args, message]): Case => ({
     name,
-    requires: args.slice(0, args[0] === 'audit' ? 1 : 2),
+    requires: args.slice(0, args[0] === 'audit' || args[0] === 'sim' ? 1 : 2),
     args: () => args,
     env: auditEnv,
     exit: USAGE,
@@ -780,7 +838,20 @@ const CASES: Case[] = [
 ]
 
 function fixture(path: string): string {
+  if (path === 'oversized.yml') {
+    // Made for the run rather than committed: 1.5 MB of nothing.
+    const file = join(tempDir('cfguard-big-'), path)
+    writeFileSync(file, `version: 1\n#${'x'.repeat(1_500_000)}\n`)
+    return file
+  }
   return join(ROOT, 'test/fixtures/policy', path)
+}
+
+/** A named pipe nobody writes to: reading it as a policy would wait forever. */
+function fifo(): string {
+  const path = join(tempDir('cfguard-fifo-'), 'policy.yml')
+  execFileSync('mkfifo', [path])
+  return path
 }
 
 function writeCfConfig(cfHome: string, text: string): void {

@@ -53,6 +53,9 @@ export async function acquireLease(platform: RotationPlatform, state: RunState):
     acquiredAt: now.toISOString(),
     expiresAt: new Date(now.getTime() + state.options.leaseTtlMs).toISOString(),
   }
+  // Known before it is written: a run interrupted from here on (Ctrl-C during the settle pause)
+  // gives back what it may have written. `releaseLease` only drops a lease carrying this token.
+  state.leaseToken = lease.token
   await platform.updateServiceInstance(guid, {
     metadata: {annotations: {[ANNOTATION.lease]: encodeLease(lease)}},
   })
@@ -61,13 +64,13 @@ export async function acquireLease(platform: RotationPlatform, state: RunState):
   const again = await readInstance(platform, guid)
   const winner = decodeLease(again.annotations[ANNOTATION.lease])
   if (!winner || winner.token !== lease.token) {
+    state.leaseToken = null
     throw leaseHeld(
       `${state.target.name} is being rotated by ${winner ? describe(winner) : 'another run'}`,
       'wait for that run to finish, or re-run after the lease expires',
     )
   }
   state.target = again
-  state.leaseToken = lease.token
   state.leaseExpiresAt = Date.parse(lease.expiresAt)
   state.lastLeaseCheck = platform.now().getTime()
 }

@@ -1,9 +1,20 @@
 import {expect} from 'chai'
-import {mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs'
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {openAuditLog, takeLocalLock} from '../../../src/actions/credentials-files.js'
+import {openAuditLog, takeLocalLock, writePrivateFile} from '../../../src/actions/credentials-files.js'
+import {fileSink} from '../../../src/rotate/sink.js'
 import type {RotationEvent} from '../../../src/rotate/events.js'
 import {registerSecret} from '../../../src/redact.js'
 import {tempDir} from '../../helpers/cli.js'
@@ -21,10 +32,18 @@ const event = (detail: string): RotationEvent => ({
 })
 
 describe('rotation audit log', () => {
-  it('appends one JSON line per event, mode 0600, secrets registered in the process masked', () => {
+  it('creates the log 0600', () => {
+    const path = join(tempDir(), 'audit.jsonl')
+    openAuditLog(path).close()
+    expect(statSync(path).mode & 0o777).to.equal(0o600)
+  })
+
+  it('appends one JSON line per event to an existing log, never chmod-ing it; secrets masked', () => {
     const dir = tempDir()
     const path = join(dir, 'audit.jsonl')
-    writeFileSync(path, '{"earlier":true}\n', {mode: 0o644})
+    // Not created by cfguard (it may be a link to a shared file): appended to, mode left alone.
+    writeFileSync(path, '{"earlier":true}\n', {mode: 0o640})
+    chmodSync(path, 0o640)
     const secret = 'canary-secret-value-1234567'
     registerSecret(secret)
     const log = openAuditLog(path)
@@ -40,7 +59,7 @@ describe('rotation audit log', () => {
       rotation_id: 'r1',
     })
     expect(text.includes(secret)).to.equal(false, 'secret leaked into the audit log')
-    expect(statSync(path).mode & 0o777).to.equal(0o600)
+    expect(statSync(path).mode & 0o777).to.equal(0o640)
   })
 
   it('a path that cannot be opened fails before anything runs', () => {
@@ -71,5 +90,51 @@ describe('local lock', () => {
       JSON.stringify({pid: 2 ** 22 + 12345, host: hostname(), startedAt: '2026-01-01T00:00:00Z'}),
     )
     expect(takeLocalLock(home, 'rotate-si-1', 'billing-oidc')).to.be.a('function')
+  })
+  it('an empty lock (another process between creating and writing it) is not taken over', () => {
+    const home = tempDir()
+    mkdirSync(join(home, 'locks'), {recursive: true})
+    writeFileSync(join(home, 'locks', 'rotate-si-1.lock'), '')
+    expect(() => takeLocalLock(home, 'rotate-si-1', 'billing-oidc')).to.throw(/another cfguard process/)
+    expect(existsSync(join(home, 'locks', 'rotate-si-1.lock'))).to.equal(true)
+  })
+
+  it('an unreadable lock that stayed so for long (its writer was killed) is taken over', () => {
+    const home = tempDir()
+    const path = join(home, 'locks', 'rotate-si-1.lock')
+    mkdirSync(join(home, 'locks'), {recursive: true})
+    writeFileSync(path, '')
+    utimesSync(path, new Date('2026-01-01T00:00:00Z'), new Date('2026-01-01T00:00:00Z'))
+    expect(takeLocalLock(home, 'rotate-si-1', 'billing-oidc')).to.be.a('function')
+  })
+
+  it('release removes only its own lock, not the one that replaced it', () => {
+    const home = tempDir()
+    const path = join(home, 'locks', 'rotate-si-1.lock')
+    const release = takeLocalLock(home, 'rotate-si-1', 'billing-oidc')
+    const other = JSON.stringify({pid: process.ppid, host: hostname(), startedAt: '2026-01-01T00:00:00Z'})
+    writeFileSync(path, other)
+    release()
+    expect(readFileSync(path, 'utf8')).to.equal(other)
+  })
+})
+
+describe('a new key written to --output', () => {
+  it('through a symbolic link: the link stays, the file it names gets the key, 0600', async () => {
+    const dir = tempDir()
+    const real = join(dir, 'real-key.json')
+    const link = join(dir, 'key.json')
+    writeFileSync(real, '{}')
+    symlinkSync(real, link)
+    await fileSink(link, writePrivateFile).deliver({
+      serviceInstanceGuid: 'g',
+      serviceInstanceName: 'partner-api',
+      keyGuid: 'k',
+      keyName: 'ci',
+      credentials: {client_id: 'c'},
+    })
+    expect(lstatSync(link).isSymbolicLink(), 'still a link').to.equal(true)
+    expect(JSON.parse(readFileSync(real, 'utf8')).key).to.equal('ci')
+    expect(statSync(real).mode & 0o777).to.equal(0o600)
   })
 })

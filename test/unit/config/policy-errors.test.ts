@@ -21,6 +21,12 @@ describe('policy file errors: one line, file:line:column, what to do, exit 2', (
     )
   })
 
+  it('exponential aliases ("billion laughs"): refused at the first alias, not expanded', async () => {
+    expect(await policyError('billion-laughs.yml')).to.equal(
+      'malformed/billion-laughs.yml:3:8: too many YAML aliases (*name) expand here; write the values out instead',
+    )
+  })
+
   it('a wrong type deep inside a list', async () => {
     expect(await policyError('wrong-type-in-list.yml')).to.equal(
       'malformed/wrong-type-in-list.yml:6:15: identity.requiredFor[1].spaces must be a list of space names, not "prod" (for example spaces: [prod, staging])',
