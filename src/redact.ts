@@ -264,7 +264,7 @@ export function terminalSafe(text: string): string {
 
 /** Credential keys whose values cfguard shows on purpose (who the client is, where it logs in). */
 const PUBLIC_CREDENTIAL_KEY =
-  /^(client_?id|issuer|auth_?domain|ur[il]|.*_ur[il]s?|tags?|scopes?|grant_?types?|authorities|name|type|label)$/i
+  /^(client_?id|issuer|auth_?domain|realm|audience|ur[il]|.*_ur[il]s?|(.*_)?endpoint|tags?|scopes?|grant_?types?|authorities|name|type|label)$/i
 
 /**
  * Registers every string value of a credentials object cfguard sends (a UPS's whole object:

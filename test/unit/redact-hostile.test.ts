@@ -68,14 +68,15 @@ describe('redact: hostile server strings', function () {
     registerCredentialValues({
       client_id: 'public-client-id',
       issuer: 'https://login.example.com/oauth/token',
+      token_endpoint: 'https://idp.example.com/token',
       pass: 'plain-pass-value',
       nested: {hmac: 'hmac-value-123', list: ['listed-value-1']},
     })
     const out = redactText(
-      'public-client-id https://login.example.com/oauth/token plain-pass-value hmac-value-123 listed-value-1',
+      'public-client-id https://login.example.com/oauth/token https://idp.example.com/token plain-pass-value hmac-value-123 listed-value-1',
     )
     expect(out).to.equal(
-      `public-client-id https://login.example.com/oauth/token ${REDACTED} ${REDACTED} ${REDACTED}`,
+      `public-client-id https://login.example.com/oauth/token https://idp.example.com/token ${REDACTED} ${REDACTED} ${REDACTED}`,
     )
   })
 
