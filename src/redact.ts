@@ -264,17 +264,21 @@ export function terminalSafe(text: string): string {
 
 /** Credential keys whose values cfguard shows on purpose (who the client is, where it logs in). */
 const PUBLIC_CREDENTIAL_KEY =
-  /^(client_?id|issuer|auth_?domain|realm|audience|ur[il]|.*_ur[il]s?|(.*_)?endpoint|tags?|scopes?|grant_?types?|authorities|name|type|label)$/i
+  /^(client_?id|for_client|kind|cfguard_rotation_state|issuer|auth_?domain|realm|audience|ur[il]|.*_ur[il]s?|(.*_)?endpoint|tags?|scopes?|grant_?types?|authorities|name|type|label)$/i
+/** Ids and timestamps are public unless the key also sounds secret (`access_key_id`). */
+const PUBLIC_UNLESS_SECRET_KEY = /^((.*_)?id|(.*_)?guid|.*_at)$/i
 
 /**
  * Registers every string value of a credentials object cfguard sends (a UPS's whole object:
  * `pass`, `hmac` or `passphrase` are secrets too, whatever the key says), except the public
- * identifiers above (URLs among them are still masked by shape where they carry userinfo).
+ * identifiers above; URLs among them are still masked by shape where they carry userinfo.
  */
 export function registerCredentialValues(value: unknown, key = '', depth = 0): void {
   if (depth > 32) return
   if (typeof value === 'string') {
-    if (!PUBLIC_CREDENTIAL_KEY.test(key)) registerSecret(value)
+    const isPublic =
+      PUBLIC_CREDENTIAL_KEY.test(key) || (PUBLIC_UNLESS_SECRET_KEY.test(key) && !isSecretKey(key))
+    if (!isPublic) registerSecret(value)
   } else if (Array.isArray(value)) {
     for (const v of value) registerCredentialValues(v, key, depth + 1)
   } else if (value !== null && typeof value === 'object') {

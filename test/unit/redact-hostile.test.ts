@@ -69,14 +69,16 @@ describe('redact: hostile server strings', function () {
       client_id: 'public-client-id',
       issuer: 'https://login.example.com/oauth/token',
       token_endpoint: 'https://idp.example.com/token',
+      for_client: 'public-for-client',
+      access_key_id: 'access-key-id-value',
       pass: 'plain-pass-value',
       nested: {hmac: 'hmac-value-123', list: ['listed-value-1']},
     })
     const out = redactText(
-      'public-client-id https://login.example.com/oauth/token https://idp.example.com/token plain-pass-value hmac-value-123 listed-value-1',
+      'public-client-id https://login.example.com/oauth/token https://idp.example.com/token public-for-client access-key-id-value plain-pass-value hmac-value-123 listed-value-1',
     )
     expect(out).to.equal(
-      `public-client-id https://login.example.com/oauth/token https://idp.example.com/token ${REDACTED} ${REDACTED} ${REDACTED}`,
+      `public-client-id https://login.example.com/oauth/token https://idp.example.com/token public-for-client ${REDACTED} ${REDACTED} ${REDACTED} ${REDACTED}`,
     )
   })
 
