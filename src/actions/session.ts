@@ -95,6 +95,19 @@ export function transportOptions(ctx: RunContext, skipSslValidation: boolean): T
   }
 }
 
+/** CFGUARD_MAX_LIST_MIB: the most JSON one list may read (a server paging forever is stopped). */
+export function maxListMib(ctx: RunContext): number | undefined {
+  const raw = ctx.env.CFGUARD_MAX_LIST_MIB
+  if (raw === undefined || raw.trim() === '') return undefined
+  const n = Number(raw)
+  if (!Number.isFinite(n) || n < 1)
+    throw usageError(
+      `CFGUARD_MAX_LIST_MIB must be a number of MiB ≥ 1, not "${raw}"`,
+      'e.g. CFGUARD_MAX_LIST_MIB=1024, or unset it for the default (512)',
+    )
+  return n
+}
+
 export interface Connection {
   transport: Transport
   root: RootInfo
@@ -158,6 +171,7 @@ export async function openSession(ctx: RunContext, options: SessionOptions = {})
       now: ctx.now,
       sleep: ctx.sleep,
       signal: ctx.signal,
+      maxListMib: maxListMib(ctx),
     })
     const target: SessionTarget = {
       api: root.api,

@@ -2,7 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
-import {redactText} from '../redact.js'
+import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'
 import {writeJsonDocument} from './json-out.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
@@ -81,7 +81,7 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   protected addWarning(message: string): void {
-    const clean = redactText(message)
+    const clean = serverSafe(message)
     this.warnings.push(clean)
     if (!this.jsonEnabled()) process.stderr.write(`warning: ${clean}\n`)
   }
@@ -255,9 +255,16 @@ function unwrapFlagParseMessage(message: string): string {
 }
 
 function oneLine(text: string): string {
-  return redactText(text)
-    .replace(/\s*\n\s*/g, ' ')
-    .trim()
+  return serverSafe(text.replace(/\s*\n\s*/g, ' ')).trim()
+}
+
+/**
+ * Every line cfguard prints to stderr may carry server text: redacted, bounded (after redaction,
+ * so no cut leaves half a secret unrecognised) and stripped of terminal escapes (one sanitiser,
+ * applied here where it is printed).
+ */
+function serverSafe(text: string): string {
+  return terminalSafe(boundText(redactText(text), 4 * MAX_SERVER_TEXT))
 }
 
 export function truthy(value: string | undefined): boolean {

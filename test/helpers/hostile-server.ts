@@ -8,6 +8,9 @@
  * log in with client credentials and look up an org: `GET /` (every link points at itself),
  * `/v3`, `/v3/info`, a UAA token endpoint issuing RS256 JWTs, `/token_keys`, OIDC discovery and
  * `GET /v3/organizations` with org `acme`. A test then overrides the one route it breaks.
+ * `startHostileProxy(target)` stands in front of a real server (the simulator's Cloud
+ * Controller): every request no route claims is passed through, its own origin written over the
+ * target's in bodies and Location headers, so a test breaks one call of an otherwise real run.
  * Listens on 127.0.0.1 only.
  */
 import {randomUUID} from 'node:crypto'
@@ -45,7 +48,7 @@ export interface HostileServer {
   close(): Promise<void>
 }
 
-export async function startHostileServer(): Promise<HostileServer> {
+export async function startHostileServer(options: {fallback?: Reply} = {}): Promise<HostileServer> {
   const routes: Route[] = []
   const requests: HostileRequest[] = []
   const sockets = new Set<Socket>()
@@ -68,6 +71,7 @@ export async function startHostileServer(): Promise<HostileServer> {
         .find((r) => r.method === rec.method && matches(r.path, rec.pathname))
       const reply =
         route?.reply ??
+        options.fallback ??
         replies.json(404, {errors: [{code: 10000, title: 'CF-NotFound', detail: 'Unknown request'}]})
       Promise.resolve(reply(rec, res)).catch(() => res.destroy())
     })
@@ -358,4 +362,46 @@ export async function startHostileFoundation(
     publicJwk,
     tokenRequests: () => server.received('/oauth/token', 'POST').length,
   }
+}
+
+/**
+ * A hostile server in front of `target` (an origin, e.g. the simulator's CC): unrouted requests
+ * are forwarded as sent; answers come back with the target's origin rewritten to the proxy's.
+ */
+export async function startHostileProxy(target: string): Promise<HostileServer & {forward: Reply}> {
+  let self = ''
+  const forward: Reply = async (req, res) => {
+    const headers: Record<string, string> = {}
+    for (const [k, v] of Object.entries(req.headers)) {
+      if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v
+    }
+    headers['accept-encoding'] = 'identity'
+    const upstream = await fetch(`${target}${req.url}`, {
+      method: req.method,
+      headers,
+      body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
+      redirect: 'manual',
+    })
+    const text = (await upstream.text()).split(target).join(self)
+    const out: Record<string, string> = {}
+    upstream.headers.forEach((v, k) => {
+      if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k))
+        out[k] = k === 'location' ? v.split(target).join(self) : v
+    })
+    send(res, upstream.status, text, out)
+  }
+  const server = await startHostileServer({fallback: forward})
+  self = server.url
+  return {...server, forward}
+}
+
+/** A reply that echoes the request body back inside a CC error detail (as some proxies and APIs do). */
+export function echoError(status: number, title: string): Reply {
+  return (req, res) =>
+    send(
+      res,
+      status,
+      JSON.stringify({errors: [{code: 10008, title, detail: `The request is invalid: ${req.body}`}]}),
+      {'Content-Type': 'application/json'},
+    )
 }

@@ -23,6 +23,34 @@ export const CC = 'Cloud Controller'
 
 /** Safety cap on pages followed for one list (5000 per page ⇒ 50 million resources). */
 export const DEFAULT_MAX_PAGES = 10_000
+/**
+ * Safety cap on the JSON read for one list, all pages together. The largest real lists (apps,
+ * routes, bindings of a foundation with 100,000 of them) are around 150 MB; a server sending
+ * fresh page after fresh page would otherwise grow memory until the process dies (exit 134).
+ */
+export const DEFAULT_MAX_LIST_MIB = 512
+
+/** What one list (all its pages, batches and chains) has read so far, against its caps. */
+export class ListBudget {
+  pages = 0
+  chars = 0
+  constructor(
+    readonly maxPages: number,
+    readonly maxChars: number,
+  ) {}
+
+  /** Counts a page read; what was passed when a cap is, else null. */
+  spend(size: number): {what: string; bySize: boolean} | null {
+    this.pages++
+    this.chars += size
+    if (this.pages > this.maxPages) return {what: `more than ${this.maxPages} pages`, bySize: false}
+    if (this.chars > this.maxChars) {
+      const mib = Math.round(this.maxChars / 1024 / 1024)
+      return {what: `more than ${mib} MiB of pages (${this.pages} pages)`, bySize: true}
+    }
+    return null
+  }
+}
 
 export interface CcCoreOptions {
   transport: Transport
@@ -33,6 +61,8 @@ export interface CcCoreOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>
   signal?: AbortSignal
   maxPages?: number
+  /** Largest total of one list's pages, in MiB of JSON (CFGUARD_MAX_LIST_MIB). */
+  maxListMib?: number
 }
 
 export interface Page<W> {
@@ -56,6 +86,7 @@ export class CcCore {
   readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>
   readonly signal?: AbortSignal
   readonly maxPages: number
+  readonly maxListMib: number
 
   constructor(options: CcCoreOptions) {
     this.transport = options.transport
@@ -64,6 +95,12 @@ export class CcCore {
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
     this.signal = options.signal
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES
+    this.maxListMib = options.maxListMib ?? DEFAULT_MAX_LIST_MIB
+  }
+
+  /** A budget for one list: share it between every request made for that list. */
+  listBudget(): ListBudget {
+    return new ListBudget(this.maxPages, this.maxListMib * 1024 * 1024)
   }
 
   url(path: string, query?: object): string {
@@ -126,7 +163,7 @@ export class CcCore {
   }
 
   /** Pages of one list request, following `pagination.next.href`. */
-  async *pages<W>(path: string, query: object): AsyncGenerator<Page<W>> {
+  async *pages<W>(path: string, query: object, budget = this.listBudget()): AsyncGenerator<Page<W>> {
     let url = this.url(path, query)
     const single = (query as PagingOptions).page !== undefined
     const origin = originOf(this.apiUrl)
@@ -136,6 +173,8 @@ export class CcCore {
       if (n >= this.maxPages) throw this.badList(url, `more than ${this.maxPages} pages`)
       seen.add(url)
       const res = await this.transport.request<WireList<W>>({method: 'GET', url, service: CC})
+      const over = budget.spend(res.size ?? 0)
+      if (over) throw this.badList(url, over.what, over.bySize)
       const body = res.data
       if (
         !body ||
@@ -180,12 +219,14 @@ export class CcCore {
     }
   }
 
-  private badList(url: string, what: string): ApiError {
+  badList(url: string, what: string, capped = false): ApiError {
     return new ApiError(
       'BAD_RESPONSE',
       `${CC} sent ${what} for GET ${describeUrl(url)}; refusing to follow`,
       {method: 'GET', url, service: CC},
-      [TRACE_HINT],
+      capped
+        ? ['if the foundation really holds that much, raise CFGUARD_MAX_LIST_MIB', TRACE_HINT]
+        : [TRACE_HINT],
     )
   }
 
@@ -196,7 +237,8 @@ export class CcCore {
     noun: string,
     defaults: Partial<O> = {},
   ): Lister<T, O> {
-    const fetchPages = (p: string, q: object) => this.pages<W>(p, q)
+    const fetchPages = (p: string, q: object, budget: ListBudget) => this.pages<W>(p, q, budget)
+    const newBudget = () => this.listBudget()
     const clock = this.now
     const pathFor = (o: O) => (typeof path === 'string' ? path : path(o))
 
@@ -204,8 +246,9 @@ export class CcCore {
       const merged = {perPage: MAX_PER_PAGE, ...defaults, ...options} as O
       if (hasEmptyGuidFilter(merged)) return
       const seen = new Set<string>()
+      const budget = newBudget()
       for (const batch of batchGuidFilters(merged)) {
-        for await (const page of fetchPages(pathFor(batch), batch)) {
+        for await (const page of fetchPages(pathFor(batch), batch, budget)) {
           if (included) mergeIncluded(included, page.included)
           const now = clock()
           for (const wire of page.resources) {

@@ -1,4 +1,5 @@
 /** `/v3/service_instances` (+ UPS credentials) — cf-api.md §5.1–5.4. */
+import {registerCredentialValues} from '../../redact.js'
 import {type CcCore, enc} from './core.js'
 import {decodeServiceInstance} from './decode.js'
 import type {MetadataPatch} from './metadata.js'
@@ -57,6 +58,8 @@ export function serviceInstancesResource(core: CcCore) {
       return body ?? {}
     },
     async createUserProvided(input: UserProvidedCreate): Promise<CcServiceInstance> {
+      // Whatever is sent may come back in an error body or warning: mask it from here on.
+      registerCredentialValues(input.credentials)
       return decodeServiceInstance(
         await core.post<WireServiceInstance>('/v3/service_instances', {
           type: 'user-provided',
@@ -75,6 +78,7 @@ export function serviceInstancesResource(core: CcCore) {
       guid: string,
       patch: ServiceInstanceUpdate,
     ): Promise<{instance?: CcServiceInstance; job?: JobRef}> {
+      registerCredentialValues(patch.credentials)
       const body = {
         ...(patch.name !== undefined ? {name: patch.name} : {}),
         ...(patch.credentials !== undefined ? {credentials: patch.credentials} : {}),

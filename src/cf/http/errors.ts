@@ -4,7 +4,7 @@
  * name the request (path only, secrets masked) and carry a next step.
  */
 import {CfguardError, type CfguardErrorCode} from '../../errors.js'
-import {redactText} from '../../redact.js'
+import {boundText, redactText} from '../../redact.js'
 import type {HttpMethod} from './retry.js'
 import {describeUrl} from './url.js'
 
@@ -76,8 +76,8 @@ export function parseCcErrors(body: unknown): CcErrorItem[] {
     .filter((e): e is Record<string, unknown> => e !== null && typeof e === 'object')
     .map((e) => ({
       code: typeof e.code === 'number' ? e.code : 0,
-      title: typeof e.title === 'string' ? e.title : '',
-      detail: typeof e.detail === 'string' ? e.detail : '',
+      title: typeof e.title === 'string' ? serverText(e.title, 200) : '',
+      detail: typeof e.detail === 'string' ? serverText(e.detail) : '',
     }))
 }
 
@@ -90,7 +90,12 @@ export function parseOAuthError(body: unknown): OAuthErrorBody | undefined {
       : typeof b.message === 'string'
         ? b.message
         : ''
-  return {error: b.error, description}
+  return {error: serverText(b.error, 200), description: serverText(description)}
+}
+
+/** A server string as kept: redacted, then a bounded prefix (a hostile detail can be megabytes). */
+function serverText(text: string, max?: number): string {
+  return boundText(redactText(text), max)
 }
 
 export interface HttpFailure {

@@ -154,7 +154,16 @@ export class TokenRequestLimiter {
 /** The `exp` claim of a JWT as a Date, without verifying it; null for opaque or malformed tokens. */
 export function jwtExpiry(token: string): Date | null {
   const claims = decodeJwtClaims(token)
-  return typeof claims?.exp === 'number' ? new Date(claims.exp * 1000) : null
+  return typeof claims?.exp === 'number' ? expiryDate(claims.exp) : null
+}
+
+/**
+ * An `exp` (seconds) as a Date; null when it is no usable time (`1e300`, NaN): treated like an
+ * opaque token's unknown expiry instead of failing every command with "Invalid time value".
+ */
+export function expiryDate(exp: number): Date | null {
+  const date = new Date(exp * 1000)
+  return Number.isNaN(date.getTime()) ? null : date
 }
 
 /**

@@ -28,8 +28,10 @@ const SENSITIVE_PATHS = [
   /\/api\/v1\/read\//, // Log Cache: app logs can contain anything
 ]
 
+/** Matched on the path as a router would: trailing and doubled slashes do not hide an endpoint. */
 export function isSensitivePath(pathname: string): boolean {
-  return SENSITIVE_PATHS.some((re) => re.test(pathname))
+  const path = pathname.replace(/\/{2,}/g, '/').replace(/\/+$/, '')
+  return SENSITIVE_PATHS.some((re) => re.test(path))
 }
 
 export interface TraceRequest {

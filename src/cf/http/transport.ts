@@ -20,7 +20,7 @@ import axios, {
 } from 'axios'
 
 import {CfguardError, isCfguardError} from '../../errors.js'
-import {redactText, registerSecret} from '../../redact.js'
+import {boundText, redactText, registerSecret} from '../../redact.js'
 import {
   ApiError,
   classifyHttpError,
@@ -85,6 +85,8 @@ export interface HttpResponse<T = unknown> {
   data: T
   /** Final URL (after redirects). */
   url: string
+  /** Characters of the body as received (a list's pages add up to a bounded total). */
+  size?: number
 }
 
 export interface RateLimitState {
@@ -237,7 +239,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   })
 
   const addWarning = (message: string) => {
-    const clean = redactText(message.trim())
+    const clean = boundText(redactText(message.trim()))
     if (clean === '' || seenWarnings.has(clean)) return
     seenWarnings.add(clean)
     stats.warnings.push(clean)
@@ -377,9 +379,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
     req.tokenLimiter?.take()
     const mayResend = () => req.tokenLimiter?.tryTake() ?? true
 
+    // Once a request is for a secret endpoint it stays one: a redirect (301 adding a slash) must
+    // not turn its bodies back into plain trace text.
+    let sensitive = req.sensitive === true
     for (;;) {
       attempt++
-      const sensitive = req.sensitive === true || isSensitivePath(new URL(url).pathname)
+      sensitive ||= isSensitivePath(new URL(url).pathname)
       const meta: AttemptMeta = {id, attempt, auth, service, sensitive, tokenGrant, startedAt: 0}
       let res: AxiosResponse<string>
       // Aborted by the run's signal (fanned out) or by the deadline, whichever comes first.
@@ -495,7 +500,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
             : status >= 400
               ? parsed
               : decodeJson(text, status, headers, method, url, service)
-      return {status, headers, data: data as T, url}
+      return {status, headers, data: data as T, url, size: text.length}
     }
   }
 

@@ -1,6 +1,6 @@
 /** Token grant responses → TokenSet (+ what UAA said about scope and id). */
 import {ApiError, TRACE_HINT} from '../http/errors.js'
-import {jwtExpiry, type TokenSet} from '../http/tokens.js'
+import {expiryDate, jwtExpiry, type TokenSet} from '../http/tokens.js'
 import {registerSecret} from '../../redact.js'
 import type {WireTokenResponse} from './wire.js'
 
@@ -24,7 +24,8 @@ export function decodeTokenResponse(w: WireTokenResponse | undefined, now: Date,
   registerSecret(w.refresh_token)
   registerSecret(w.id_token)
   const fromJwt = jwtExpiry(w.access_token)
-  const fromResponse = typeof w.expires_in === 'number' ? new Date(now.getTime() + w.expires_in * 1000) : null
+  const fromResponse =
+    typeof w.expires_in === 'number' ? expiryDate(now.getTime() / 1000 + w.expires_in) : null
   return {
     accessToken: w.access_token,
     refreshToken: typeof w.refresh_token === 'string' && w.refresh_token !== '' ? w.refresh_token : null,

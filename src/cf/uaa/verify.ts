@@ -7,6 +7,7 @@
 import {createLocalJWKSet, errors, type JSONWebKeySet, type JWK, type JWTPayload, jwtVerify} from 'jose'
 
 import {CfguardError} from '../../errors.js'
+import {expiryDate} from '../http/tokens.js'
 import type {WireTokenKeys} from './wire.js'
 
 export interface TokenVerifierOptions {
@@ -44,17 +45,22 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   return async (token: string) => {
     const raw = token.replace(/^bearer\s+/i, '')
     if (raw.split('.').length !== 3) throw invalid('it is not a signed JWT')
+    let payload: JWTPayload
     try {
       try {
-        return (await attempt(raw, cached ?? (await load()))).payload
+        payload = (await attempt(raw, cached ?? (await load()))).payload
       } catch (err) {
         if (!(err instanceof errors.JWKSNoMatchingKey)) throw err
         // UAA may have rotated its signing key since the keys were read: read them once more.
-        return (await attempt(raw, await load())).payload
+        payload = (await attempt(raw, await load())).payload
       }
     } catch (err) {
       throw classify(err)
     }
+    // jose accepts any number; an expiry no clock can show (exp: 1e300) is a broken or forged token.
+    if (typeof payload.exp !== 'number' || expiryDate(payload.exp) === null)
+      throw invalid('claim "exp" is not a usable time')
+    return payload
   }
 }
 

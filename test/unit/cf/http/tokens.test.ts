@@ -126,6 +126,12 @@ describe('cf/http tokens', () => {
     expect(jwtExpiry('opaque-token')).to.equal(null)
     expect(decodeJwtClaims('a.b.c')).to.equal(null)
   })
+
+  it('an exp that is no usable time (1e300) is an unknown expiry, not "Invalid time value"', () => {
+    expect(jwtExpiry(jwt({exp: 1e300}))).to.equal(null)
+    expect(jwtExpiry(jwt({exp: -1e300}))).to.equal(null)
+    expect(jwtExpiry(jwt({exp: 253402300799}))?.toISOString()).to.equal('9999-12-31T23:59:59.000Z')
+  })
 })
 
 describe('scopesOf: what the token may do, JWT or opaque', () => {

@@ -3,7 +3,7 @@ import {mkdtempSync, readFileSync, statSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {createTracer} from '../../../../src/cf/http/trace.js'
+import {createTracer, isSensitivePath} from '../../../../src/cf/http/trace.js'
 import {createTransport} from '../../../../src/cf/http/transport.js'
 import {json, startLoopback, type Loopback} from '../loopback.js'
 
@@ -123,5 +123,16 @@ describe('cf/http trace redaction', () => {
     expect(createTracer(undefined)).to.equal(null)
     expect(createTracer('false')).to.equal(null)
     expect(() => createTracer(join(dir, 'missing-dir', 'x.log'))).to.throw(/cannot open trace file/)
+  })
+
+  it('a secret endpoint is known with a trailing or doubled slash (a 301 adding one)', () => {
+    for (const path of [
+      '/v3/apps/g/env/',
+      '/v3/apps/g//env',
+      '/v3/service_instances/g/credentials/',
+      '/v3/service_credential_bindings/g/details//',
+    ])
+      expect(isSensitivePath(path), path).to.equal(true)
+    expect(isSensitivePath('/v3/apps/g/')).to.equal(false)
   })
 })
