@@ -4,8 +4,9 @@
  * redactHeaders, JSON through redactJson, form bodies never, whole-secret bodies (UPS
  * credentials, binding details, app env, logs) by shape only, everything else through redactText.
  */
-import {closeSync, fchmodSync, openSync, writeSync} from 'node:fs'
+import {closeSync, writeSync} from 'node:fs'
 
+import {openForAppend} from '../../config/atomic-file.js'
 import {CfguardError} from '../../errors.js'
 import {
   REDACTED,
@@ -74,8 +75,8 @@ export function createTracer(setting: string | undefined, now: () => Date = () =
     )
   let fd: number
   try {
-    fd = openSync(value, 'a', 0o600)
-    fchmodSync(fd, 0o600)
+    // Created 0600; an existing file, device or link target keeps its mode (never chmod-ed).
+    fd = openForAppend(value)
   } catch (err) {
     throw new CfguardError(
       'USAGE',

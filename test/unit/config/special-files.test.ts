@@ -24,6 +24,7 @@ import {join} from 'node:path'
 
 import {expect} from 'chai'
 
+import {createTracer} from '../../../src/cf/http/trace.js'
 import {openForAppend, unwritableReason, writeFileAtomic} from '../../../src/config/atomic-file.js'
 
 const isRoot = process.getuid?.() === 0
@@ -147,6 +148,23 @@ describe('output paths that are not regular files', () => {
 
     it('a FIFO without a reader fails at once instead of blocking', () => {
       expect(() => openForAppend(fifo(dir))).to.throw(/ENXIO/)
+    })
+
+    it('CFGUARD_TRACE opens through it: a device and a link target keep their modes', function () {
+      const real = join(dir, 'shared-trace.log')
+      writeFileSync(real, '')
+      chmodSync(real, 0o644)
+      const link = join(dir, 'trace.log')
+      symlinkSync(real, link)
+      createTracer(link)!.close()
+      expect(statSync(real).mode & 0o777).to.equal(0o644)
+      const fresh = join(dir, 'new-trace.log')
+      createTracer(fresh)!.close()
+      expect(statSync(fresh).mode & 0o777).to.equal(0o600)
+      const dev = nullDevice(dir)
+      if (!dev) this.skip()
+      createTracer(dev!)!.close()
+      expect(lstatSync(dev!).mode & 0o777).to.equal(0o666)
     })
   })
 })
