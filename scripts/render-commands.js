@@ -93,7 +93,6 @@ export function renderCommands(manifest, pkg) {
       spaced(c.id),
       ...args.map((a) => (a.required ? a.name.toUpperCase() : `[${a.name.toUpperCase()}]`)),
     ]
-    if (Object.keys(c.flags ?? {}).length > 0) usage.push('[FLAGS]')
     out.push('```sh', usage.join(' '), '```')
     if (args.length > 0) {
       out.push('', '| argument | what |', '| --- | --- |')
