@@ -25,7 +25,11 @@ import {fileURLToPath} from 'node:url'
 export const ACTION_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 export const IMAGE = 'ghcr.io/cfguard/cfguard'
 
-const COMMANDS = {audit: ['audit'], 'identity-audit': ['identity', 'audit'], 'routes-report': ['routes', 'report']}
+const COMMANDS = {
+  audit: ['audit'],
+  'identity-audit': ['identity', 'audit'],
+  'routes-report': ['routes', 'report'],
+}
 const EXTENSIONS = {sarif: 'sarif', json: 'json', junit: 'xml', markdown: 'md', html: 'html', table: 'txt'}
 
 /** `getInput` as @actions/core reads it: `INPUT_<NAME>` (spaces → `_`, upper case), trimmed. */
@@ -44,7 +48,8 @@ export function plan(env) {
     )
   }
   const api = input(env, 'api')
-  if (api === '') throw new UsageError('the `api` input is required. next: `with: api: https://api.sys.example.com`')
+  if (api === '')
+    throw new UsageError('the `api` input is required. next: `with: api: https://api.sys.example.com`')
   const commandName = input(env, 'command') || 'audit'
   const command = COMMANDS[commandName]
   if (!command) {
@@ -66,7 +71,14 @@ export function plan(env) {
   const clientId = input(env, 'client-id')
   if (clientId !== '') cfguardEnv.CFGUARD_CLIENT_ID = clientId
   // Inputs set these as flags; a stray step variable must not fight them.
-  for (const k of ['CFGUARD_API', 'CFGUARD_ALL', 'CFGUARD_ORG', 'CFGUARD_SPACE', 'CFGUARD_TARGET', 'CFGUARD_TARGETS'])
+  for (const k of [
+    'CFGUARD_API',
+    'CFGUARD_ALL',
+    'CFGUARD_ORG',
+    'CFGUARD_SPACE',
+    'CFGUARD_TARGET',
+    'CFGUARD_TARGETS',
+  ])
     delete cfguardEnv[k]
   return {args, env: cfguardEnv, format, output}
 }
@@ -86,7 +98,9 @@ function scopeArgs(scope) {
 
 /** Whether this checkout has a built cfguard (lib/ and its dependencies). */
 export function localBuild(root = ACTION_ROOT) {
-  return existsSync(join(root, 'lib/index.js')) && existsSync(join(root, 'node_modules/@oclif/core/package.json'))
+  return (
+    existsSync(join(root, 'lib/index.js')) && existsSync(join(root, 'node_modules/@oclif/core/package.json'))
+  )
 }
 
 /** The process to start: `node bin/run.js …` here, or `docker run … image …`. */
@@ -98,7 +112,8 @@ export function invocation(planned, env, root = ACTION_ROOT) {
   const local = runner === 'local' || (runner === 'auto' && localBuild(root))
   const childEnv = {...withoutInputs(env), ...planned.env}
   if (local) {
-    if (!localBuild(root)) throw new UsageError('runner local: this checkout is not built. next: npm ci && npm run build')
+    if (!localBuild(root))
+      throw new UsageError('runner local: this checkout is not built. next: npm ci && npm run build')
     return {file: process.execPath, args: [join(root, 'bin/run.js'), ...planned.args], env: childEnv}
   }
   const version = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version
@@ -167,7 +182,9 @@ async function main() {
       process.stdout.write(`::error title=cfguard::could not start ${run.file}: ${error.message}\n`)
       done(1)
     })
-    child.on('exit', (status, signal) => done(status ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1)))
+    child.on('exit', (status, signal) =>
+      done(status ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1)),
+    )
   })
   const reportPath = isAbsolute(planned.output) ? planned.output : resolve(planned.output)
   const written = existsSync(reportPath)
@@ -188,7 +205,8 @@ async function main() {
     }
   }
   setOutput(env, 'exit-code', String(code))
-  if (code !== 0) process.stdout.write(`::error title=cfguard::exit ${code}: ${MEANING[code] ?? 'see the log above'}\n`)
+  if (code !== 0)
+    process.stdout.write(`::error title=cfguard::exit ${code}: ${MEANING[code] ?? 'see the log above'}\n`)
   process.exitCode = code
 }
 
