@@ -5,6 +5,7 @@
  * comes along, and outputs go to the file named by GITHUB_OUTPUT. Against the simulator.
  */
 import {spawn} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
@@ -144,6 +145,7 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
     const {sim} = ctx
     const {with: base, env} = credentials(sim)
     const report = await runStep({...base, 'fail-on': 'never'}, env)
+    expectNoSecret(report, sim.admin.clientSecret)
     expect(report.code, report.stderr).to.equal(0)
     const log = JSON.parse(readFileSync(join(report.workspace, 'cfguard.sarif'), 'utf8')) as Log
     expect(sarifSchemaErrors(log)).to.equal(null)
@@ -159,12 +161,12 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
       results: String(results),
       'exit-code': '0',
     })
-    expectNoSecret(report, sim.admin.clientSecret)
 
     // The demo foundation plants a finding per rule, so `high` fails and `never` does not; a
     // severity above every finding would pass: the code follows the SARIF's own results.
     for (const failOn of ['critical', 'info']) {
       const gated = await runStep({...base, 'fail-on': failOn}, env)
+      expectNoSecret(gated, sim.admin.clientSecret)
       const expected = atOrAbove(log, failOn) > 0 ? 3 : 0
       expect(gated.code, `fail-on ${failOn}: ${gated.stderr.slice(-300)}`).to.equal(expected)
       expect(gated.outputs['exit-code']).to.equal(String(expected))
@@ -178,6 +180,7 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
     const {sim} = ctx
     const {with: base, env} = credentials(sim)
     const whole = await runStep({...base, 'fail-on': 'never'}, env)
+    expectNoSecret(whole, sim.admin.clientSecret)
     const all = JSON.parse(readFileSync(join(whole.workspace, 'cfguard.sarif'), 'utf8')) as Log
     const fqn = all.runs[0]!.results!.map((r) => r.locations![0]!.logicalLocations![0]!.fullyQualifiedName!)
     const scoped = fqn.find((n) => n.split('/').length === 4 && !n.includes('%'))!
@@ -188,6 +191,7 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
       {...base, scope: `${org}/${space}`, command: 'identity-audit', 'fail-on': 'never', policy},
       env,
     )
+    expectNoSecret(run, sim.admin.clientSecret)
     // No such file yet: a usage error naming it, exit 2, no report.
     expect(run.code).to.equal(2)
     expect(run.stderr).to.contain('ci/cfguard.yml')
@@ -205,6 +209,7 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
         },
       },
     )
+    expectNoSecret(withPolicy, sim.admin.clientSecret)
     expect(withPolicy.code, withPolicy.stderr).to.equal(0)
     const log = JSON.parse(readFileSync(join(withPolicy.workspace, 'cfguard.sarif'), 'utf8')) as Log
     expect(codeScanningProblems(log)).to.deep.equal([])
@@ -226,10 +231,10 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
     const {sim} = ctx
     const {with: base} = credentials(sim)
     const run = await runStep({...base, 'client-secret': sim.admin.clientSecret})
+    expectNoSecret(run, sim.admin.clientSecret)
     expect(run.code).to.equal(2)
     expect(run.stdout.trim().split('\n')).to.have.length(1)
     expect(run.stdout).to.match(/^::error title=cfguard::client-secret is not an input.*next: /)
-    expectNoSecret(run, sim.admin.clientSecret)
   })
 
   it('runs the image of its own version with the secret passed by name, never on the command line', async () => {
@@ -242,17 +247,22 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
       join(bin, 'docker'),
       `#!${process.execPath}\n` +
         `require('node:fs').writeFileSync(${JSON.stringify(record)}, JSON.stringify({argv: process.argv.slice(2), ` +
-        `secret: process.env.CFGUARD_CLIENT_SECRET === ${JSON.stringify(sim.admin.clientSecret)}}))\n` +
+        "secret: require('node:crypto').createHash('sha256').update(process.env.CFGUARD_CLIENT_SECRET ?? '').digest('hex')}))\n" +
         'process.exit(3)\n',
     )
     chmodSync(join(bin, 'docker'), 0o755)
     const run = await runStep({...base, runner: 'image', scope: 'acme', 'fail-on': 'medium'}, env, {
       extraEnv: {PATH: `${bin}:${process.env.PATH ?? ''}`},
     })
+    expectNoSecret(run, sim.admin.clientSecret)
     expect(run.code, run.stderr).to.equal(3)
-    const {argv, secret} = JSON.parse(readFileSync(record, 'utf8')) as {argv: string[]; secret: boolean}
-    expect(secret, 'docker did not get CFGUARD_CLIENT_SECRET in its environment').to.equal(true)
-    expect(argv.join(' ')).not.to.contain(sim.admin.clientSecret)
+    const {argv, secret} = JSON.parse(readFileSync(record, 'utf8')) as {argv: string[]; secret: string}
+    const digest = createHash('sha256').update(sim.admin.clientSecret).digest('hex')
+    expect(secret === digest, 'docker did not get CFGUARD_CLIENT_SECRET in its environment').to.equal(true)
+    expect(
+      argv.join(' ').includes(sim.admin.clientSecret),
+      'the secret is on the docker command line',
+    ).to.equal(false)
     const image = argv.indexOf(`ghcr.io/cfguard/cfguard:${VERSION}`)
     expect(image).to.be.greaterThan(0)
     expect(argv.slice(0, 2)).to.deep.equal(['run', '--rm'])
