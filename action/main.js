@@ -80,7 +80,7 @@ export function plan(env) {
     'CFGUARD_TARGETS',
   ])
     delete cfguardEnv[k]
-  return {args, env: cfguardEnv, format, output}
+  return {args, env: cfguardEnv, format, output, command: command.join(' ')}
 }
 
 /** `all`, `ORG` or `ORG/SPACE`. */
@@ -198,7 +198,7 @@ async function main() {
       if (env.GITHUB_STEP_SUMMARY) {
         appendFileSync(
           env.GITHUB_STEP_SUMMARY,
-          `### cfguard ${planned.args[0]}\n\n${sarif.results} result(s) in ${planned.output} ` +
+          `### cfguard ${planned.command}\n\n${sarif.results} result(s) in ${planned.output} ` +
             `(category \`${sarif.categories.join('`, `')}\`), exit ${code}\n`,
         )
       }

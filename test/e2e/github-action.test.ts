@@ -40,6 +40,8 @@ interface StepRun {
   stdout: string
   stderr: string
   outputs: Record<string, string>
+  /** GITHUB_STEP_SUMMARY as written ('' when nothing was). */
+  summary: string
   workspace: string
 }
 
@@ -53,6 +55,8 @@ function runStep(
   options.prepare?.(workspace)
   const outputFile = join(workspace, '..', `github-output-${process.hrtime.bigint()}`)
   writeFileSync(outputFile, '')
+  const summaryFile = join(workspace, '..', `summary-${process.hrtime.bigint()}`)
+  writeFileSync(summaryFile, '')
   const env = {
     ...cleanEnv(options.extraEnv),
     ...runnerInputs(withInputs),
@@ -60,7 +64,7 @@ function runStep(
     GITHUB_ACTIONS: 'true',
     GITHUB_WORKSPACE: workspace,
     GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: join(workspace, '..', `summary-${process.hrtime.bigint()}`),
+    GITHUB_STEP_SUMMARY: summaryFile,
   }
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [join(ROOT, ACTION.runs.main)], {cwd: workspace, env})
@@ -75,6 +79,7 @@ function runStep(
         stdout,
         stderr,
         outputs: readOutputs(readFileSync(outputFile, 'utf8')),
+        summary: readFileSync(summaryFile, 'utf8'),
         workspace,
       }),
     )
@@ -217,6 +222,7 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
     const category = `cfguard/identity-audit/${host}/${encodeURIComponent(org)}/${encodeURIComponent(space)}`
     expect(categoryOf(log.runs[0]!.automationDetails!.id!)).to.equal(category)
     expect(withPolicy.outputs.category).to.equal(category)
+    expect(withPolicy.summary).to.match(/^### cfguard identity audit\n\n\d+ result\(s\) in cfguard\.sarif /)
     const ids = log.runs[0]!.results!.map((r) => r.ruleId!)
     expect(ids.length).to.be.greaterThan(0)
     expect(ids.every((id) => id.startsWith('identity/'))).to.equal(true)
