@@ -16,7 +16,7 @@
 //
 // Exit code: cfguard's (0 ok, 2 usage, 3 findings at or above `fail-on`, 4 auth, 5 API).
 import {spawn} from 'node:child_process'
-import {appendFileSync, existsSync, readFileSync} from 'node:fs'
+import {appendFileSync, existsSync, readFileSync, statSync} from 'node:fs'
 import {dirname, isAbsolute, join, resolve} from 'node:path'
 import {randomBytes} from 'node:crypto'
 import {constants} from 'node:os'
@@ -38,6 +38,12 @@ export function input(env, name) {
 }
 
 class UsageError extends Error {}
+
+/** A workflow command's message, escaped as the runner reads it (`%`, CR, LF). */
+function annotate(message) {
+  const data = message.replaceAll('%', '%25').replaceAll('\r', '%0D').replaceAll('\n', '%0A')
+  process.stdout.write(`::error title=cfguard::${data}\n`)
+}
 
 /** The cfguard command line and environment for these inputs (no I/O). */
 export function plan(env) {
@@ -155,6 +161,15 @@ export function readSarif(path) {
   }
 }
 
+/** The file's modification time in ns, or null when there is none. */
+function modified(path) {
+  try {
+    return statSync(path, {bigint: true}).mtimeNs
+  } catch {
+    return null
+  }
+}
+
 const MEANING = {
   2: 'usage or configuration error',
   3: 'findings at or above fail-on',
@@ -171,23 +186,26 @@ async function main() {
     run = invocation(planned, env)
   } catch (error) {
     if (!(error instanceof UsageError)) throw error
-    process.stdout.write(`::error title=cfguard::${error.message}\n`)
+    annotate(error.message)
     process.exitCode = 2
     return
   }
   process.stderr.write(`cfguard ${planned.args.join(' ')}\n`)
+  const reportPath = isAbsolute(planned.output) ? planned.output : resolve(planned.output)
+  // A report left by an earlier step is not this run's: only a file this run wrote counts.
+  const before = modified(reportPath)
   const code = await new Promise((done) => {
     const child = spawn(run.file, run.args, {env: run.env, stdio: 'inherit'})
     child.on('error', (error) => {
-      process.stdout.write(`::error title=cfguard::could not start ${run.file}: ${error.message}\n`)
+      annotate(`could not start ${run.file}: ${error.message}`)
       done(1)
     })
     child.on('exit', (status, signal) =>
       done(status ?? 128 + (signal ? (constants.signals[signal] ?? 1) : 1)),
     )
   })
-  const reportPath = isAbsolute(planned.output) ? planned.output : resolve(planned.output)
-  const written = existsSync(reportPath)
+  const after = modified(reportPath)
+  const written = after !== null && after !== before
   if (written) setOutput(env, 'report-file', planned.output)
   if (written && planned.format === 'sarif') {
     setOutput(env, 'sarif-file', planned.output)
@@ -205,8 +223,7 @@ async function main() {
     }
   }
   setOutput(env, 'exit-code', String(code))
-  if (code !== 0)
-    process.stdout.write(`::error title=cfguard::exit ${code}: ${MEANING[code] ?? 'see the log above'}\n`)
+  if (code !== 0) annotate(`exit ${code}: ${MEANING[code] ?? 'see the log above'}`)
   process.exitCode = code
 }
 

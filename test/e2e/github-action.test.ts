@@ -192,9 +192,13 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
     const [org, space] = scoped.split('/') as [string, string]
 
     const policy = 'ci/cfguard.yml'
+    // A report an earlier step left behind is not this run's.
+    const stale = (ws: string) =>
+      writeFileSync(join(ws, 'cfguard.sarif'), readFileSync(join(whole.workspace, 'cfguard.sarif')))
     const run = await runStep(
       {...base, scope: `${org}/${space}`, command: 'identity-audit', 'fail-on': 'never', policy},
       env,
+      {prepare: stale},
     )
     expectNoSecret(run, sim.admin.clientSecret)
     // No such file yet: a usage error naming it, exit 2, no report.
@@ -202,7 +206,7 @@ describe('GitHub Action (action.yml, action/main.js)', function () {
     expect(run.stderr).to.contain('ci/cfguard.yml')
     expect(run.stderr).not.to.match(/\n\s+at /)
     expect(run.outputs['exit-code']).to.equal('2')
-    expect(run.outputs).not.to.have.property('sarif-file')
+    expect(run.outputs).to.deep.equal({'exit-code': '2'})
 
     const withPolicy = await runStep(
       {...base, scope: `${org}/${space}`, command: 'identity-audit', 'fail-on': 'never', policy},
