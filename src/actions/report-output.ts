@@ -19,6 +19,8 @@ export interface ReportRequest {
   failOn: FailOn
   compliance?: 'soc2'
   title?: string
+  /** The command, hyphenated (`identity-audit`), for SARIF's automation id. */
+  command?: string
   toolVersion?: string
   /**
    * The `table` format's text, when a command's human view is more than the findings report
@@ -54,6 +56,7 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
     ...(input.rules ? {rules: input.rules} : {}),
     ...(request.title ? {title: request.title} : {}),
     ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
+    ...(request.command ? {command: request.command} : {}),
   }
   // Under --json without --output the text would be thrown away: not rendering it saves seconds
   // on a large foundation (a table of thousands of findings, every string redacted).

@@ -33,6 +33,7 @@ export abstract class ReportCommand extends BaseCommand<AuditResult> {
         compliance: flags.compliance,
         title: view.title,
         toolVersion: this.config.version,
+        ...(this.id ? {command: this.id.replaceAll(':', '-')} : {}),
         ...(view.table ? {table: view.table} : {}),
       },
       input,

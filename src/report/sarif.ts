@@ -1,6 +1,6 @@
 import type {Location, LogicalLocation, Log, Notification, ReportingDescriptor, Result, Run} from 'sarif'
 
-import type {AuditResult, Finding, ResourceRef} from '../model/finding.js'
+import type {AuditResult, CoverageGap, Finding, ResourceRef} from '../model/finding.js'
 import type {Severity} from '../model/severity.js'
 import {clean} from './escape.js'
 import {ruleSet, sortForReport} from './summary.js'
@@ -38,9 +38,12 @@ const COVERAGE_GAP: ReportingDescriptor = {
  * (metadata, SOC 2 tags, security-severity), one result per finding with the CF resource as a
  * logical location and a stable fingerprint, coverage gaps as tool notifications.
  *
- * GitHub rejects a file whose results have only logical locations, so each result also gets a
- * physical location: a stable pseudo path `cloudfoundry/<api host>/<org>/<space>/<kind>/<name>`
- * (not a file in the repository; GitHub shows such alerts without a code snippet).
+ * GitHub rejects a file whose results have only logical locations, so each result (and related
+ * location) also gets a physical location: a stable pseudo path
+ * `cloudfoundry/<api host>/<org>/<space>/<kind>/<name>` with `region.startLine` 1 (not a file in
+ * the repository; GitHub shows such alerts without a code snippet). Each run carries
+ * `automationDetails.id` per command, foundation and scope (see `automationId`); a multi-foundation
+ * audit is one run per foundation.
  */
 export function formatSarif(result: AuditResult, options: FormatOptions = {}): string {
   return `${JSON.stringify(buildSarif(result, options), null, 2)}\n`
@@ -49,6 +52,70 @@ export function formatSarif(result: AuditResult, options: FormatOptions = {}): s
 export function buildSarif(result: AuditResult, options: FormatOptions = {}): Log {
   const gapRules = result.coverage.gaps.flatMap((g) => g.rules ?? [])
   const rules = ruleSet(options.rules, result.findings, gapRules)
+  const command = options.command ?? 'audit'
+  const reached = (result.foundations ?? []).filter((f) => f.target !== null && f.error === null)
+  // A multi-foundation audit is one run per foundation it reached, each with its own category, so
+  // an upload never closes the alerts of a foundation it did not look at; a foundation that could
+  // not be audited gets no run at all (its open alerts stay open) and is named in every run.
+  const runs =
+    reached.length > 0
+      ? reached.map((f) =>
+          buildRun(
+            {
+              ...result,
+              target: {...f.target!},
+              foundation: f.name,
+              findings: result.findings.filter((x) => x.foundation === f.name),
+              summary: f.summary ?? result.summary,
+              coverage: {...(f.coverage ?? result.coverage), gaps: foundationGaps(result, f.name)},
+            },
+            rules,
+            command,
+            options,
+            unaudited(result),
+          ),
+        )
+      : [buildRun(result, rules, command, options, [])]
+  return {$schema: SARIF_SCHEMA_URI, version: '2.1.0', runs}
+}
+
+/** The merged result's gaps that belong to one foundation (prefixed `NAME: ` by the merge). */
+function foundationGaps(result: AuditResult, name: string): CoverageGap[] {
+  const prefix = `${name}: `
+  return result.coverage.gaps
+    .filter((g) => g.what.startsWith(prefix))
+    .map((g) => ({...g, what: g.what.slice(prefix.length)}))
+}
+
+function unaudited(result: AuditResult): string[] {
+  return (result.foundations ?? []).filter((f) => f.error !== null || f.target === null).map((f) => f.name)
+}
+
+/**
+ * `runAutomationDetails.id`: `cfguard/<command>/<foundation>[/<org>[/<space>]]/`. GitHub code
+ * scanning takes everything before the last `/` as the analysis category and closes, on each
+ * upload, the open alerts of that category the upload no longer reports; so audits of different
+ * commands, foundations or scopes never close each other's alerts. The run id after the last `/`
+ * is empty: code scanning ignores it and an empty one keeps the file reproducible.
+ */
+export function automationId(
+  command: string,
+  target: AuditResult['target'],
+  foundation: string | undefined,
+): string {
+  const segments = [command, foundation ?? apiHost(target.api), target.org, target.space]
+    .filter((s): s is string => typeof s === 'string' && s !== '')
+    .map((s) => encodeURIComponent(clean(s)))
+  return `cfguard/${segments.join('/')}/`
+}
+
+function buildRun(
+  result: AuditResult,
+  rules: readonly RuleMeta[],
+  command: string,
+  options: FormatOptions,
+  unauditedFoundations: string[],
+): Run {
   const index = new Map(rules.map((r, i) => [r.id, i]))
   const host = apiHost(result.target.api)
 
@@ -59,7 +126,7 @@ export function buildSarif(result: AuditResult, options: FormatOptions = {}): Lo
     ...(gap.rules && gap.rules.length > 0 ? {properties: {rules: [...gap.rules]}} : {}),
   }))
 
-  const run: Run = {
+  return {
     tool: {
       driver: {
         name: 'cfguard',
@@ -69,6 +136,7 @@ export function buildSarif(result: AuditResult, options: FormatOptions = {}): Lo
         notifications: [COVERAGE_GAP],
       },
     },
+    automationDetails: {id: automationId(command, result.target, result.foundation)},
     invocations: [
       {
         executionSuccessful: true,
@@ -80,6 +148,7 @@ export function buildSarif(result: AuditResult, options: FormatOptions = {}): Lo
     properties: {
       target: {...result.target},
       ...(result.foundation ? {foundation: result.foundation} : {}),
+      ...(unauditedFoundations.length > 0 ? {unauditedFoundations: [...unauditedFoundations]} : {}),
       summary: {...result.summary},
       coverage: {
         apps: result.coverage.apps,
@@ -91,7 +160,6 @@ export function buildSarif(result: AuditResult, options: FormatOptions = {}): Lo
       suppressed: result.suppressed?.length ?? 0,
     },
   }
-  return {$schema: SARIF_SCHEMA_URI, version: '2.1.0', runs: [run]}
 }
 
 function ruleDescriptor(rule: RuleMeta): ReportingDescriptor {
@@ -139,7 +207,7 @@ function sarifResult(f: Finding, ruleIndex: number, host: string): Result {
     message: {text: remediation ? `${message}\nFix: ${remediation}` : message},
     locations: [location(f.resource, host, f.foundation)],
     ...(f.related.length > 0
-      ? {relatedLocations: f.related.map((r, i) => ({id: i + 1, logicalLocations: [logicalLocation(r)]}))}
+      ? {relatedLocations: f.related.map((r, i) => ({id: i + 1, ...location(r, host, f.foundation)}))}
       : {}),
     partialFingerprints: {[FINGERPRINT_KEY]: f.fingerprint},
     properties: {
@@ -167,6 +235,8 @@ function location(ref: ResourceRef, host: string, foundation: string | undefined
       artifactLocation: {
         uri: ['cloudfoundry', ...segments].map((s) => encodeURIComponent(clean(s))).join('/'),
       },
+      // Code scanning requires a region with a start line; a platform resource has no lines.
+      region: {startLine: 1},
     },
     logicalLocations: [logicalLocation(ref)],
   }
@@ -180,8 +250,17 @@ export function fullyQualifiedName(ref: ResourceRef): string {
     .join('/')
 }
 
+/**
+ * SARIF's own logical-location kind for a platform object is `resource` (§3.33.7); the Cloud
+ * Foundry kind (app, route, …) is in the fully qualified name and in `properties.cloudFoundryKind`.
+ */
 function logicalLocation(ref: ResourceRef): LogicalLocation {
-  return {name: clean(ref.name), fullyQualifiedName: fullyQualifiedName(ref), kind: ref.kind}
+  return {
+    name: clean(ref.name),
+    fullyQualifiedName: fullyQualifiedName(ref),
+    kind: 'resource',
+    properties: {cloudFoundryKind: ref.kind},
+  }
 }
 
 function apiHost(api: string): string {

@@ -21,6 +21,12 @@ export interface FormatOptions {
   width?: number
   /** Include the SOC 2 grouping (table, markdown, json, html). */
   compliance?: 'soc2' | null
+  /**
+   * The command that produced the report, hyphenated (`audit`, `identity-audit`, `routes-report`):
+   * part of SARIF's `runAutomationDetails.id` so code scanning keeps each command's alerts apart.
+   * Default `audit`.
+   */
+  command?: string
   /** cfguard's version, for SARIF `tool.driver.version`. */
   toolVersion?: string
   /**

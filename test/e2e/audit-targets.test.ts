@@ -5,10 +5,12 @@
 import {expect} from 'chai'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
+import type {Log} from 'sarif'
 
 import type {AuditResult} from '../../src/model/finding.js'
 import {startSimulator, type Simulator} from '../../src/sim/index.js'
 import {parseJson, runCli, tempDir, type CliResult} from '../helpers/cli.js'
+import {codeScanningProblems, sarifSchemaErrors} from '../helpers/code-scanning.js'
 
 function resultOf(r: CliResult): AuditResult {
   expect(r.stderr).not.to.match(/\n\s+at /)
@@ -114,6 +116,42 @@ describe('e2e: cfguard audit --targets (several foundations)', function () {
     )
     expect(reportOnly.code).to.equal(0)
     expect(JSON.parse(reportOnly.stdout).foundations[1].error.code).to.equal('API_UNAVAILABLE')
+  })
+
+  it('--format sarif: one run per audited foundation, each its own code-scanning category; none for one not reached', async () => {
+    const file = join(tempDir('cfguard-sarif-targets-'), 'fleet.sarif')
+    const r = await run([
+      'audit',
+      '--targets',
+      'staging,prod,dr',
+      '--all',
+      '--format',
+      'sarif',
+      '--output',
+      file,
+      '--fail-on',
+      'never',
+    ])
+    expect(r.code, r.stderr).to.equal(0)
+    const log = JSON.parse(readFileSync(file, 'utf8')) as Log
+    expect(sarifSchemaErrors(log)).to.equal(null)
+    expect(codeScanningProblems(log)).to.deep.equal([])
+    expect(log.runs.map((run) => run.automationDetails?.id)).to.deep.equal([
+      'cfguard/audit/staging/',
+      'cfguard/audit/prod/',
+    ])
+    for (const [i, name] of ['staging', 'prod'].entries()) {
+      const run = log.runs[i]!
+      expect(run.results!.length, name).to.be.greaterThan(10)
+      for (const result of run.results!) {
+        expect(result.properties?.foundation).to.equal(name)
+        expect(result.locations![0]!.physicalLocation!.artifactLocation!.uri).to.match(
+          new RegExp(`^cloudfoundry/${name}/`),
+        )
+      }
+      expect(run.properties?.unauditedFoundations).to.deep.equal(['dr'])
+    }
+    expect((log.runs[0]!.properties?.target as {api: string}).api).to.equal(staging.apiUrl)
   })
 
   it('--baseline with {target} reads one baseline per foundation', async () => {

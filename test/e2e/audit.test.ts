@@ -14,6 +14,7 @@ import {XMLParser, XMLValidator} from 'fast-xml-parser'
 import type {AuditResult} from '../../src/model/finding.js'
 import {ROOT, parseJson, runCli, tempDir, type CliResult} from '../helpers/cli.js'
 import {ccAs, useSimulator, type Simulator} from '../helpers/sim.js'
+import {codeScanningProblems} from '../helpers/code-scanning.js'
 
 type AjvDraft04 = InstanceType<typeof AjvDraft04Module.default>
 const AjvDraft04 = AjvDraft04Module.default
@@ -205,6 +206,10 @@ describe('e2e: cfguard audit on the demo foundation', function () {
       expect(log.version).to.equal('2.1.0')
       expect(log.runs[0].results.length).to.be.greaterThan(30)
       expect(log.runs[0].tool.driver.rules.length).to.be.greaterThan(30)
+      expect(codeScanningProblems(log)).to.deep.equal([])
+      expect(log.runs[0].automationDetails.id).to.equal(
+        `cfguard/audit/${encodeURIComponent(new URL(ctx.sim.apiUrl).host)}/`,
+      )
     })
 
     it('--format junit is well-formed XML with a failure per finding at or above --fail-on', async () => {

@@ -19,6 +19,8 @@ import type {IdentityInventory} from '../../src/actions/identity-list.js'
 import {ROOT, parseJson, runCli, tempDir, type CliResult} from '../helpers/cli.js'
 import {ccAs, useSimulator, waitForJob} from '../helpers/sim.js'
 import {adminEnv, demoPolicy} from './identity-support.js'
+import type {Log} from 'sarif'
+import {codeScanningProblems} from '../helpers/code-scanning.js'
 
 const SARIF_SCHEMA = join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json')
 type AjvDraft04 = InstanceType<typeof AjvDraft04Module.default>
@@ -165,9 +167,11 @@ describe('identity audit never prints or stores a secret value', function () {
     const ajv = new AjvDraft04({allErrors: true, strict: false, unicodeRegExp: false})
     addFormats(ajv)
     const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')) as object)
-    const log = JSON.parse(sarif.stdout) as {runs: {results: {ruleId: string}[]}[]}
+    const log = JSON.parse(sarif.stdout) as Log
     expect(validate(log), ajv.errorsText(validate.errors)).to.equal(true)
-    expect(log.runs[0]?.results.map((r) => r.ruleId)).to.include('identity/secret-in-env')
+    expect(codeScanningProblems(log)).to.deep.equal([])
+    expect(log.runs[0]?.automationDetails?.id).to.match(/^cfguard\/identity-audit\/127\.0\.0\.1%3A\d+\/$/)
+    expect(log.runs[0]?.results?.map((r) => r.ruleId)).to.include('identity/secret-in-env')
 
     const junit = await runCli(['identity', 'audit', '--policy', demoPolicy(), '--format', 'junit'], {
       env: adminEnv(sim),

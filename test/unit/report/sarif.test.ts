@@ -1,33 +1,58 @@
-import {readFileSync} from 'node:fs'
-import {join} from 'node:path'
-
 import {expect} from 'chai'
-import AjvDraft04Module from 'ajv-draft-04'
-import addFormatsModule from 'ajv-formats'
-import type {Log} from 'sarif'
+import type {Log, Result} from 'sarif'
 
 import type {AuditResult} from '../../../src/model/finding.js'
-import {FINGERPRINT_KEY, formatSarif, ruleName} from '../../../src/report/sarif.js'
+import {FINGERPRINT_KEY, automationId, formatSarif, ruleName} from '../../../src/report/sarif.js'
 import {ALL_KINDS, RULES, allKindsResult, auditResult, emptyResult} from '../../helpers/report-fixtures.js'
-import {ROOT} from '../../helpers/cli.js'
+import {categoryOf, codeScanningProblems, sarifSchemaErrors} from '../../helpers/code-scanning.js'
 
-const SARIF_SCHEMA = join(ROOT, 'node_modules/@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json')
-// Both packages are CommonJS with a default export; under Node16 ESM interop the class arrives wrapped.
-type AjvDraft04 = InstanceType<typeof AjvDraft04Module.default>
-const AjvDraft04 = AjvDraft04Module.default
-const addFormats = ((addFormatsModule as unknown as {default?: unknown}).default ?? addFormatsModule) as (
-  ajv: AjvDraft04,
-) => AjvDraft04
-// The official schema's `language` pattern is not valid with the `u` flag; ajv compiles it without.
-const ajv = new AjvDraft04({allErrors: true, strict: false, unicodeRegExp: false})
-addFormats(ajv)
-const validate = ajv.compile(JSON.parse(readFileSync(SARIF_SCHEMA, 'utf8')) as object)
+const validate = (log: unknown) => sarifSchemaErrors(log) === null
 
-function sarif(result: AuditResult, rules = RULES): Log {
-  const text = formatSarif(result, {rules, toolVersion: '0.1.0'})
+function sarif(result: AuditResult, rules = RULES, command?: string): Log {
+  const text = formatSarif(result, {rules, toolVersion: '0.1.0', ...(command ? {command} : {})})
   const log = JSON.parse(text) as Log
-  expect(validate(log), ajv.errorsText(validate.errors)).to.equal(true)
+  expect(sarifSchemaErrors(log)).to.equal(null)
+  expect(codeScanningProblems(log)).to.deep.equal([])
   return log
+}
+
+/** `allKindsResult()` as `audit --targets eu-1,us-1,ap-1` merges it: ap-1 could not be audited. */
+function multiFoundation(): AuditResult {
+  const base = allKindsResult()
+  const target = {api: 'https://api.eu-1.example.com', ccVersion: '3.228.0', org: null, space: null}
+  const coverage = {...base.coverage, gaps: []}
+  return {
+    ...base,
+    foundation: undefined,
+    coverage: {
+      ...base.coverage,
+      gaps: [
+        {
+          what: 'eu-1: credentials of 1 user-provided service',
+          why: '403 CF-NotAuthorized',
+          rules: ['identity/drift'],
+        },
+        {what: 'foundation ap-1 (nothing was checked there)', why: 'authentication failed'},
+      ],
+    },
+    foundations: [
+      {name: 'eu-1', target, summary: base.summary, coverage, error: null},
+      {
+        name: 'us-1',
+        target: {...target, api: 'https://api.us-1.example.com'},
+        summary: base.summary,
+        coverage,
+        error: null,
+      },
+      {
+        name: 'ap-1',
+        target: null,
+        summary: null,
+        coverage: null,
+        error: {code: 'AUTH', message: 'no', exitCode: 4},
+      },
+    ],
+  }
 }
 
 describe('report/sarif', () => {
@@ -40,6 +65,7 @@ describe('report/sarif', () => {
 
   it('the validator is real: it rejects a broken log', () => {
     const log = JSON.parse(formatSarif(auditResult(), {rules: RULES})) as Record<string, unknown>
+    expect(validate(log)).to.equal(true)
     expect(validate({...log, version: '2.0.0'})).to.equal(false)
     const run = (log.runs as Record<string, unknown>[])[0]!
     expect(validate({...log, runs: [{...run, results: [{ruleId: 'x'}]}]})).to.equal(false)
@@ -85,23 +111,40 @@ describe('report/sarif', () => {
       'app billing-api sets CLIENT_SECRET in its environment variables\nFix: move it into a user-provided service: cf cups billing-oidc -p credentials.json, then cf unset-env billing-api CLIENT_SECRET',
     )
     expect(secret.locations![0]!.logicalLocations).to.deep.equal([
-      {name: 'billing-api', fullyQualifiedName: 'acme/prod/app/billing-api', kind: 'app'},
+      {
+        name: 'billing-api',
+        fullyQualifiedName: 'acme/prod/app/billing-api',
+        kind: 'resource',
+        properties: {cloudFoundryKind: 'app'},
+      },
     ])
-    expect(secret.locations![0]!.physicalLocation!.artifactLocation!.uri).to.equal(
-      'cloudfoundry/api.sys.example.com/acme/prod/app/billing-api',
-    )
+    expect(secret.locations![0]!.physicalLocation).to.deep.equal({
+      artifactLocation: {uri: 'cloudfoundry/api.sys.example.com/acme/prod/app/billing-api'},
+      region: {startLine: 1},
+    })
     const shared = run.results!.find((r) => r.ruleId === 'identity/shared-client')!
     expect(shared.relatedLocations!.map((l) => l.logicalLocations![0]!.fullyQualifiedName)).to.deep.equal([
       'acme/prod/app/billing-api',
       'acme/staging/app/invoice-worker',
     ])
+    expect(
+      shared.relatedLocations!.map((l) => [l.id, l.physicalLocation?.artifactLocation?.uri]),
+    ).to.deep.equal([
+      [1, 'cloudfoundry/api.sys.example.com/acme/prod/app/billing-api'],
+      [2, 'cloudfoundry/api.sys.example.com/acme/staging/app/invoice-worker'],
+    ])
   })
 
   it('gives every resource kind a location; platform-wide ones without org and space', () => {
     const run = sarif(allKindsResult()).runs[0]!
-    const kinds = run.results!.map((r) => r.locations![0]!.logicalLocations![0]!.kind)
+    const cfKind = (r: Result) =>
+      r.locations![0]!.logicalLocations![0]!.properties?.cloudFoundryKind as string
+    const kinds = run.results!.map(cfKind)
     expect([...kinds].sort()).to.deep.equal([...ALL_KINDS].sort())
-    const domain = run.results!.find((r) => r.locations![0]!.logicalLocations![0]!.kind === 'domain')!
+    expect(new Set(run.results!.map((r) => r.locations![0]!.logicalLocations![0]!.kind))).to.deep.equal(
+      new Set(['resource']),
+    )
+    const domain = run.results!.find((r) => cfKind(r) === 'domain')!
     expect(domain.locations![0]!.logicalLocations![0]!.fullyQualifiedName).to.equal('domain/domain-4')
     expect(domain.locations![0]!.physicalLocation!.artifactLocation!.uri).to.equal(
       'cloudfoundry/eu-1/domain/domain-4',
@@ -142,5 +185,82 @@ describe('report/sarif', () => {
 
   it('makes rule names from ids', () => {
     expect(ruleName('routes/lb-hash-missing-header')).to.equal('RoutesLbHashMissingHeader')
+  })
+
+  it('gives each run an automation id per command, foundation and scope, so categories stay apart', () => {
+    const ids = (log: Log) => log.runs.map((r) => r.automationDetails?.id)
+    expect(ids(sarif(auditResult()))).to.deep.equal(['cfguard/audit/api.sys.example.com/acme/'])
+    const everything = {...emptyResult(), target: {...emptyResult().target, org: null, space: null}}
+    expect(ids(sarif(everything, RULES, 'identity-audit'))).to.deep.equal([
+      'cfguard/identity-audit/api.sys.example.com/',
+    ])
+    const scoped = {...auditResult(), target: {...auditResult().target, org: 'acme', space: 'prod/eu'}}
+    expect(ids(sarif(scoped, RULES, 'routes-report'))).to.deep.equal([
+      'cfguard/routes-report/api.sys.example.com/acme/prod%2Feu/',
+    ])
+    expect(categoryOf(automationId('audit', scoped.target, undefined))).to.equal(
+      'cfguard/audit/api.sys.example.com/acme/prod%2Feu',
+    )
+    expect(ids(sarif(allKindsResult()))).to.deep.equal(['cfguard/audit/eu-1/'])
+  })
+
+  it('splits a multi-foundation audit into one run per audited foundation; an unaudited one gets none', () => {
+    const result = multiFoundation()
+    const log = sarif(result)
+    expect(log.runs.map((r) => r.automationDetails?.id)).to.deep.equal([
+      'cfguard/audit/eu-1/',
+      'cfguard/audit/us-1/',
+    ])
+    const [eu, us] = log.runs as [Log['runs'][number], Log['runs'][number]]
+    const count = (name: string) => result.findings.filter((f) => f.foundation === name).length
+    expect(eu.results).to.have.length(count('eu-1'))
+    expect(us.results).to.have.length(count('us-1'))
+    expect(count('eu-1') + count('us-1')).to.equal(result.findings.length)
+    for (const r of us.results!) {
+      expect(r.locations![0]!.physicalLocation!.artifactLocation!.uri).to.match(/^cloudfoundry\/us-1\//)
+    }
+    expect(eu.properties?.target).to.deep.equal(result.foundations![0]!.target)
+    expect(us.properties?.target).to.deep.include({api: 'https://api.us-1.example.com'})
+    expect(eu.invocations![0]!.toolExecutionNotifications!.map((n) => n.message.text)).to.deep.equal([
+      'not checked: credentials of 1 user-provided service because 403 CF-NotAuthorized',
+    ])
+    expect(us.invocations![0]!.toolExecutionNotifications).to.deep.equal([])
+    expect(eu.properties?.unauditedFoundations).to.deep.equal(['ap-1'])
+  })
+
+  it('the code-scanning checks are real: each rule catches its breach', () => {
+    const good = () => JSON.parse(formatSarif(auditResult(), {rules: RULES})) as Log
+    expect(codeScanningProblems(good())).to.deep.equal([])
+    const breaches: [string, (log: Log) => void][] = [
+      ['runAutomationDetails.id', (l) => delete l.runs[0]!.automationDetails],
+      ['region.startLine', (l) => delete l.runs[0]!.results![0]!.locations![0]!.physicalLocation!.region],
+      ['artifactLocation.uri', (l) => delete l.runs[0]!.results![0]!.locations![0]!.physicalLocation],
+      [
+        'relative',
+        (l) => (l.runs[0]!.results![0]!.locations![0]!.physicalLocation!.artifactLocation!.uri = '/etc/x'),
+      ],
+      [
+        'logical kind app',
+        (l) => (l.runs[0]!.results![0]!.locations![0]!.logicalLocations![0]!.kind = 'app'),
+      ],
+      ['at least one location', (l) => (l.runs[0]!.results![0]!.locations = [])],
+      ['same tool and category', (l) => l.runs.push(structuredClone(l.runs[0]!))],
+      ['fullDescription.text', (l) => delete l.runs[0]!.tool.driver.rules![0]!.fullDescription],
+      [
+        'security-severity',
+        (l) => (l.runs[0]!.tool.driver.rules![0]!.properties!['security-severity'] = 'high'),
+      ],
+      ['partialFingerprints', (l) => delete l.runs[0]!.results![0]!.partialFingerprints],
+      ['names no rule', (l) => (l.runs[0]!.results![0]!.ruleId = 'nope/none')],
+    ]
+    for (const [expected, breach] of breaches) {
+      const log = good()
+      breach(log)
+      expect(codeScanningProblems(log).join('\n'), expected).to.contain(expected)
+    }
+    // Two runs of different categories are fine.
+    const two = good()
+    two.runs.push({...structuredClone(two.runs[0]!), automationDetails: {id: 'cfguard/audit/other/'}})
+    expect(codeScanningProblems(two)).to.deep.equal([])
   })
 })
