@@ -5,7 +5,7 @@
  * (method, host:port, the request line, whether credentials were sent), never bodies.
  */
 import type {LookupAddress, LookupOptions} from 'node:dns'
-import {lookup as dnsLookup} from 'node:dns'
+import type {lookup as dnsLookup} from 'node:dns'
 
 import {RequestError, Server} from 'proxy-chain'
 

@@ -221,8 +221,9 @@ export function parseNoProxy(value: string): NoProxyRule[] {
       rules.push({kind: 'all'})
       continue
     }
-    const cidr = /^([^/]+)\/(\d{1,3})$/.exec(entry)
-    if (cidr) {
+    if (entry.includes('/')) {
+      const cidr = /^([^/]+)\/(\d{1,3})$/.exec(entry)
+      if (!cidr) continue
       const addr = (cidr[1] as string).replace(/^\[|\]$/g, '')
       const family = isIP(addr)
       const prefix = Number(cidr[2])
