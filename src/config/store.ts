@@ -5,7 +5,7 @@
  * that refresh tokens at once neither tear the file nor lose each other's update.
  *
  * Client secrets are never stored. A password (or SSO) login stores its access and refresh
- * tokens; a client-credentials login stores only the client id.
+ * tokens; a client-credentials login stores the client id and its access token (never the secret).
  */
 import {
   chmodSync,
