@@ -123,6 +123,26 @@ describe('corporate networks: proxies and private CAs, end to end', function () 
     }
   })
 
+  it('--check-issuers probes issuers through the same proxy and CA (the planted mismatch is found by discovery)', async () => {
+    const r = await runCli(['identity', 'audit', '--all', '--check-issuers', '--json'], {
+      env: through({
+        CFGUARD_API: named.doc.apiUrl,
+        CFGUARD_CLIENT_ID: named.doc.admin.clientId,
+        CFGUARD_CLIENT_SECRET: named.doc.admin.clientSecret,
+      }),
+    })
+    expect([0, 3], r.stderr).to.include(r.code)
+    const findings = parseJson<{
+      findings: {rule: string; resource: {name: string}; evidence: {issuer?: string; discoveryOk?: boolean}}[]
+    }>(r).result.findings
+    const partner = findings.find(
+      (f) => f.rule === 'identity/issuer-unreachable' && f.resource.name === 'partner-oidc',
+    )
+    expect(partner?.evidence.issuer).to.match(/^https:\/\/uaa\.sys\.cfguard\.test:\d+\//)
+    // Reached (only the proxy resolves that name, only the CA verifies it): discovery answered.
+    expect(partner?.evidence.discoveryOk).to.equal(true)
+  })
+
   it('NO_PROXY bypasses the proxy (and the made-up name then resolves nowhere: exit 5)', async () => {
     for (const noProxy of [`.${DOMAIN}`, DOMAIN, `api.${DOMAIN},uaa.${DOMAIN}`, '*']) {
       proxy.seen.length = 0
@@ -167,6 +187,14 @@ describe('corporate networks: proxies and private CAs, end to end', function () 
       CFGUARD_API: named.doc.apiUrl,
       CFGUARD_CLIENT_ID: named.doc.admin.clientId,
       CFGUARD_CLIENT_SECRET: named.doc.admin.clientSecret,
+    })
+
+    it('proxy unreachable: one line naming the proxy, exit 5', async () => {
+      const r = await runCli(['target'], {env: env('http://127.0.0.1:9')})
+      expect(r.code, r.stderr).to.equal(5)
+      expect(errorLine(r)).to.match(
+        /^cannot reach the proxy 127\.0\.0\.1:9 \(ECONNREFUSED\) for api\.sys\.cfguard\.test:\d+$/,
+      )
     })
 
     it('CONNECT refused (403): one line naming the proxy, exit 5', async () => {
