@@ -308,7 +308,10 @@ export async function logout(ctx: RunContext, input: LogoutInput): Promise<Logou
   let revoked = 0
   for (const name of names) {
     const t = data.targets[name]
-    if (t?.auth.kind !== 'user') continue
+    if (!t) continue
+    // A client login's kept token is revoked too (it would otherwise live until it expires).
+    const stored = t.auth.kind === 'user' ? [t.auth.refreshToken, t.auth.accessToken] : [t.auth.accessToken]
+    if (!stored.some(Boolean)) continue
     try {
       const conn = await connect(ctx, {
         api: t.api,
@@ -316,7 +319,7 @@ export async function logout(ctx: RunContext, input: LogoutInput): Promise<Logou
         caCert: ctx.env.CFGUARD_CA_CERT || t.caCert || null,
       })
       try {
-        for (const token of [t.auth.refreshToken, t.auth.accessToken]) {
+        for (const token of stored) {
           if (token && (await conn.uaa.revoke(token))) revoked++
         }
       } finally {

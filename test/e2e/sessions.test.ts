@@ -32,6 +32,13 @@ describe('sessions, end to end', function () {
 
     const list = await runCli(['identity', 'list', '--all', '--json'], {env: {CFGUARD_HOME: home}})
     expect(list.code, list.stderr).to.equal(0)
+
+    const logout = await runCli(['logout'], {env: {CFGUARD_HOME: home}})
+    expect(logout.code, logout.stderr).to.equal(0)
+    expect(logout.stderr).not.to.contain('could not revoke')
+    expect(readFileSync(join(home, 'config.json'), 'utf8')).not.to.contain(sim.admin.clientId)
+    const gone = await runCli(['target'], {env: {CFGUARD_HOME: home}})
+    expect(gone.code).to.equal(4)
   })
 
   it('with a cfguard login and a cf CLI session, target says which is used; --cf-session picks the cf one', async () => {
