@@ -1,4 +1,5 @@
 import {expect} from 'chai'
+import http from 'node:http'
 
 import {
   certificatesIn,
@@ -8,8 +9,11 @@ import {
   parseProxyUrl,
   proxyFor,
 } from '../../../../src/cf/http/agents.js'
+import {createTransport} from '../../../../src/cf/http/transport.js'
 import type {CfguardError} from '../../../../src/errors.js'
 import {redactText} from '../../../../src/redact.js'
+import {startSimulator} from '../../../../src/sim/index.js'
+import {startTestProxy} from '../../../helpers/proxy.js'
 
 const PROXY = 'http://proxy.corp.example:3128'
 
@@ -123,5 +127,43 @@ describe('cf/http/agents: which proxy, if any (Go net/http rules, like the cf CL
     const key = '-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----'
     expect(certificatesIn(`${key}\n${cert}\n${cert}`)).to.deep.equal([cert, cert])
     expect(certificatesIn(key)).to.deep.equal([])
+  })
+
+  it('the tunnel agent is lean too: the pool never sees request state (headers, redirect closures)', async function () {
+    this.timeout(30_000)
+    const sim = await startSimulator({tls: {hostname: 'sys.cfguard.test'}})
+    const proxy = await startTestProxy({domain: 'sys.cfguard.test'})
+    const seen: string[][] = []
+    // http.Agent keeps the options it is given in the listeners of each pooled socket (agents.ts).
+    const original = Object.getOwnPropertyDescriptor(http.Agent.prototype, 'addRequest')!
+    const base = original.value as (this: http.Agent, ...args: unknown[]) => void
+    const proto = http.Agent.prototype as unknown as {addRequest: (...args: unknown[]) => void}
+    proto.addRequest = function (this: http.Agent, req: unknown, options: unknown, ...rest: unknown[]) {
+      if (options && typeof options === 'object') seen.push(Object.keys(options))
+      return base.call(this, req, options, ...rest)
+    }
+    const transport = createTransport({env: {HTTPS_PROXY: proxy.url}, caPem: sim.caPem})
+    try {
+      for (let i = 0; i < 3; i++) {
+        const r = await transport.request<{links: unknown}>({
+          method: 'GET',
+          url: `${sim.apiUrl}/`,
+          auth: 'none',
+          headers: {Authorization: 'bearer not-a-real-token-123'},
+        })
+        expect(r.status).to.equal(200)
+      }
+    } finally {
+      Object.defineProperty(http.Agent.prototype, 'addRequest', original)
+      transport.close()
+      await proxy.close()
+      await sim.stop()
+    }
+    expect(proxy.seen.map((x) => x.method)).to.deep.equal(['CONNECT'], 'one tunnel, kept alive')
+    expect(seen.length).to.be.greaterThan(0)
+    for (const keys of seen) {
+      for (const requestOnly of ['headers', 'beforeRedirects', 'auth'])
+        expect(keys).not.to.include(requestOnly)
+    }
   })
 })
