@@ -197,6 +197,31 @@ describe('corporate networks: proxies and private CAs, end to end', function () 
       )
     })
 
+    it('a name the proxy cannot reach (it hangs up): one line naming proxy and host, exit 5', async () => {
+      const r = await runCli(['target'], {
+        env: {...env(proxy.url), CFGUARD_API: 'https://api.elsewhere.invalid'},
+      })
+      expect(r.code, r.stderr).to.equal(5)
+      expect(errorLine(r)).to.equal(
+        `the proxy 127.0.0.1:${proxy.port} closed the connection without answering CONNECT to api.elsewhere.invalid:443`,
+      )
+    })
+
+    it('CONNECT answered 502 by the proxy: one line, "could not reach", exit 5', async () => {
+      const failing = await startTestProxy({domain: DOMAIN, refuseWith: 502})
+      try {
+        const r = await runCli(['target'], {env: env(failing.url)})
+        expect(r.code, r.stderr).to.equal(5)
+        expect(errorLine(r)).to.match(
+          new RegExp(
+            `^the proxy 127\\.0\\.0\\.1:${failing.port} could not reach api\\.sys\\.cfguard\\.test:\\d+ \\(502`,
+          ),
+        )
+      } finally {
+        await failing.close()
+      }
+    })
+
     it('CONNECT refused (403): one line naming the proxy, exit 5', async () => {
       const refusing = await startTestProxy({domain: DOMAIN, refuseWith: 403})
       try {

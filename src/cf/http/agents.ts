@@ -361,7 +361,16 @@ class TunnelAgent extends HttpsProxyAgent<string> {
     try {
       socket = await super.connect(req, {...opts, ...this.originTls} as AgentConnectOpts)
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code ?? 'error'
+      const code = (err as NodeJS.ErrnoException).code
+      if (code === undefined) {
+        // Connected, then the proxy hung up or answered garbage instead of a CONNECT response.
+        throw new ProxyError(
+          `the proxy ${this.label} closed the connection without answering CONNECT to ${target}`,
+          this.label,
+          ['check the API URL (the proxy may not reach it) and HTTPS_PROXY, or retry later'],
+          null,
+        )
+      }
       throw new ProxyError(
         `cannot reach the proxy ${this.label} (${code}) for ${target}`,
         this.label,
@@ -383,6 +392,14 @@ class TunnelAgent extends HttpsProxyAgent<string> {
           : `the proxy ${this.label} asks for credentials (${said})`,
         this.label,
         ['put them in the proxy URL: HTTPS_PROXY=http://USER:PASSWORD@host:port (never printed)'],
+        status,
+      )
+    }
+    if (status === 502 || status === 503 || status === 504) {
+      throw new ProxyError(
+        `the proxy ${this.label} could not reach ${target} (${said})`,
+        this.label,
+        ['check the API URL (the proxy resolves and connects to it for cfguard), or retry later'],
         status,
       )
     }
