@@ -83,6 +83,8 @@ export interface AuditFlagValues {
   api?: string
   'skip-ssl-validation'?: boolean
   target?: string
+  'ca-cert'?: string
+  'cf-session'?: boolean
   org?: string
   space?: string
   all?: boolean
@@ -138,6 +140,8 @@ export function auditRequestFromFlags(flags: AuditFlagValues, families: RuleFami
       api: flags.api,
       skipSslValidation: flags['skip-ssl-validation'],
       target: flags.target,
+      caCert: flags['ca-cert'],
+      cfSession: flags['cf-session'],
       org: flags.org,
       space: flags.space,
       all: flags.all,

@@ -3,6 +3,7 @@
  * hidden prompt — never from argv — and only tokens (never passwords or client secrets) are
  * stored, in cfguard's own store. The cf CLI's config is only ever read.
  */
+import {resolve as resolvePath} from 'node:path'
 import {createInterface} from 'node:readline'
 
 import {createCcClient} from '../cf/ccv3/client.js'
@@ -61,6 +62,10 @@ function firstLine(text: string): string {
 export interface LoginInput {
   api?: string
   skipSslValidation?: boolean
+  /** PEM bundle of extra CAs; stored with the target (its absolute path). */
+  caCert?: string
+  /** UAA origin (identity provider) of the user, sent as `login_hint`. */
+  origin?: string
   /** Stored target name (default: the current target for this API, else `default`). */
   name?: string
   org?: string
@@ -108,13 +113,19 @@ export async function login(
         ? data.current
         : 'default'),
   )
+  const previous = data.targets[name]
+  const caCert = input.caCert
+    ? resolvePath(input.caCert)
+    : previous && sameApi(previous.api, api)
+      ? (previous.caCert ?? null)
+      : null
   const method: Method = input.clientId
     ? {kind: 'client', clientId: input.clientId}
     : input.ssoPasscode
       ? {kind: 'passcode'}
       : {kind: 'password'}
 
-  const conn = await connect(ctx, {api, skipSslValidation: input.skipSslValidation === true})
+  const conn = await connect(ctx, {api, skipSslValidation: input.skipSslValidation === true, caCert})
   try {
     const tokens = await grant(ctx, conn, method, input, io)
     const verify = createTokenVerifier({
@@ -155,7 +166,7 @@ export async function login(
     const who = identity(tokens)
     const auth: StoredAuth =
       method.kind === 'client'
-        ? {kind: 'client', clientId: method.clientId}
+        ? {kind: 'client', clientId: method.clientId, accessToken: tokens.accessToken}
         : {
             kind: 'user',
             username: who.user ?? input.username ?? 'unknown',
@@ -168,6 +179,7 @@ export async function login(
       const keepScope = !input.org && previous && sameApi(previous.api, conn.root.api)
       d.targets[name] = {
         api: conn.root.api,
+        ...(caCert ? {caCert} : {}),
         auth,
         org: keepScope ? previous.org : org,
         space: keepScope ? previous.space : space,
@@ -181,7 +193,7 @@ export async function login(
     })
     if (method.kind === 'client') {
       ctx.info(
-        'The client secret is not stored: later commands need CFGUARD_CLIENT_SECRET in their environment.',
+        'The client secret is not stored: later commands use the client token until it expires, then need CFGUARD_CLIENT_SECRET in their environment.',
       )
     }
     return {
@@ -236,7 +248,7 @@ async function grant(
       prompt: `One-time passcode (get one at ${conn.root.login}/passcode): `,
       missing: 'no passcode: pipe it on stdin or run on a terminal',
     })
-    return uaa.passcodeGrant(passcode)
+    return uaa.passcodeGrant(passcode, undefined, input.origin)
   }
   let username = input.username ?? ctx.env.CFGUARD_USERNAME
   if (!username) {
@@ -249,7 +261,7 @@ async function grant(
     prompt: 'Password: ',
     missing: 'no password: set CFGUARD_PASSWORD, pipe it with --password-stdin, or run on a terminal',
   })
-  return uaa.passwordGrant(username, password)
+  return uaa.passwordGrant(username, password, undefined, input.origin)
 }
 
 async function secretFrom(
@@ -296,14 +308,18 @@ export async function logout(ctx: RunContext, input: LogoutInput): Promise<Logou
   let revoked = 0
   for (const name of names) {
     const t = data.targets[name]
-    if (t?.auth.kind !== 'user') continue
+    if (!t) continue
+    // A client login's kept token is revoked too (it would otherwise live until it expires).
+    const stored = t.auth.kind === 'user' ? [t.auth.refreshToken, t.auth.accessToken] : [t.auth.accessToken]
+    if (!stored.some(Boolean)) continue
     try {
       const conn = await connect(ctx, {
         api: t.api,
         skipSslValidation: /^(1|true|yes|on)$/i.test(ctx.env.CFGUARD_SKIP_SSL_VALIDATION ?? ''),
+        caCert: ctx.env.CFGUARD_CA_CERT || t.caCert || null,
       })
       try {
-        for (const token of [t.auth.refreshToken, t.auth.accessToken]) {
+        for (const token of stored) {
           if (token && (await conn.uaa.revoke(token))) revoked++
         }
       } finally {
@@ -334,6 +350,8 @@ export interface TargetInfo extends TargetSummary {
   source: 'env' | 'store' | 'cf-cli'
   storedTargets: string[]
   current: string | null
+  /** The cf CLI's login, when there is one: which API, and whether this run used it. */
+  cfCliSession: {api: string | null; used: boolean} | null
 }
 
 export async function showOrSetTarget(ctx: RunContext, input: TargetInput): Promise<TargetInfo> {
@@ -379,6 +397,8 @@ export async function showOrSetTarget(ctx: RunContext, input: TargetInput): Prom
       })
     }
     const data = store.read()
+    const cf = readCfCliConfig(ctx.env)
+    const cfLoggedIn = cf !== null && cf.api !== null && (cf.accessToken !== null || cf.refreshToken !== null)
     return {
       name: session.target.name,
       api: session.target.api,
@@ -391,6 +411,7 @@ export async function showOrSetTarget(ctx: RunContext, input: TargetInput): Prom
       source: session.target.source,
       storedTargets: Object.keys(data.targets).sort(),
       current: data.current,
+      cfCliSession: cfLoggedIn ? {api: cf.api, used: session.target.source === 'cf-cli'} : null,
     }
   } finally {
     session.close()
@@ -432,6 +453,14 @@ export function renderTarget(t: TargetInfo, now: Date): string {
     rows.push([
       'stored targets',
       t.storedTargets.map((n) => (n === t.current ? `${n} (current)` : n)).join(', '),
+    ])
+  }
+  if (t.cfCliSession) {
+    rows.push([
+      'cf CLI session',
+      t.cfCliSession.used
+        ? `${t.cfCliSession.api ?? '(no API)'} (used by this run)`
+        : `${t.cfCliSession.api ?? '(no API)'} (not used: --cf-session uses it for one run)`,
     ])
   }
   return lines(rows)

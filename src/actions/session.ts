@@ -19,6 +19,7 @@ import {createTransport, type Transport, type TransportOptions} from '../cf/http
 import {createLogCacheClient, type LogCacheClient} from '../cf/logcache/client.js'
 import {createNetworkClient, type NetworkClient} from '../cf/network/client.js'
 import {createUaaClient, type UaaClient} from '../cf/uaa/client.js'
+import {loadCaCert} from '../config/ca-cert.js'
 import {ConfigStore, type NamedRef} from '../config/store.js'
 import {resolveTarget, type AuthMaterial, type ResolvedTarget, type TargetRequest} from '../config/targets.js'
 import {CfguardError, isCfguardError, usageError} from '../errors.js'
@@ -63,14 +64,24 @@ export interface Session {
   logCache: LogCacheClient | null
   /** stats (requests, retries, warnings, …) and rateLimit live here. */
   transport: Transport
+  /** How this session reaches hosts (TLS, CA, proxy environment): for extra transports (issuer probes). */
+  reach: Reach
   tokens: TokenManager
   /** The org/space to work on as GUIDs (looked up once); `--all` or nothing targeted = everything visible. */
   resolveScope(): Promise<Scope>
   close(): void
 }
 
+/** What every transport of a run shares: TLS verification, the extra CAs, the proxy environment. */
+export interface Reach {
+  skipSslValidation: boolean
+  /** PEM of the --ca-cert bundle; null = Node's roots only. */
+  caPem: string | null
+  env: NodeJS.ProcessEnv
+}
+
 /** The transport's settings from the environment: CFGUARD_TIMEOUT, CFGUARD_MAX_RETRY_WAIT, CFGUARD_TRACE. */
-export function transportOptions(ctx: RunContext, skipSslValidation: boolean): TransportOptions {
+export function transportOptions(ctx: RunContext, reach: Reach): TransportOptions {
   const seconds = (name: string, fallback: number, min: number) => {
     const raw = ctx.env[name]
     if (raw === undefined || raw.trim() === '') return fallback
@@ -85,7 +96,7 @@ export function transportOptions(ctx: RunContext, skipSslValidation: boolean): T
   return {
     timeoutMs: seconds('CFGUARD_TIMEOUT', 30_000, 1),
     maxRetryWaitMs: seconds('CFGUARD_MAX_RETRY_WAIT', 60_000, 0),
-    skipSslValidation,
+    ...reach,
     retryBudget: new RetryBudget(),
     tracer: createTracer(ctx.env.CFGUARD_TRACE, ctx.now),
     warn: ctx.warn,
@@ -110,6 +121,7 @@ export function maxListMib(ctx: RunContext): number | undefined {
 
 export interface Connection {
   transport: Transport
+  reach: Reach
   root: RootInfo
   uaa: UaaClient
   close(): void
@@ -118,14 +130,19 @@ export interface Connection {
 /** Transport + root discovery + UAA client, before any token exists (login uses this directly). */
 export async function connect(
   ctx: RunContext,
-  target: {api: string; skipSslValidation: boolean},
+  target: {api: string; skipSslValidation: boolean; caCert?: string | null},
 ): Promise<Connection> {
   if (target.skipSslValidation) {
     ctx.warn(
       'TLS certificate verification is off for this run (--skip-ssl-validation): use it only on a network you trust',
     )
   }
-  const transport = createTransport(transportOptions(ctx, target.skipSslValidation))
+  const reach: Reach = {
+    skipSslValidation: target.skipSslValidation,
+    caPem: target.caCert ? loadCaCert(target.caCert, '--ca-cert', ctx.warn).pem : null,
+    env: ctx.env,
+  }
+  const transport = createTransport(transportOptions(ctx, reach))
   try {
     const root = await discoverRoot(transport, target.api)
     transport.trust({
@@ -143,7 +160,7 @@ export async function connect(
       now: ctx.now,
       limiter: new TokenRequestLimiter(4, 60_000, ctx.now),
     })
-    return {transport, root, uaa, close: () => transport.close()}
+    return {transport, reach, root, uaa, close: () => transport.close()}
   } catch (err) {
     transport.close()
     throw err
@@ -191,6 +208,7 @@ export async function openSession(ctx: RunContext, options: SessionOptions = {})
       network: root.networkPolicyV1 ? createNetworkClient(transport, root.networkPolicyV1) : null,
       logCache: root.logCache ? createLogCacheClient(transport, root.logCache) : null,
       transport,
+      reach: conn.reach,
       tokens,
       resolveScope: () => (scope ??= lookUpScope(cc, target, options.all === true)),
       close: conn.close,
@@ -247,6 +265,13 @@ function renewer(resolved: ResolvedTarget, uaa: UaaClient) {
         }
         return uaa.passwordGrant(auth.username, auth.password)
       case 'tokens': {
+        if (auth.clientId !== undefined) {
+          throw new CfguardError(
+            'TOKEN_EXPIRED',
+            `the token of client "${auth.clientId}" for ${resolved.api} has expired: set CFGUARD_CLIENT_SECRET to go on (client secrets are never stored)`,
+            {suggestions: [`CFGUARD_CLIENT_SECRET=… cfguard … (with the secret of "${auth.clientId}")`]},
+          )
+        }
         const refresh = current?.refreshToken ?? auth.refreshToken
         if (refresh) {
           try {

@@ -2,6 +2,10 @@
  * `cfguard sim`: start the foundation simulator on loopback and say how to reach it. The command
  * waits for Ctrl-C and calls `stop`.
  */
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
 import {usageError} from '../errors.js'
 
 export interface SimRequest {
@@ -17,6 +21,10 @@ export interface SimRequest {
   errorRate: number
   /** CC requests per user per hour; null = off. */
   rateLimit: number | null
+  /** HTTPS with a throwaway CA. */
+  tls?: boolean
+  /** With tls: name the origins api./uaa./log-cache.DOMAIN in every URL. */
+  hostname?: string
 }
 
 export interface SimServing {
@@ -25,6 +33,8 @@ export interface SimServing {
   apiUrl: string
   uaaUrl: string
   logCacheUrl: string
+  /** Under --tls: the throwaway CA's certificate (PEM file, removed when the simulator stops). */
+  caCertFile?: string
   /** The simulator's throwaway admin client (client_credentials). */
   admin: {clientId: string; clientSecret: string}
   /** Throwaway users per role (password grant with client `cf`). */
@@ -37,6 +47,9 @@ export async function serveSimulator(
   if (!/^\d+\.\d+\.\d+$/.test(request.ccVersion)) {
     throw usageError(`invalid --cc-version "${request.ccVersion}": use a version like 3.228.0`)
   }
+  if (request.hostname !== undefined && !request.tls) {
+    throw usageError('--hostname needs --tls', 'e.g. cfguard sim --tls --hostname sys.cfguard.test')
+  }
   const {startSimulator} = await import('../sim/index.js')
   const {port} = request
   const sim = await startSimulator({
@@ -48,7 +61,9 @@ export async function serveSimulator(
     ccVersion: request.ccVersion,
     latencyMs: request.latencyMs,
     rateLimit: request.rateLimit ? {limit: request.rateLimit, resetSeconds: 3600} : null,
+    tls: request.tls ? {hostname: request.hostname} : undefined,
   }).catch((err: Error & {code?: string}) => {
+    if (/^not a DNS domain/.test(err.message)) throw usageError(`invalid --hostname: ${err.message}`)
     if (err.code === 'EADDRINUSE')
       throw usageError(`port ${port} (or the next two) is in use`, 'pick another --port, or --port 0')
     if (err.code === 'EADDRNOTAVAIL')
@@ -56,6 +71,14 @@ export async function serveSimulator(
     throw err
   })
   if (request.errorRate > 0) sim.faults.set({errorRate: request.errorRate})
+  let caDir: string | null = null
+  let caCertFile: string | undefined
+  if (sim.caPem !== null) {
+    // Public: a CA certificate, no key. In its own temp directory, removed on stop.
+    caDir = mkdtempSync(join(tmpdir(), 'cfguard-sim-ca-'))
+    caCertFile = join(caDir, 'ca.pem')
+    writeFileSync(caCertFile, sim.caPem)
+  }
   return {
     serving: {
       scenario: request.scenario,
@@ -63,10 +86,14 @@ export async function serveSimulator(
       apiUrl: sim.apiUrl,
       uaaUrl: sim.uaaUrl,
       logCacheUrl: sim.logCacheUrl,
+      ...(caCertFile ? {caCertFile} : {}),
       admin: sim.admin,
       users: sim.users,
     },
-    stop: () => sim.stop(),
+    stop: async () => {
+      await sim.stop()
+      if (caDir) rmSync(caDir, {recursive: true, force: true})
+    },
   }
 }
 
@@ -77,6 +104,7 @@ export function renderSimServing(s: SimServing): string {
     `  API        ${s.apiUrl}`,
     `  UAA        ${s.uaaUrl}`,
     `  Log Cache  ${s.logCacheUrl}`,
+    ...(s.caCertFile ? [`  CA cert    ${s.caCertFile} (trust it with --ca-cert or CFGUARD_CA_CERT)`] : []),
     `  admin client ${s.admin.clientId} (throwaway credentials for this simulator only)`,
     '',
     `CFGUARD_API=${s.apiUrl} CFGUARD_CLIENT_ID=${s.admin.clientId} CFGUARD_CLIENT_SECRET=${s.admin.clientSecret}`,

@@ -26,6 +26,17 @@ export const connectionFlags = {
     env: 'CFGUARD_TARGET',
     helpGroup: 'CONNECTION',
   }),
+  'ca-cert': Flags.string({
+    summary: 'also trust the CAs in this PEM file (a private CA of the foundation or the proxy)',
+    env: 'CFGUARD_CA_CERT',
+    helpGroup: 'CONNECTION',
+  }),
+  'cf-session': Flags.boolean({
+    summary: "use the cf CLI's target and login (~/.cf/config.json) for this run",
+    env: 'CFGUARD_CF_SESSION',
+    exclusive: ['api', 'target'],
+    helpGroup: 'CONNECTION',
+  }),
 }
 
 /** What to look at: default = the targeted org/space, else everything visible. */
@@ -49,6 +60,8 @@ interface ConnectionAndScope {
   api?: string
   'skip-ssl-validation'?: boolean
   target?: string
+  'ca-cert'?: string
+  'cf-session'?: boolean
   org?: string
   space?: string
   all?: boolean
@@ -60,6 +73,8 @@ export function sessionOptions(flags: ConnectionAndScope): SessionOptions {
     api: flags.api,
     skipSslValidation: flags['skip-ssl-validation'],
     target: flags.target,
+    caCert: flags['ca-cert'],
+    cfSession: flags['cf-session'],
     org: flags.org,
     space: flags.space,
     all: flags.all,

@@ -68,7 +68,9 @@ export async function collectSnapshot(
       ? createTransport({
           timeoutMs: PROBE_TIMEOUT_MS,
           maxAttempts: 1,
-          skipSslValidation: options.skipSslValidation ?? false,
+          // The session's CA bundle and proxy environment, so issuers are reached as the API is.
+          ...session.reach,
+          skipSslValidation: options.skipSslValidation ?? session.reach.skipSslValidation,
           warn: ctx.warn,
           sleep: ctx.sleep,
           now: ctx.now,

@@ -11,15 +11,28 @@ export default class Login extends BaseCommand<LoginResult> {
     'Secrets come from the environment, stdin or a hidden prompt, never from the command line.'
   public static readonly aliases = ['auth']
   public static readonly examples = [
-    '<%= config.bin %> login --api https://api.sys.example.com',
+    '<%= config.bin %> login -a https://api.sys.example.com',
+    '<%= config.bin %> login -a https://api.sys.example.com --ca-cert corp-root-ca.pem --origin ldap',
     'CFGUARD_USERNAME=alice CFGUARD_PASSWORD=… <%= config.bin %> login --api https://api.sys.example.com -o acme -s prod',
     'vault read -field=password secret/cf | <%= config.bin %> login --api https://api.sys.example.com -u alice --password-stdin',
     '<%= config.bin %> login --api https://api.sys.example.com --sso-passcode',
     'CFGUARD_CLIENT_SECRET=… <%= config.bin %> login --api https://api.sys.example.com --client-id audit-bot --name prod',
   ]
   public static readonly flags = {
-    api: connectionFlags.api,
+    api: Flags.string({
+      char: 'a',
+      summary: 'API URL of the foundation, e.g. https://api.sys.example.com',
+      env: 'CFGUARD_API',
+    }),
     'skip-ssl-validation': connectionFlags['skip-ssl-validation'],
+    'ca-cert': Flags.string({
+      summary: 'also trust the CAs in this PEM file; stored with the target for later commands',
+      env: 'CFGUARD_CA_CERT',
+    }),
+    origin: Flags.string({
+      summary: 'the identity provider (UAA origin) of the user, e.g. ldap',
+      env: 'CFGUARD_ORIGIN',
+    }),
     name: Flags.string({
       summary: 'save as this named target (default: the current one, else "default")',
       env: 'CFGUARD_TARGET_NAME',
@@ -50,6 +63,8 @@ export default class Login extends BaseCommand<LoginResult> {
     const result = await login(this.ctx, {
       api: flags.api,
       skipSslValidation: flags['skip-ssl-validation'],
+      caCert: flags['ca-cert'],
+      origin: flags.origin,
       name: flags.name,
       org: flags.org,
       space: flags.space,

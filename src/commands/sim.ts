@@ -17,6 +17,7 @@ export default class Sim extends BaseCommand<undefined> {
     '<%= config.bin %> sim',
     '<%= config.bin %> sim --scenario generated --apps 10000 --seed 7',
     '<%= config.bin %> sim --latency 25ms --error-rate 0.05 --rate-limit 2000 --json',
+    '<%= config.bin %> sim --tls --hostname sys.cfguard.test',
   ]
   public static readonly flags = {
     scenario: Flags.string({
@@ -69,6 +70,15 @@ export default class Sim extends BaseCommand<undefined> {
       min: 1,
       env: 'CFGUARD_SIM_RATE_LIMIT',
     }),
+    tls: Flags.boolean({
+      description: 'serve HTTPS with a throwaway CA (its certificate is written to a file: caCertFile)',
+      env: 'CFGUARD_SIM_TLS',
+    }),
+    hostname: Flags.string({
+      description:
+        'with --tls: name the origins api.DOMAIN, uaa.DOMAIN, log-cache.DOMAIN in every URL (to rehearse proxies)',
+      env: 'CFGUARD_SIM_HOSTNAME',
+    }),
   }
 
   public async run(): Promise<undefined> {
@@ -84,6 +94,8 @@ export default class Sim extends BaseCommand<undefined> {
       latencyMs: flags.latency ?? 0,
       errorRate: flags['error-rate'] ?? 0,
       rateLimit: flags['rate-limit'] ?? null,
+      tls: flags.tls,
+      hostname: flags.hostname,
     })
     if (this.jsonEnabled()) this.logJson(this.toSuccessJson(serving))
     else this.ctx.info(renderSimServing(serving))

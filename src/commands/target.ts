@@ -8,7 +8,8 @@ export default class Target extends BaseCommand<TargetInfo> {
   public static readonly summary = 'show the resolved target, or set its org and space'
   public static readonly description =
     'Shows the API, CC API version, user or client, org, space and token expiry (never the token). ' +
-    'Targets resolve from flags, then CFGUARD_* variables, then `cfguard login`, then the cf CLI session.'
+    'Targets resolve from flags, then CFGUARD_* variables, then `cfguard login`, then the cf CLI session; ' +
+    'it says which one is used when both a cfguard login and a cf CLI session exist (--cf-session picks the latter).'
   public static readonly examples = [
     '<%= config.bin %> target',
     '<%= config.bin %> target -o acme -s prod',
@@ -33,6 +34,8 @@ export default class Target extends BaseCommand<TargetInfo> {
       api: flags.api,
       skipSslValidation: flags['skip-ssl-validation'],
       target: flags.target,
+      caCert: flags['ca-cert'],
+      cfSession: flags['cf-session'],
       use: flags.name,
       setOrg: flags.org,
       setSpace: flags.space,

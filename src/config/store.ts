@@ -5,7 +5,7 @@
  * that refresh tokens at once neither tear the file nor lose each other's update.
  *
  * Client secrets are never stored. A password (or SSO) login stores its access and refresh
- * tokens; a client-credentials login stores only the client id.
+ * tokens; a client-credentials login stores the client id and its access token (never the secret).
  */
 import {
   chmodSync,
@@ -31,10 +31,13 @@ export interface NamedRef {
 
 export type StoredAuth =
   | {kind: 'user'; username: string; oauthClient: string; accessToken: string; refreshToken: string | null}
-  | {kind: 'client'; clientId: string}
+  /** The client's last token is kept (no refresh token exists) so the target works until it expires. */
+  | {kind: 'client'; clientId: string; accessToken?: string | null}
 
 export interface StoredTarget {
   api: string
+  /** Absolute path of the CA bundle trusted for this target (`login --ca-cert`). */
+  caCert?: string | null
   auth: StoredAuth
   org: NamedRef | null
   space: NamedRef | null
@@ -103,7 +106,7 @@ export class ConfigStore {
       if (t.auth.kind === 'user') {
         registerSecret(t.auth.accessToken)
         registerSecret(t.auth.refreshToken)
-      }
+      } else registerSecret(t.auth.accessToken)
     }
     return data
   }
@@ -241,7 +244,11 @@ function isRef(v: unknown): v is NamedRef | null {
 function isAuth(v: unknown): v is StoredAuth {
   const a = v as Record<string, unknown> | null
   if (!a || typeof a !== 'object') return false
-  if (a.kind === 'client') return typeof a.clientId === 'string'
+  if (a.kind === 'client')
+    return (
+      typeof a.clientId === 'string' &&
+      (a.accessToken === undefined || a.accessToken === null || typeof a.accessToken === 'string')
+    )
   return (
     a.kind === 'user' &&
     typeof a.username === 'string' &&
@@ -262,6 +269,7 @@ function validate(raw: unknown): StoreData | null {
     if (
       !x ||
       typeof x.api !== 'string' ||
+      !(x.caCert === undefined || x.caCert === null || typeof x.caCert === 'string') ||
       !isAuth(x.auth) ||
       !isRef(x.org ?? null) ||
       !isRef(x.space ?? null)

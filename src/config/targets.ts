@@ -5,12 +5,16 @@
  *      `CFGUARD_USERNAME` + `CFGUARD_PASSWORD`; `CFGUARD_TARGET`, `CFGUARD_ORG`, `CFGUARD_SPACE`)
  *   3. cfguard's own store (`$CFGUARD_HOME/config.json`: the named or current target)
  *   4. the cf CLI's session (`$CF_HOME/.cf/config.json`, read-only)
+ * `--cf-session` (CFGUARD_CF_SESSION) takes the cf CLI's session alone for one run. Inside a CF app
+ * container, `CFGUARD_CREDENTIALS_SERVICE` names a bound service whose credentials (client id and
+ * secret, maybe the API URL) stand where CFGUARD_CLIENT_ID/SECRET (and CFGUARD_API) would.
  * Pure apart from reading those two files; nothing here talks to the network.
  */
 import {CfguardError, usageError} from '../errors.js'
 import {normalizeApiUrl} from '../cf/http/url.js'
 import {registerSecret} from '../redact.js'
 import {cfCliConfigPath, readCfCliConfig, type CfCliSession} from './cf-cli-config.js'
+import {serviceCredentials} from './service-credentials.js'
 import {ConfigStore, type NamedRef, type StoredTarget, validateTargetName} from './store.js'
 
 export interface TargetRequest {
@@ -20,6 +24,10 @@ export interface TargetRequest {
   target?: string
   org?: string
   space?: string
+  /** A PEM CA bundle to trust (`--ca-cert`); else CFGUARD_CA_CERT, else the stored target's. */
+  caCert?: string
+  /** Use the cf CLI's session (API, token, org, space) for this run. */
+  cfSession?: boolean
 }
 
 export type AuthMaterial =
@@ -32,6 +40,8 @@ export type AuthMaterial =
       oauthClient: {id: string; secret: string}
       /** Re-authenticate with these when the refresh token no longer works (cf CLI v6 stored them). */
       fallbackClient: {id: string; secret: string} | null
+      /** A stored client-credentials token: no refresh; when it expires CFGUARD_CLIENT_SECRET is needed. */
+      clientId?: string
     }
 
 export type TargetSource = 'given' | 'store' | 'cf-cli'
@@ -46,6 +56,8 @@ export interface ResolvedTarget {
   name: string | null
   auth: AuthMaterial
   skipSslValidation: boolean
+  /** Path of the CA bundle to trust, from --ca-cert, CFGUARD_CA_CERT or the stored target. */
+  caCert: string | null
   org: NamedRef | null
   space: NamedRef | null
   storePath: string
@@ -81,6 +93,14 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
   let cfSession: CfCliSession | null | undefined
   const cf = () => (cfSession === undefined ? (cfSession = readCfCliConfig(env)) : cfSession)
 
+  const givenCa = request.caCert ?? envValue(env, 'CFGUARD_CA_CERT')
+  const skipGiven =
+    request.skipSslValidation === true ||
+    /^(1|true|yes|on)$/i.test(envValue(env, 'CFGUARD_SKIP_SSL_VALIDATION') ?? '')
+  if (request.cfSession === true || /^(1|true|yes|on)$/i.test(envValue(env, 'CFGUARD_CF_SESSION') ?? '')) {
+    return cfCliTarget(request, ctx, cf(), {cfPath, storePath: store.path, givenCa, skipGiven})
+  }
+
   const wantedName = request.target ?? envValue(env, 'CFGUARD_TARGET')
   if (wantedName !== undefined) {
     validateTargetName(wantedName)
@@ -100,8 +120,11 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
       ? [namedOrCurrent, data.targets[namedOrCurrent]]
       : undefined
 
+  // A bound service's credentials (CF task / scheduler job), when CFGUARD_CREDENTIALS_SERVICE names one.
+  const service = serviceCredentials(env)
+
   // 1–4: the API
-  const givenApi = request.api ?? envValue(env, 'CFGUARD_API')
+  const givenApi = request.api ?? envValue(env, 'CFGUARD_API') ?? service?.api ?? undefined
   let api: string
   let apiSource: TargetSource
   if (givenApi !== undefined) {
@@ -133,8 +156,9 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
         : undefined
 
   // Credentials: environment first, then the store, then the cf CLI.
-  const clientId = envValue(env, 'CFGUARD_CLIENT_ID')
-  const clientSecret = envValue(env, 'CFGUARD_CLIENT_SECRET')
+  const secretInEnv = envValue(env, 'CFGUARD_CLIENT_SECRET') !== undefined
+  const clientId = envValue(env, 'CFGUARD_CLIENT_ID') ?? (secretInEnv ? undefined : service?.clientId)
+  const clientSecret = envValue(env, 'CFGUARD_CLIENT_SECRET') ?? service?.clientSecret
   const username = envValue(env, 'CFGUARD_USERNAME')
   const password = envValue(env, 'CFGUARD_PASSWORD')
   let auth: AuthMaterial | null = null
@@ -162,7 +186,16 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
     auth = {kind: 'password', username, password}
   } else if (stored) {
     const a = stored[1].auth
-    if (a.kind === 'client') {
+    if (a.kind === 'client' && a.accessToken) {
+      auth = {
+        kind: 'tokens',
+        accessToken: a.accessToken,
+        refreshToken: null,
+        oauthClient: {id: a.clientId, secret: ''},
+        fallbackClient: null,
+        clientId: a.clientId,
+      }
+    } else if (a.kind === 'client') {
       throw new CfguardError(
         'NOT_LOGGED_IN',
         `target "${stored[0]}" uses client credentials of "${a.clientId}", which are never stored`,
@@ -170,14 +203,14 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
           suggestions: ['set CFGUARD_CLIENT_SECRET (and CFGUARD_CLIENT_ID) in the environment of this run'],
         },
       )
-    }
-    auth = {
-      kind: 'tokens',
-      accessToken: a.accessToken,
-      refreshToken: a.refreshToken,
-      oauthClient: {id: a.oauthClient, secret: ''},
-      fallbackClient: null,
-    }
+    } else
+      auth = {
+        kind: 'tokens',
+        accessToken: a.accessToken,
+        refreshToken: a.refreshToken,
+        oauthClient: {id: a.oauthClient, secret: ''},
+        fallbackClient: null,
+      }
     authSource = 'store'
     fromStore = true
   } else {
@@ -225,13 +258,58 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
     authSource,
     name: stored && (fromStore || apiSource === 'store') ? stored[0] : null,
     auth,
-    skipSslValidation:
-      request.skipSslValidation === true ||
-      /^(1|true|yes|on)$/i.test(envValue(env, 'CFGUARD_SKIP_SSL_VALIDATION') ?? '') ||
-      (fromCf && cf()?.skipSslValidation === true),
+    skipSslValidation: skipGiven || (fromCf && cf()?.skipSslValidation === true),
+    caCert: givenCa ?? (stored ? (stored[1].caCert ?? null) : null),
     org,
     space,
     storePath: store.path,
     cfConfigPath: cfPath,
+  }
+}
+
+/** `--cf-session`: the cf CLI's target as it is (API, token, org, space), for this run only. */
+function cfCliTarget(
+  request: TargetRequest,
+  ctx: ResolveContext,
+  session: CfCliSession | null,
+  o: {cfPath: string; storePath: string; givenCa: string | undefined; skipGiven: boolean},
+): ResolvedTarget {
+  if (request.api !== undefined || request.target !== undefined) {
+    throw usageError(
+      '--cf-session takes the API from the cf CLI: it cannot be combined with --api or --target',
+      'drop one of them',
+    )
+  }
+  if (!session?.api || (!session.accessToken && !session.refreshToken)) {
+    throw new CfguardError('NOT_LOGGED_IN', `--cf-session: no cf CLI login in ${o.cfPath}`, {
+      suggestions: ['run `cf login` first (CF_HOME chooses its directory), or drop --cf-session'],
+    })
+  }
+  const orgGiven = request.org ?? envValue(ctx.env, 'CFGUARD_ORG')
+  const spaceGiven = request.space ?? envValue(ctx.env, 'CFGUARD_SPACE')
+  const canRenewAsClient = session.grantType === 'client_credentials' && session.oauthClient.secret !== ''
+  return {
+    api: normalizeApiUrl(session.api),
+    apiSource: 'cf-cli',
+    authSource: 'cf-cli',
+    name: null,
+    auth: {
+      kind: 'tokens',
+      accessToken: session.accessToken,
+      refreshToken: session.refreshToken,
+      oauthClient: session.oauthClient,
+      fallbackClient: canRenewAsClient ? session.oauthClient : null,
+    },
+    skipSslValidation: o.skipGiven || session.skipSslValidation,
+    caCert: o.givenCa ?? null,
+    org: orgGiven !== undefined ? {name: orgGiven, guid: null} : session.org,
+    space:
+      spaceGiven !== undefined
+        ? {name: spaceGiven, guid: null}
+        : orgGiven !== undefined
+          ? null
+          : session.space,
+    storePath: o.storePath,
+    cfConfigPath: o.cfPath,
   }
 }

@@ -16,6 +16,7 @@ import {buildGenerated} from './scenarios/generated.js'
 import {Faults} from './server/faults.js'
 import {ccFaults, plainFaults, uaaFaults} from './server/fault-responses.js'
 import {startOriginServer, type OriginHooks, type OriginServer} from './server/http.js'
+import {makeSimTls, type SimTls} from './server/tls.js'
 import {signingKey} from './uaa/keys.js'
 import {createUaaApp} from './uaa/index.js'
 import {TokenService} from './uaa/tokens.js'
@@ -58,6 +59,24 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const requests: RequestRecord[] = []
   const rateLimit = options.rateLimit ?? null
 
+  const domain = options.tls?.hostname?.toLowerCase().replace(/\.$/, '')
+  if (
+    domain !== undefined &&
+    !/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain)
+  )
+    throw new Error(`not a DNS domain: "${options.tls?.hostname}" (e.g. sys.cfguard.test)`)
+  const names: Record<Origin, string | undefined> = {
+    cc: domain && `api.${domain}`,
+    uaa: domain && `uaa.${domain}`,
+    logcache: domain && `log-cache.${domain}`,
+  }
+  const tls: SimTls | null = options.tls
+    ? await makeSimTls({
+        dns: [...Object.values(names).filter((n): n is string => n !== undefined), 'localhost'],
+        ips: ['127.0.0.1', '::1'],
+      })
+    : null
+
   const servers: OriginServer[] = []
   const start = async (
     origin: Origin,
@@ -75,6 +94,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       clock: state.clock,
       record: (r) => requests.push(r),
       hooks,
+      tls: tls ? {cert: tls.cert, key: tls.key} : undefined,
+      publicHost: names[origin],
     })
     servers.push(server)
     return server
@@ -142,6 +163,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     apiUrl: state.urls.api,
     uaaUrl: state.urls.uaa,
     logCacheUrl: state.urls.logCache,
+    caPem: tls?.caPem ?? null,
     admin: base.admin,
     users: base.users,
     clock: {

@@ -46,6 +46,13 @@ export interface SimulatorOptions {
    * (default false; also settable later as `sim.state.diegoUnavailable`).
    */
   diegoUnavailable?: boolean
+  /**
+   * Serve CC, UAA and Log Cache over HTTPS with a throwaway CA (`caPem` on the simulator).
+   * `hostname` DOMAIN: the origins name themselves api.DOMAIN, uaa.DOMAIN and log-cache.DOMAIN in
+   * every URL they return (the listening address stays loopback; the names must be resolved to it
+   * by whoever connects, e.g. a proxy).
+   */
+  tls?: {hostname?: string}
 }
 
 export interface RequestRecord {
@@ -146,6 +153,8 @@ export interface Simulator {
   apiUrl: string
   uaaUrl: string
   logCacheUrl: string
+  /** The throwaway CA's certificate (PEM) under `tls`; null over plain http. */
+  caPem: string | null
   admin: {clientId: string; clientSecret: string}
   users: Record<SimUserName, {username: string; password: string}>
   /** `pause` stops simulated time (only `advance` moves it) until `resume`. */

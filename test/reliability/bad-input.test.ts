@@ -835,6 +835,40 @@ const CASES: Case[] = [
     exit: USAGE,
     message: /does not have the expected shape/,
   },
+  {
+    name: 'a --ca-cert file that does not exist',
+    args: (w) => [...loginArgs(w), '--ca-cert', join(w.home, 'no-such-ca.pem')],
+    exit: USAGE,
+    message: /cannot read the CA bundle .*no-such-ca\.pem \(--ca-cert\): no such file/,
+  },
+  {
+    name: 'a --ca-cert file without a certificate',
+    setup: ({home}) => writeOwnConfig(home, '{"version": 1, "current": null, "targets": {}}'),
+    args: (w) => [...loginArgs(w), '--ca-cert', join(w.home, 'config.json')],
+    exit: USAGE,
+    message: /config\.json \(--ca-cert\) holds no PEM certificate/,
+  },
+  {
+    name: 'an HTTPS_PROXY of an unsupported kind (socks5), credentials never shown',
+    args: () => ['target', '--api', 'https://api.sys.example.invalid'],
+    env: () => ({CFGUARD_CLIENT_ID: 'x', HTTPS_PROXY: 'socks5://u:sock-pa55word@proxy.example.invalid:1080'}),
+    exit: USAGE,
+    message: /HTTPS_PROXY names a socks5 proxy; cfguard supports http:\/\/ and https:\/\/ proxies/,
+    check: (_w, r) => expect(r.stderr).not.to.contain('sock-pa55word'),
+  },
+  {
+    name: '--cf-session without a cf CLI login',
+    args: () => ['target', '--cf-session'],
+    exit: AUTH,
+    message: /--cf-session: no cf CLI login in .*config\.json/,
+  },
+  {
+    name: 'CFGUARD_CREDENTIALS_SERVICE outside a CF app container',
+    args: () => ['target'],
+    env: () => ({CFGUARD_CREDENTIALS_SERVICE: 'cfguard-creds', CFGUARD_CLIENT_SECRET: undefined}),
+    exit: USAGE,
+    message: /CFGUARD_CREDENTIALS_SERVICE names "cfguard-creds" but VCAP_SERVICES is not set/,
+  },
 ]
 
 function fixture(path: string): string {

@@ -6,6 +6,7 @@
 import {CfguardError, type CfguardErrorCode} from '../../errors.js'
 import {boundText, redactText} from '../../redact.js'
 import type {HttpMethod} from './retry.js'
+import {findProxyError} from './agents.js'
 import {describeUrl} from './url.js'
 
 export interface CcErrorItem {
@@ -242,6 +243,8 @@ export interface NetworkFailure {
   service: string
   code: string | undefined
   message: string
+  /** What was thrown: a proxy failure (agents.ts) is told apart from the origin's. */
+  cause?: unknown
   attempts: number
   timeoutMs: number
 }
@@ -253,13 +256,15 @@ export function classifyNetworkError(f: NetworkFailure): CfguardError {
   const details: ApiErrorDetails = {method: f.method, url: f.url, service: f.service, networkCode: f.code}
   const request = `${f.method} ${describeUrl(f.url)}`
   const tries = f.attempts > 1 ? ` after ${f.attempts} attempts` : ''
+  const proxy = findProxyError(f.cause)
+  if (proxy) return new ApiError('API_UNAVAILABLE', proxy.message, details, proxy.suggestions)
   if (f.code && TLS_CODES.has(f.code)) {
     return new ApiError(
       'API_UNAVAILABLE',
-      `the TLS certificate of ${host} is not trusted (${f.code})`,
+      `the TLS certificate of ${host} is not trusted (${f.code}): give the CA that signed it with --ca-cert FILE`,
       details,
       [
-        'point NODE_EXTRA_CA_CERTS at the CA bundle of the foundation',
+        'cfguard --ca-cert FILE (or CFGUARD_CA_CERT, or NODE_EXTRA_CA_CERTS) with the CA bundle of the foundation in PEM',
         'or, on a network you trust, add --skip-ssl-validation for this run',
       ],
     )

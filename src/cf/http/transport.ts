@@ -29,7 +29,7 @@ import {
   parseOAuthError,
   TRACE_HINT,
 } from './errors.js'
-import {LeanHttpAgent, LeanHttpsAgent} from './agents.js'
+import {createAgentPool} from './agents.js'
 import {backoffDelay, type HttpMethod, isRetryable, rateLimitWaitMs, RetryBudget} from './retry.js'
 import type {AccessTokenProvider} from './tokens.js'
 import {isSensitivePath, type Tracer} from './trace.js'
@@ -117,6 +117,10 @@ export interface TransportOptions {
   timeoutMs?: number
   /** Turns TLS verification off (--skip-ssl-validation); the caller warns the person. */
   skipSslValidation?: boolean
+  /** PEM of extra CAs to trust (--ca-cert), added to Node's roots. */
+  caPem?: string | null
+  /** Where HTTPS_PROXY / NO_PROXY are read (default process.env); see agents.ts. */
+  env?: NodeJS.ProcessEnv
   /** Longest 429 wait before failing instead (default 60 s, CFGUARD_MAX_RETRY_WAIT). */
   maxRetryWaitMs?: number
   /** Attempts per request for retryable failures (default 3). */
@@ -214,21 +218,19 @@ export function createTransport(options: TransportOptions = {}): Transport {
     byService: {},
   }
 
-  // Lean: a pooled socket must not keep the response of the request that opened it (agents.ts).
-  const httpAgent = new LeanHttpAgent({keepAlive: true, maxSockets: 16})
-  const httpsAgent = new LeanHttpsAgent({
-    keepAlive: true,
-    maxSockets: 16,
-    rejectUnauthorized: !options.skipSslValidation,
+  // Per origin: direct or through the environment's proxy, lean sockets, --ca-cert (agents.ts).
+  const agents = createAgentPool({
+    env: options.env,
+    caPem: options.caPem,
+    skipSslValidation: options.skipSslValidation,
   })
 
   const instance: AxiosInstance = axios.create({
     timeout: timeoutMs,
     maxRedirects: 0,
-    // axios sends https requests through an http proxy in the clear (the proxy sees the token): no proxies.
+    // axios sends https requests through an http proxy in the clear (the proxy sees the token):
+    // its proxy support stays off; the agent of each request tunnels instead (agents.ts).
     proxy: false,
-    httpAgent,
-    httpsAgent,
     responseType: 'text',
     transformRequest: [(data: unknown) => data],
     transformResponse: [(data: unknown) => data],
@@ -396,9 +398,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
         attemptAbort.abort()
       }, deadlineMs)
       try {
+        const agent = agents.agentFor(url)
         res = await instance.request<string>({
           url,
           method,
+          httpAgent: agent,
+          httpsAgent: agent,
           data: method === 'GET' || method === 'HEAD' ? undefined : body.data,
           headers: {
             Accept: req.accept === 'text' ? '*/*' : 'application/json',
@@ -432,6 +437,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           service,
           code,
           message: networkMessage(err),
+          cause: err,
           attempts: failedAttempts,
           timeoutMs: overDeadline ? deadlineMs : timeoutMs,
         })
@@ -564,8 +570,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       return () => listeners.delete(listener)
     },
     close() {
-      httpAgent.destroy()
-      httpsAgent.destroy()
+      agents.destroy()
       tracer?.close()
     },
   }

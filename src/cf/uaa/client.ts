@@ -135,9 +135,12 @@ export function createUaaClient(options: UaaClientOptions) {
       username: string,
       password: string,
       client: OAuthClientAuth = CF_CLIENT,
+      /** The user's identity provider (`cf login --origin`), sent as UAA's `login_hint`. */
+      origin?: string,
     ): Promise<UaaTokens> {
       registerSecret(password)
-      return grant({grant_type: 'password', username, password}, client, {
+      const hint = origin ? {login_hint: JSON.stringify({origin})} : {}
+      return grant({grant_type: 'password', username, password, ...hint}, client, {
         suggestions: [
           'check the user name and password (or CFGUARD_USERNAME / CFGUARD_PASSWORD)',
           'SSO users: `cfguard login --sso-passcode`',
@@ -146,9 +149,14 @@ export function createUaaClient(options: UaaClientOptions) {
     },
 
     /** One-time passcode from `<login>/passcode` (SSO users); still grant type `password`. */
-    passcodeGrant(passcode: string, client: OAuthClientAuth = CF_CLIENT): Promise<UaaTokens> {
+    passcodeGrant(
+      passcode: string,
+      client: OAuthClientAuth = CF_CLIENT,
+      origin?: string,
+    ): Promise<UaaTokens> {
       registerSecret(passcode)
-      return grant({grant_type: 'password', passcode}, client, {
+      const hint = origin ? {login_hint: JSON.stringify({origin})} : {}
+      return grant({grant_type: 'password', passcode, ...hint}, client, {
         suggestions: [`get a new one-time passcode at ${joinUrl(options.loginUrl, '/passcode')}`],
       })
     },

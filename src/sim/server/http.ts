@@ -3,6 +3,7 @@
  * faults, runs the origin's app, records the request, writes (or cuts) the response.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import {createServer as createHttpsServer} from 'node:https'
 import type {AddressInfo} from 'node:net'
 
 import type {SimClock} from '../core/clock.js'
@@ -27,6 +28,10 @@ export interface OriginServerOptions {
   clock: SimClock
   record: (r: RequestRecord) => void
   hooks: OriginHooks
+  /** Serve HTTPS with this certificate chain and key (PEM). */
+  tls?: {cert: string; key: string}
+  /** The host name in this origin's URL (default: the listening address). */
+  publicHost?: string
 }
 
 export interface OriginServer {
@@ -36,20 +41,22 @@ export interface OriginServer {
 }
 
 export async function startOriginServer(options: OriginServerOptions): Promise<OriginServer> {
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     void serve(options, req, res).catch(() => {
       if (!res.headersSent) {
         res.statusCode = 500
         res.end()
       } else res.destroy()
     })
-  })
+  }
+  const server: Server = options.tls ? createHttpsServer(options.tls, handler) : createServer(handler)
   server.keepAliveTimeout = 5000
   await listen(server, options.port, options.host)
   const port = (server.address() as AddressInfo).port
-  const hostPart = options.host.includes(':') ? `[${options.host}]` : options.host
+  const host = options.publicHost ?? options.host
+  const hostPart = host.includes(':') ? `[${host}]` : host
   return {
-    url: `http://${hostPart}:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://${hostPart}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {

@@ -134,4 +134,13 @@ describe('cf/uaa requests', () => {
       expect(ids).to.include('client-00499').and.include('client-00698')
     })
   })
+
+  it('--origin: the password and passcode grants send login_hint {"origin": …} (cf login --origin)', async () => {
+    server.handle((_r, res) => json(res, 200, {access_token: 'a.b.c', token_type: 'bearer', expires_in: 600}))
+    await uaa.passwordGrant('alice', 'alice-password-1', undefined, 'ldap')
+    await uaa.passcodeGrant('passcode-123456', undefined, 'corp-saml')
+    await uaa.passwordGrant('bob', 'bob-password-1')
+    const hints = server.requests.map((r) => new URLSearchParams(r.body).get('login_hint'))
+    expect(hints).to.deep.equal(['{"origin":"ldap"}', '{"origin":"corp-saml"}', null])
+  })
 })
