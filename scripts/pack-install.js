@@ -29,9 +29,11 @@ import {productionShrinkwrap} from './shrinkwrap.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 
+class Failure extends Error {}
+
+/** Stops the run (the `finally` blocks still clean up): one line on stderr, exit code 2. */
 function fail(message) {
-  process.stderr.write(`pack-install: ${message}\n`)
-  process.exit(2)
+  throw new Failure(message)
 }
 
 /** Registry metadata (name → packument) for every package and version a shrinkwrap pins. */
@@ -64,20 +66,39 @@ function npm(args, options = {}) {
   return r.stdout
 }
 
-const [prefixArg, ...installOptions] = process.argv.slice(2)
-if (!prefixArg) fail('usage: node scripts/pack-install.js PREFIX [npm install options]')
-const prefix = resolve(prefixArg)
-if (!existsSync(join(ROOT, 'lib/index.js')) || !existsSync(join(ROOT, 'lib/help-cache.json')))
-  fail('lib/ is not built: run npm run build first')
-
-const work = mkdtempSync(join(tmpdir(), 'cfguard-pack-'))
 try {
+  await main(process.argv.slice(2))
+} catch (error) {
+  if (!(error instanceof Failure)) throw error
+  process.stderr.write(`pack-install: ${error.message}\n`)
+  process.exitCode = 2
+}
+
+async function main([prefixArg, ...installOptions]) {
+  if (!prefixArg) fail('usage: node scripts/pack-install.js PREFIX [npm install options]')
+  const prefix = resolve(prefixArg)
+  if (!existsSync(join(ROOT, 'lib/index.js')) || !existsSync(join(ROOT, 'lib/help-cache.json')))
+    fail('lib/ is not built: run npm run build first')
+  const work = mkdtempSync(join(tmpdir(), 'cfguard-pack-'))
+  try {
+    await install(prefix, installOptions, work)
+  } finally {
+    rmSync(work, {recursive: true, force: true})
+  }
+}
+
+async function install(prefix, installOptions, work) {
   // --ignore-scripts: prepack would build lib/ again; its shrinkwrap step runs here
   let packed
   try {
-    npm(['run', '--silent', 'shrinkwrap'], {cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit']})
+    npm(['run', '--silent', 'shrinkwrap'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    })
     ;[packed] = JSON.parse(
-      npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], {cwd: ROOT}),
+      npm(['pack', '--ignore-scripts', '--json', '--pack-destination', work], {
+        cwd: ROOT,
+      }),
     )
   } finally {
     rmSync(join(ROOT, 'npm-shrinkwrap.json'), {force: true})
@@ -113,7 +134,10 @@ try {
         }),
       )
     } else if (path === `/${pjson.name}/-/${packed.filename}`) {
-      res.writeHead(200, {'content-type': 'application/octet-stream', 'content-length': tarball.length})
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': tarball.length,
+      })
       res.end(tarball)
     } else if (metadata.has(path.slice(1))) {
       res.writeHead(200, {'content-type': 'application/json'})
@@ -149,7 +173,9 @@ try {
     `${pjson.name}@${pjson.version}`,
   )
   const code = await new Promise((ok) => {
-    const child = spawn('npm', args, {stdio: ['ignore', 'inherit', 'inherit']})
+    const child = spawn('npm', args, {
+      stdio: ['ignore', 'inherit', 'inherit'],
+    })
     child.on('close', ok)
   })
   server.close()
@@ -163,11 +189,12 @@ try {
   const cli = join(ROOT, 'node_modules/@cyclonedx/cyclonedx-npm/bin/cyclonedx-npm-cli.js')
   const sbomArgs = ['--omit', 'dev', '--flatten-components', '--output-reproducible', '--validate']
   sbomArgs.push('--output-format', 'JSON', '--output-file', join(prefix, 'cfguard.cdx.json'))
-  const sbom = spawnSync(process.execPath, [cli, ...sbomArgs], {cwd: installed, encoding: 'utf8'})
+  const sbom = spawnSync(process.execPath, [cli, ...sbomArgs], {
+    cwd: installed,
+    encoding: 'utf8',
+  })
   if (sbom.status !== 0) fail(`cyclonedx-npm failed (exit ${sbom.status}):\n${sbom.stderr}`)
   process.stderr.write(
     `pack-install: ${packed.filename} installed into ${prefix}; SBOM ${prefix}/cfguard.cdx.json\n`,
   )
-} finally {
-  rmSync(work, {recursive: true, force: true})
 }
