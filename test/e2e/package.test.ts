@@ -13,6 +13,7 @@ import {delimiter, dirname, join, relative} from 'node:path'
 
 // @ts-expect-error plain JS build script without types
 import {productionShrinkwrap} from '../../scripts/shrinkwrap.js'
+import type * as HelpCacheModule from '../../bin/help-cache.js'
 import {cleanEnv, ROOT, tempDir, type CliResult} from '../helpers/cli.js'
 
 interface LockEntry {
@@ -157,6 +158,17 @@ describe('e2e: the packed package, installed with its shrinkwrap', function () {
     expect(demo.stdout).to.match(/^cfguard demo — audit of http:\/\/127\.0\.0\.1:\d+ /)
     expect(demo.stdout).to.contain('Plan: rotate billing-oidc')
     expect(readdirSync(env.CFGUARD_HOME!)).to.deep.equal([])
+  })
+
+  it('serves help from the build-time cache there too (the installed files are the ones it hashed)', async () => {
+    const helpCache = (await import(join(installed, 'bin/help-cache.js'))) as typeof HelpCacheModule
+    const cache = readJson<{sources: Record<string, string | null>}>(helpCache.HELP_CACHE_PATH)
+    expect(helpCache.PACKAGE_ROOT).to.equal(`${installed}/`)
+    const changed = Object.entries(cache.sources).filter(
+      ([p, d]) => helpCache.fileDigest(join(installed, p)) !== d,
+    )
+    expect(changed.map(([p]) => p)).to.deep.equal([])
+    expect(Object.keys(cache.sources)).to.include('node_modules/@oclif/core/package.json')
   })
 
   it('writes a CycloneDX SBOM of the installed tree: cfguard and every installed package, no more', () => {
