@@ -2,7 +2,7 @@
 // by run.js without loading oclif — only where oclif would print exactly the same bytes. Anything
 // this file cannot vouch for returns undefined and run.js hands the argv to oclif as before.
 //
-// What changes oclif's help output, and how each is handled (@oclif/core 4):
+// What changes oclif's help output, and how each is handled (@oclif/core 5):
 // - the width (lib/screen.js): OCLIF_COLUMNS, else the terminal's columns, else 80 → must equal
 //   the rendered width;
 // - colour (bold headings, themes): only when supports-color finds colour on stdout and stderr,

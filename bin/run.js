@@ -16,6 +16,18 @@ function ignoreClosedStdout() {
   })
 }
 
+// @oclif/core 5's execute() awaits a 'drain' of stdout once the command is done; after the reader
+// went away (EPIPE) none ever comes, its timer does not hold the process, and the unsettled
+// top-level await would end the process with exit code 13 and a warning. Once stdout is gone the
+// module stops waiting; the command itself still runs to its end and sets the exit code.
+function stdoutGone() {
+  return new Promise((resolve) => {
+    process.stdout.on('error', (error) => {
+      if (error?.code === 'EPIPE') resolve()
+    })
+  })
+}
+
 if (argv[0] === '--version') {
   const {printVersion} = await import('./version.js')
   ignoreClosedStdout()
@@ -24,7 +36,7 @@ if (argv[0] === '--version') {
   const help = mightBeHelp ? (await import('./help-cache.js')).cachedHelp(argv) : undefined
   if (help === undefined) {
     const {execute} = await import('@oclif/core')
-    await execute({dir: import.meta.url})
+    await Promise.race([execute({dir: import.meta.url}), stdoutGone()])
   } else {
     ignoreClosedStdout()
     process.stdout.write(help)

@@ -1,7 +1,8 @@
 /**
- * Where JSON.parse gave up, as a character offset. Node 20's messages do not always carry a
- * position, so this finds the longest prefix that could still begin a valid document (prefixes
- * of valid JSON are closed under shortening): the error sits on the next character. Returns
+ * Where JSON.parse gave up, as a character offset. V8's messages do not always carry a position
+ * (`Unexpected token '}', "…" is not valid JSON` has none, still on Node 22 and 24), so this
+ * finds the longest prefix that could still begin a valid document (prefixes of valid JSON are
+ * closed under shortening): the error sits on the next character. Returns
  * `text.length` when the text is a valid start cut short (a truncated file).
  */
 export function jsonErrorOffset(text: string): number {
