@@ -3,7 +3,8 @@ import {expect} from 'chai'
 
 import {checkSelector} from '../../../src/actions/credentials-candidates.js'
 import {checkFilters} from '../../../src/actions/routes-report.js'
-import {closest, closestNames, didYouMean, noMatchMessage} from '../../../src/config/suggest.js'
+import {unknownCommand} from '../../../src/cli/not-found.js'
+import {closest, closestNames, didYouMean, editDistance, noMatchMessage} from '../../../src/config/suggest.js'
 import {isCfguardError} from '../../../src/errors.js'
 import {app, domain, snapshot, ups} from '../../helpers/snapshot.js'
 
@@ -86,5 +87,31 @@ describe('credentials --selector must match a service instance in scope', () => 
     expect(() => checkSelector(s, 'team=payments')).not.to.throw()
     expect(() => checkSelector(s, 'tier in (gold,silver)')).not.to.throw()
     expect(() => checkSelector(s, undefined)).not.to.throw()
+  })
+})
+
+describe('editDistance', () => {
+  it('counts a swap of neighbouring letters as one edit', () => {
+    expect(editDistance('audti', 'audit')).to.equal(1)
+    expect(editDistance('serch', 'search')).to.equal(1)
+    expect(editDistance('abc', 'abc')).to.equal(0)
+    expect(editDistance('', 'abc')).to.equal(3)
+    expect(editDistance('kitten', 'sitting')).to.equal(3)
+  })
+})
+
+describe('unknown commands', () => {
+  const known = ['audit', 'login', 'auth', 'routes', 'routes:report', 'route-report', 'identity:list', 'identity']
+
+  it('name the closest command of the same depth, and where to list them', () => {
+    expect(unknownCommand('audti', known, 'cfguard')).to.deep.equal({
+      message: '"audti" is not a cfguard command; did you mean "cfguard audit"?',
+      suggestions: ['`cfguard --help` lists the commands'],
+    })
+    expect(unknownCommand('routes:reprot', known, 'cfguard')).to.deep.equal({
+      message: '"routes reprot" is not a cfguard command; did you mean "cfguard routes report"?',
+      suggestions: ['`cfguard routes --help` lists its commands'],
+    })
+    expect(unknownCommand('zzzz', known, 'cfguard').message).to.equal('"zzzz" is not a cfguard command')
   })
 })
