@@ -101,7 +101,16 @@ describe('editDistance', () => {
 })
 
 describe('unknown commands', () => {
-  const known = ['audit', 'login', 'auth', 'routes', 'routes:report', 'route-report', 'identity:list', 'identity']
+  const known = [
+    'audit',
+    'login',
+    'auth',
+    'routes',
+    'routes:report',
+    'route-report',
+    'identity:list',
+    'identity',
+  ]
 
   it('name the closest command of the same depth, and where to list them', () => {
     expect(unknownCommand('audti', known, 'cfguard')).to.deep.equal({
