@@ -17,7 +17,7 @@ import {collect, rotate} from '../../../src/rotate/engine.js'
 import type {RotationOutcome} from '../../../src/rotate/events.js'
 import {routedSnapshot, runRule, webApp} from '../../helpers/route-fixtures.js'
 import {destination, org, route, space} from '../../helpers/snapshot.js'
-import {baseOptions, upsWorld} from '../rotate/world.js'
+import {baseOptions, keyWorld, upsWorld} from '../rotate/world.js'
 
 describe('issue 16 polish', () => {
   it('a dry run says "dry-run: nothing was changed" once, not "dry-run: dry run:"', async () => {
@@ -73,6 +73,17 @@ describe('issue 16 polish', () => {
         /\n {2}next: re-run `cfguard credentials rotate billing-oidc` to resume \(the state is on the platform\)$/,
       )
     })
+  })
+
+  it('a mistyped --key names the closest service key', async () => {
+    const w = keyWorld()
+    const {outcome} = await collect(
+      rotate(w.fake, {serviceInstanceGuid: w.si, keyName: 'ci-deploer'}, baseOptions({dryRun: true})),
+    )
+    expect(outcome.exitCode).to.not.equal(0)
+    expect(outcome.message).to.contain(
+      'it has no service key named "ci-deploer"; did you mean "ci-deployer"?',
+    )
   })
 
   it('identity list counts in the singular when there is one credential', () => {
