@@ -109,6 +109,12 @@ describe('e2e: a typo in a filter is exit 2 with the closest name', function () 
           await cli(['credentials', action, 'biling-oidc', '-o', 'acme', '-s', 'prod', '--dry-run']),
           /^cfguard: no service instance named "biling-oidc" in space prod; did you mean "billing-oidc"\?$/,
         )
+        // the right name is found: what follows is the action's own answer, not a lookup error
+        const ok = await cli(['credentials', action, 'billing-oidc', '-o', 'acme', '-s', 'prod', '--dry-run'])
+        expect(ok.stderr).not.to.contain('no service instance named')
+        expect(ok.stdout + ok.stderr).to.match(
+          action === 'rotate' ? /dry-run: nothing was changed/ : /billing-oidc: refused: .*nothing to/,
+        )
       })
     }
 
