@@ -4,6 +4,10 @@ export interface HelpCache {
   schema: number
   /** The width the texts were wrapped at. */
   width: number
+  /** package.json's oclif.helpOptions.maxWidth: oclif's help width whatever the terminal (null: none). */
+  fixedWidth: number | null
+  /** package.json's oclif.helpOptions.stripAnsi: oclif's help never carries colour. */
+  plain: boolean
   /** oclif's `config.userAgent` at render time (the root help's VERSION line). */
   userAgent: string
   /** oclif's `config.dirname` (names the data dir where user plugins would be listed). */
@@ -36,6 +40,7 @@ export const HELP_CACHE_SCHEMA: number
 export const PACKAGE_ROOT: string
 export const HELP_CACHE_PATH: string
 export function formKey(argv: string[]): string
+export function helpArgv(argv: string[]): string[]
 export function oclifHelpWidth(env: Record<string, string | undefined>, stdout: Stdout): number
 export function oclifHelpIsPlain(
   env: Record<string, string | undefined>,

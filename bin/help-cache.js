@@ -23,13 +23,21 @@ import {fileURLToPath} from 'node:url'
 
 import {userAgent} from './version.js'
 
-export const HELP_CACHE_SCHEMA = 1
+export const HELP_CACHE_SCHEMA = 2
 export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url))
 export const HELP_CACHE_PATH = join(PACKAGE_ROOT, 'lib', 'help-cache.json')
 
 /** The cache's key for an argv: its words joined by NUL (which no argument can contain). */
 export function formKey(argv) {
   return argv.join('\0')
+}
+
+/**
+ * `-h` is oclif's `--help` too (package.json oclif.additionalHelpFlags): `cfguard audit -h` is
+ * the form `audit --help`.
+ */
+export function helpArgv(argv) {
+  return argv.at(-1) === '-h' ? [...argv.slice(0, -1), '--help'] : argv
 }
 
 /** The width oclif wraps help at (@oclif/core lib/screen.js, `stdtermwidth`). */
@@ -102,13 +110,18 @@ export function cachedHelp(argv, options = {}) {
   const root = options.root ?? PACKAGE_ROOT
   try {
     if (process.platform === 'win32' || !envAllowsCache(env) || !cwdExists()) return undefined
-    if (!oclifHelpIsPlain(env, options.stdoutIsTTY ?? isatty(1), options.stderrIsTTY ?? isatty(2)))
-      return undefined
     const cache = JSON.parse(readFileSync(cachePath, 'utf8'))
     if (cache.schema !== HELP_CACHE_SCHEMA) return undefined
-    const key = formKey(argv)
+    // With helpOptions.stripAnsi oclif never colours help, and with helpOptions.maxWidth it
+    // wraps at that width whatever the terminal: then a terminal gets the cached text too.
+    if (
+      !cache.plain &&
+      !oclifHelpIsPlain(env, options.stdoutIsTTY ?? isatty(1), options.stderrIsTTY ?? isatty(2))
+    )
+      return undefined
+    const key = formKey(helpArgv(argv))
     if (!Object.hasOwn(cache.forms, key)) return undefined
-    if (oclifHelpWidth(env, stdout) !== cache.width) return undefined
+    if ((cache.fixedWidth ?? oclifHelpWidth(env, stdout)) !== cache.width) return undefined
     if (existsSync(join(oclifDataDir(env, cache.dirname), 'package.json'))) return undefined
     if (!sourcesUnchanged(cache.sources, root)) return undefined
     const index = cache.forms[key]

@@ -7,7 +7,7 @@
 //   (help-cache.js says when; CFGUARD_NO_HELP_CACHE=1 turns it off).
 const argv = process.argv.slice(2)
 // (a topic named alone, `cfguard identity`, shows its help too)
-const mightBeHelp = argv.length <= 1 || argv[0] === 'help' || argv.at(-1) === '--help'
+const mightBeHelp = argv.length <= 1 || argv[0] === 'help' || argv.at(-1) === '--help' || argv.at(-1) === '-h'
 
 // as oclif does (@oclif/core command.js): a reader that went away (`| head`) is not an error
 function ignoreClosedStdout() {

@@ -4,7 +4,7 @@
 // when it may). The cache names the files it was rendered from with their sha256, so a cache
 // older than any of them is never served.
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -13,6 +13,11 @@ import {HELP_CACHE_PATH, HELP_CACHE_SCHEMA, PACKAGE_ROOT, fileDigest, formKey} f
 
 // what oclif uses when stdout is not a terminal (bench, pipes, scripts, CI)
 const WIDTH = 80
+
+const helpOptions = JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')).oclif?.helpOptions ?? {}
+if (helpOptions.maxWidth !== undefined && helpOptions.maxWidth !== WIDTH) {
+  throw new Error(`package.json oclif.helpOptions.maxWidth is ${helpOptions.maxWidth}; render-help.js renders at ${WIDTH}`)
+}
 
 const scratch = mkdtempSync(join(tmpdir(), 'cfguard-help-'))
 try {
@@ -60,6 +65,10 @@ try {
   const cache = {
     schema: HELP_CACHE_SCHEMA,
     width: rendered.width,
+    // package.json's oclif.helpOptions: a fixed maxWidth and stripAnsi make oclif's help the same
+    // at a terminal as in a pipe, so the cache may answer terminals too (help-cache.js)
+    fixedWidth: helpOptions.maxWidth ?? null,
+    plain: helpOptions.stripAnsi === true,
     userAgent: rendered.userAgent,
     dirname: rendered.dirname,
     sources: Object.fromEntries(

@@ -161,6 +161,9 @@ export async function login(
         const s = await cc.spaces.single({names: [input.space], organizationGuids: [o.guid]})
         space = {guid: s.guid, name: s.name}
       }
+    } else if (ctx.isTTY && !ctx.json && !keepsScope(data.targets[name], conn.root.api)) {
+      // At a terminal, as `cf login` does: pick the org and space from what this login can see.
+      ;({org, space} = await pickScope(cc, io))
     }
 
     const who = identity(tokens)
@@ -484,3 +487,83 @@ export function renderLogout(r: LogoutResult): string {
 }
 
 export type {TokenSet}
+
+/** The stored target this login replaces already has an org for the same API (login keeps it). */
+function keepsScope(previous: {api: string; org: NamedRef | null} | undefined, api: string): boolean {
+  return previous !== undefined && previous.org !== null && sameApi(previous.api, api)
+}
+
+/** Most entries a picker lists; more than that, and the hint says how to target by name. */
+export const PICKER_MAX = 50
+
+/** The org, then a space of it, chosen at the terminal (the only one is chosen without asking). */
+async function pickScope(
+  cc: ReturnType<typeof createCcClient>,
+  io: SecretInput,
+): Promise<{org: NamedRef | null; space: NamedRef | null}> {
+  const orgs = (await cc.orgs.listAll()).sort((a, b) => a.name.localeCompare(b.name))
+  const o = await pickOne(io, 'org', orgs)
+  if (!o) return {org: null, space: null}
+  const spaces = (await cc.spaces.listAll({organizationGuids: [o.guid]})).sort((a, b) =>
+    a.name.localeCompare(b.name),
+  )
+  const s = await pickOne(io, 'space', spaces)
+  return {org: {guid: o.guid, name: o.name}, space: s ? {guid: s.guid, name: s.name} : null}
+}
+
+/**
+ * One choice from a numbered list (`cf login`'s picker): the only item without asking, none when
+ * there are none or too many to list, else asked until a valid answer or Enter (skip).
+ */
+export async function pickOne<T extends {name: string}>(
+  io: SecretInput,
+  kind: 'org' | 'space',
+  items: readonly T[],
+): Promise<T | null> {
+  if (items.length === 0 || items.length > PICKER_MAX) return null
+  if (items.length === 1) return items[0]!
+  const names = items.map((i) => i.name)
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const answer = await io.prompt(pickerQuestion(kind, names), false)
+    const chosen = parsePick(answer, names)
+    if (chosen === null) return null
+    if (chosen !== undefined) return items[chosen]!
+  }
+  return null
+}
+
+/** The numbered list and the question, as `cf login` asks it. Pure. */
+export function pickerQuestion(kind: 'org' | 'space', names: readonly string[]): string {
+  const list = names.map((n, i) => `${i + 1}. ${n}`).join('\n')
+  return `Select ${kind === 'org' ? 'an org' : 'a space'}:\n${list}\n\n${kind === 'org' ? 'Org' : 'Space'} (number or name, Enter to skip): `
+}
+
+/** The index an answer picks; null for Enter (skip); undefined when it picks nothing. Pure. */
+export function parsePick(answer: string, names: readonly string[]): number | null | undefined {
+  const a = answer.trim()
+  if (a === '') return null
+  if (/^\d+$/.test(a)) {
+    const n = Number(a)
+    return n >= 1 && n <= names.length ? n - 1 : undefined
+  }
+  const i = names.indexOf(a)
+  return i >= 0 ? i : undefined
+}
+
+/**
+ * After login, what to do when no org or space is targeted (stderr, for people). Pure; null when
+ * both are targeted.
+ */
+export function loginHint(r: Pick<LoginResult, 'org' | 'space'>, bin = 'cfguard'): string | null {
+  if (r.org && r.space) return null
+  if (!r.org) {
+    return (
+      'No org or space targeted: commands look at everything this login can see.\n' +
+      `Target one with \`${bin} target -o ORG -s SPACE\` (\`${bin} audit --all\` reads everything on purpose).`
+    )
+  }
+  return (
+    `No space targeted: commands look at every space of org ${r.org.name}.\n` +
+    `Target one with \`${bin} target -s SPACE\`.`
+  )
+}

@@ -15,6 +15,8 @@ import {
 import {indexSnapshot} from '../checks/lookup.js'
 import type {Policy} from '../model/policy.js'
 import {matchesLabels, parseLabelSelector} from '../model/selector.js'
+import {noMatchMessage} from '../config/suggest.js'
+import {usageError} from '../errors.js'
 import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../model/snapshot.js'
 import {
   ANNOTATION,
@@ -338,4 +340,31 @@ function stateOf(
 
 function grace(until: string, now: Date): RotationStateView {
   return {status: 'grace', until, over: Date.parse(until) <= now.getTime()}
+}
+
+/**
+ * `--selector` must match a service instance in scope: a typo (`team=paymnts`) is exit 2 naming
+ * the closest labels there are, never an empty list or a cron run that rotates nothing. Pure.
+ */
+export function checkSelector(snapshot: Snapshot, selector: string | null | undefined): void {
+  if (!selector) return
+  const wanted = parseLabelSelector(selector)
+  if (snapshot.serviceInstances.some((si) => matchesLabels(si.labels, wanted))) return
+  const labels = [
+    ...new Set(
+      snapshot.serviceInstances.flatMap((si) =>
+        Object.entries(si.labels).map(([k, v]) => (v ? `${k}=${v}` : k)),
+      ),
+    ),
+  ].sort()
+  throw usageError(
+    noMatchMessage(
+      `service instance in scope matches --selector ${selector} (${snapshot.serviceInstances.length} read)`,
+      selector,
+      labels,
+    ),
+    labels.length > 0
+      ? `labels in scope: ${labels.slice(0, 10).join(', ')}${labels.length > 10 ? ', …' : ''}`
+      : 'no service instance in scope has labels; widen the scope with -o/-s or --all',
+  )
 }

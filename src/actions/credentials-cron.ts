@@ -17,6 +17,7 @@ import type {RunContext} from './context.js'
 import {
   cronCanRotate,
   rotationCandidates,
+  checkSelector,
   type RotationCandidate,
   type UnjudgedService,
 } from './credentials-candidates.js'
@@ -51,7 +52,14 @@ export interface CronResult {
   unjudged: UnjudgedService[]
   /** One item per action taken or skipped. */
   items: CronItem[]
-  counts: {succeeded: number; halted: number; failed: number; refused: number; skipped: number}
+  counts: {
+    succeeded: number
+    planned: number
+    halted: number
+    failed: number
+    refused: number
+    skipped: number
+  }
   exitCode: number
   events: RotationEvent[]
   auditEvents: CausedAuditEvent[]
@@ -84,10 +92,12 @@ export async function rotateAllDueCredentials(
     // A real run may read secrets: user-provided services whose names say nothing are judged by
     // their credentials (one .show audit event each), so an `ignition-config` holding a client is
     // rotated like a `billing-oidc`. A dry run keeps its promise to read no secret and says so.
+    const collected = await collectCredentialSnapshot(conn.session, ctx, session)
+    checkSelector(collected, o.selector)
     const {snapshot, unjudged} = await judgeUnnamed(
       conn.session,
       ctx,
-      await collectCredentialSnapshot(conn.session, ctx, session),
+      collected,
       o.selector ?? null,
       !o.dryRun,
     )

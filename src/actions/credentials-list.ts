@@ -14,6 +14,7 @@ import {
   rotationCandidates,
   unjudgedServices,
   withUpsCredentials,
+  checkSelector,
   type RotationCandidate,
   type UnjudgedService,
 } from './credentials-candidates.js'
@@ -59,6 +60,7 @@ export async function listCredentials(
   try {
     const now = ctx.now()
     const collected = await collectCredentialSnapshot(s, ctx, session)
+    checkSelector(collected, o.selector)
     const {snapshot, unjudged, auditEventsCreated} = await judgeUnnamed(
       s,
       ctx,

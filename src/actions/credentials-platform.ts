@@ -8,6 +8,7 @@ import {hostname} from 'node:os'
 import type {CcServiceInstance} from '../cf/ccv3/types.js'
 import {decodeJwtClaims} from '../cf/http/tokens.js'
 import {loadOrCreateSalt} from '../config/salt.js'
+import {noMatchMessage} from '../config/suggest.js'
 import {CfguardError} from '../errors.js'
 import {keyedFingerprint, type Fingerprint} from '../model/fingerprint.js'
 import type {HolderFinder} from '../rotate/holders.js'
@@ -84,22 +85,29 @@ export async function resolveServiceInstance(session: Session, ref: string): Pro
     }
   }
   const scope = await session.resolveScope()
-  const found = await session.cc.serviceInstances.listAll({
-    names: [ref],
-    ...(scope.space
-      ? {spaceGuids: [scope.space.guid]}
-      : scope.org
-        ? {organizationGuids: [scope.org.guid]}
-        : {}),
-  })
+  const within = scope.space
+    ? {spaceGuids: [scope.space.guid]}
+    : scope.org
+      ? {organizationGuids: [scope.org.guid]}
+      : {}
+  const found = await session.cc.serviceInstances.listAll({names: [ref], ...within})
   const where = scope.space ? ` in space ${scope.space.name}` : scope.org ? ` in org ${scope.org.name}` : ''
   if (found.length === 0) {
-    throw new CfguardError('NOT_FOUND', `no service instance named "${ref}"${where}`, {
-      suggestions: [
-        'list rotatable credentials with `cfguard credentials list`',
-        'pick the space with --org/--space',
-      ],
-    })
+    // The closest names in the same scope (one more list, only on this error path).
+    const others = await session.cc.serviceInstances.listAll(within).then(
+      (all) => all.map((si) => si.name),
+      () => [],
+    )
+    throw new CfguardError(
+      'NOT_FOUND',
+      noMatchMessage(`service instance named "${ref}"${where}`, ref, others),
+      {
+        suggestions: [
+          'list rotatable credentials with `cfguard credentials list`',
+          'pick the space with --org/--space',
+        ],
+      },
+    )
   }
   if (found.length > 1) {
     throw new CfguardError('USAGE', `${found.length} service instances are named "${ref}"${where}`, {

@@ -150,11 +150,20 @@ const NEXT: Partial<Record<RotationOutcome['status'], (o: RotationOutcome) => st
   'dry-run': (o) => `run it: \`cfguard credentials ${o.action} ${o.target.name} --yes\``,
 }
 
+/** Ctrl-C: a halted run resumes where it stopped; one stopped before any change starts again. */
+function interruptedNext(o: RotationOutcome): string {
+  const again = `\`cfguard credentials ${o.action} ${o.target.name}\``
+  return o.status === 'halted'
+    ? `re-run ${again} to resume (the state is on the platform)`
+    : `re-run ${again} to resume: this run stopped before changing anything`
+}
+
 /** One line for the outcome plus next steps (suggestions first). */
 export function renderOutcome(outcome: RotationOutcome): string {
   const lines = [`${outcome.target.name}: ${outcome.status}: ${outcome.message}`]
   for (const s of outcome.error?.suggestions ?? []) lines.push(`  next: ${s}`)
-  const next = NEXT[outcome.status]?.(outcome)
+  const next =
+    outcome.error?.code === 'INTERRUPTED' ? interruptedNext(outcome) : NEXT[outcome.status]?.(outcome)
   if (next && !(outcome.error?.suggestions.length ?? 0)) lines.push(`  next: ${next}`)
   return redactText(lines.join('\n'))
 }
@@ -162,7 +171,14 @@ export function renderOutcome(outcome: RotationOutcome): string {
 /** What an --all-due run did, one line per item, then the counts. */
 export function renderCronSummary(result: {
   items: {target: {name: string}; action: string | null; status: string; message: string}[]
-  counts: {succeeded: number; halted: number; failed: number; refused: number; skipped: number}
+  counts: {
+    succeeded: number
+    planned: number
+    halted: number
+    failed: number
+    refused: number
+    skipped: number
+  }
   exitCode: number
 }): string {
   const lines: string[] = []
@@ -172,7 +188,8 @@ export function renderCronSummary(result: {
   if (result.items.length === 0) lines.push('nothing due, nothing in progress')
   const c = result.counts
   lines.push(
-    `${c.succeeded} succeeded, ${c.halted} halted, ${c.failed} failed, ${c.refused} refused, ${c.skipped} skipped (exit ${result.exitCode})`,
+    `${c.planned > 0 ? `${c.planned} planned (dry run: nothing was changed), ` : ''}` +
+      `${c.succeeded} succeeded, ${c.halted} halted, ${c.failed} failed, ${c.refused} refused, ${c.skipped} skipped (exit ${result.exitCode})`,
   )
   return redactText(lines.join('\n'))
 }

@@ -7,6 +7,7 @@
  * `planCredentialRotation` is the read-only entry the demo uses: a plan, nothing changed, no
  * secret read.
  */
+import {noMatchMessage} from '../config/suggest.js'
 import {readFile, stat} from 'node:fs/promises'
 
 import {CfguardError, usageError} from '../errors.js'
@@ -281,8 +282,16 @@ async function requestFor(
       keyName: action === 'rotate' ? null : await keyInProgress(conn.platform, si),
     }
   const apps = await conn.session.cc.apps.listAll({names: [o.app], spaceGuids: [si.spaceGuid]})
-  if (apps.length !== 1)
-    throw usageError(`no app named "${o.app}" in the space of ${si.name}`, 'check the name with `cf apps`')
+  if (apps.length !== 1) {
+    const others = await conn.session.cc.apps.listAll({spaceGuids: [si.spaceGuid]}).then(
+      (all) => all.map((a) => a.name),
+      () => [],
+    )
+    throw usageError(
+      noMatchMessage(`app named "${o.app}" in the space of ${si.name}`, o.app, others),
+      'check the name with `cf apps`',
+    )
+  }
   return {serviceInstanceGuid: si.guid, appGuids: [apps[0]!.guid]}
 }
 

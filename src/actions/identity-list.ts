@@ -17,6 +17,7 @@ import {renderTable} from '../cli/render/table.js'
 import {isSecretClass} from '../collect/classify/index.js'
 import type {Coverage} from '../model/finding.js'
 import type {App, ReadState, Snapshot} from '../model/snapshot.js'
+import {plural} from '../report/summary.js'
 import {runCollection} from './audit.js'
 import type {RunContext} from './context.js'
 import type {SessionOptions} from './session.js'
@@ -193,7 +194,7 @@ function age(e: IdentityEntry): string {
 /** The inventory as a table that fits 100 columns, plus coverage lines. */
 export function renderInventory(inv: IdentityInventory): string {
   if (inv.entries.length === 0) {
-    return `no identity credentials found in ${inv.coverage.apps} apps${gapLines(inv)}`
+    return `no identity credentials found in ${plural(inv.coverage.apps, 'app')}${gapLines(inv)}`
   }
   const table = renderTable(inv.entries, [
     {header: 'APP', width: 15, get: (e) => e.app?.name ?? '(none)'},
@@ -207,8 +208,9 @@ export function renderInventory(inv: IdentityInventory): string {
   ])
   const apps = new Set(inv.entries.map((e) => e.app?.guid).filter(Boolean)).size
   return (
-    `${table}\n\n${inv.entries.length} credentials reach ${apps} of ${inv.coverage.apps} apps ` +
-    `(${inv.coverage.requests} requests, ${inv.coverage.auditEventsCreated} audit events written by secret reads)` +
+    `${table}\n\n${plural(inv.entries.length, 'credential')} ${inv.entries.length === 1 ? 'reaches' : 'reach'} ` +
+    `${apps} of ${plural(inv.coverage.apps, 'app')} ` +
+    `(${plural(inv.coverage.requests, 'request')}, ${plural(inv.coverage.auditEventsCreated, 'audit event')} written by secret reads)` +
     gapLines(inv)
   )
 }

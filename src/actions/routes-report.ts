@@ -6,6 +6,7 @@
  */
 import {hostnameOf} from '../checks/routes/_shared.js'
 import {indexSnapshot} from '../checks/lookup.js'
+import {noMatchMessage} from '../config/suggest.js'
 import {usageError} from '../errors.js'
 import {parseDuration} from '../model/duration.js'
 import type {AuditResult, Finding} from '../model/finding.js'
@@ -71,6 +72,7 @@ export async function routesReport(ctx: RunContext, request: RoutesReportRequest
       ...(request.app ? {app: request.app} : {}),
     },
   })
+  checkFilters(run.snapshot, request)
   const routeMap = run.routeMap ?? {domains: []}
   let result = run.result
   let traffic = buildTrafficReport(run.snapshot)
@@ -85,6 +87,28 @@ export async function routesReport(ctx: RunContext, request: RoutesReportRequest
   }
   result = {...result, routeMap, ...(traffic ? {traffic} : {})}
   return {result, rules: run.rules, routeMap, traffic}
+}
+
+/**
+ * `--app` and `--domain` must name something in scope: a typo is exit 2 with the closest names,
+ * never an empty report that passes the gate. Pure.
+ */
+export function checkFilters(s: Snapshot, filters: {app?: string; domain?: string}): void {
+  const {app, domain} = filters
+  if (app && !s.apps.some((a) => a.name === app || a.guid === app)) {
+    const names = s.apps.map((a) => a.name)
+    throw usageError(
+      noMatchMessage(`app named "${app}" in scope (${plural(names.length, 'app')} read)`, app, names),
+      'check the name with `cf apps`, or widen the scope with -o/-s or --all',
+    )
+  }
+  if (domain && !s.domains.some((d) => d.guid === domain || d.name.toLowerCase() === domain.toLowerCase())) {
+    const names = s.domains.map((d) => d.name)
+    throw usageError(
+      noMatchMessage(`domain named "${domain}"`, domain, names),
+      `domains in scope: ${names.length > 0 ? names.join(', ') : 'none'}`,
+    )
+  }
 }
 
 /** The routes of the narrowed map, and with --app the app and its processes. */

@@ -134,12 +134,19 @@ export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): P
         serviceInstances: snapshot.serviceInstances.length,
         bindings: snapshot.bindings.length,
       },
-      // The collector names the flag that turns secret reads off; here that is the default.
-      gaps: stats.gaps.map((g) => (g.why === '--no-secrets' ? {...g, why: 'not asked for (--secrets)'} : g)),
+      gaps: snapshotGaps(stats.gaps),
       requests: stats.requests,
       auditEventsCreated: stats.auditEventsCreated,
     },
   }
+}
+
+/**
+ * The collector names the flag that turns secret reads off (`--no-secrets`); for `snapshot` that
+ * is the default, so the gap says which flag would read them. Pure.
+ */
+export function snapshotGaps(gaps: CoverageGap[]): CoverageGap[] {
+  return gaps.map((g) => (g.why === '--no-secrets' ? {...g, why: '--secrets was not given'} : g))
 }
 
 /** The human line after writing a snapshot file. */

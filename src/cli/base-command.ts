@@ -1,6 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
+import {closestNames} from '../config/suggest.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'
 import {writeJsonDocument} from './json-out.js'
@@ -143,6 +144,8 @@ export function describeError(err: unknown, commandId?: string): DescribedError 
       exitCode: err.exitCode,
     }
   }
+  const unknown = unknownFlags(err, commandId)
+  if (unknown) return unknown
   const oclifExit = (err as {oclif?: {exit?: number}} | undefined)?.oclif?.exit
   if (err instanceof Error && typeof oclifExit === 'number') {
     // Flag parsing and other oclif usage errors (exit 2).
@@ -163,6 +166,32 @@ export function describeError(err: unknown, commandId?: string): DescribedError 
       `this is a bug in cfguard; please report it at ${ISSUES_URL} (CFGUARD_DEBUG=1 shows details)`,
     ],
     exitCode: ExitCode.Bug,
+  }
+}
+
+/**
+ * oclif's NonExistentFlagsError (`Nonexistent flag: --fial-on`): the flag as typed and the closest
+ * flags the command has, as one line (exit 2).
+ */
+function unknownFlags(err: unknown, commandId?: string): DescribedError | null {
+  const e = err as {flags?: unknown; parse?: {input?: {flags?: Record<string, {char?: string}>}}}
+  if (!(err instanceof Error) || !Array.isArray(e.flags) || !e.parse?.input?.flags) return null
+  const defined = e.parse.input.flags
+  const known = [
+    ...Object.keys(defined).map((name) => `--${name}`),
+    ...Object.values(defined).flatMap((f) => (f.char ? [`-${f.char}`] : [])),
+  ]
+  const typed = e.flags.map((f) => String(f).split('=')[0] as string)
+  const guesses = typed.flatMap((t) => closestNames(t, known, 1))
+  const help = `see \`cfguard ${commandId ? `${commandId.replaceAll(':', ' ')} ` : ''}--help\``
+  return {
+    code: 'USAGE',
+    message: oneLine(
+      `unknown flag${typed.length === 1 ? '' : 's'} ${typed.join(', ')}` +
+        (guesses.length > 0 ? `; did you mean ${guesses.join(', ')}?` : ''),
+    ),
+    suggestions: [help],
+    exitCode: ExitCode.Usage,
   }
 }
 

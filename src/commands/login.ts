@@ -59,7 +59,7 @@ export default class Login extends BaseCommand<LoginResult> {
 
   public async run(): Promise<LoginResult> {
     const {flags} = await this.parse(Login)
-    const {login, renderLogin} = await import('../actions/auth.js')
+    const {login, loginHint, renderLogin} = await import('../actions/auth.js')
     const result = await login(this.ctx, {
       api: flags.api,
       skipSslValidation: flags['skip-ssl-validation'],
@@ -74,6 +74,8 @@ export default class Login extends BaseCommand<LoginResult> {
       clientId: flags['client-id'],
     })
     this.print(renderLogin(result, this.ctx.now()))
+    const hint = loginHint(result)
+    if (hint) this.ctx.info(hint)
     return result
   }
 }

@@ -8,7 +8,11 @@ export interface SuppressedFinding {
   reason: string
 }
 
-/** `warning`: the person should act (an expired suppression); `info`: housekeeping (an unused one). */
+/**
+ * `warning`: the person should act (an expired suppression, or an unused one: a typo or a pattern
+ * that cannot match what the findings show would otherwise hide nothing, silently);
+ * `info`: a heads-up (a used suppression expiring soon).
+ */
 export interface SuppressionNotice {
   level: 'warning' | 'info'
   message: string
@@ -47,15 +51,13 @@ export function isExpired(suppression: Suppression, now: Date): boolean {
 
 /**
  * A guid matches the resource's guid (any case). Anything else is a glob (`*`, `?`, case-sensitive)
- * matched against the resource name, or against `org/space/name` when the resource has both.
+ * matched against the resource name, or against the path reports display for it (`org/space/name`).
  */
 export function matchesResource(pattern: string, resource: ResourceRef): boolean {
   if (GUID.test(pattern)) return pattern.toLowerCase() === resource.guid.toLowerCase()
   const glob = globToRegExp(pattern)
-  if (glob.test(resource.name)) return true
-  return (
-    Boolean(resource.org && resource.space) && glob.test(`${resource.org}/${resource.space}/${resource.name}`)
-  )
+  // The name, or the path reports display (`org/space/name`, `org/name`, or the name alone).
+  return glob.test(resource.name) || glob.test(displayedPath(resource))
 }
 
 export function suppressionMatches(suppression: Suppression, finding: Finding): boolean {
@@ -110,12 +112,30 @@ export function applySuppressions(
       }
     } else if (ran(s.rule)) {
       warnings.push({
-        level: 'info',
-        message: `unused suppression ${label(s)}: it matched no finding; remove it if the problem is gone`,
+        level: 'warning',
+        message: `unused suppression ${label(s)}: it matched no finding${shownAs(s, findings)}; fix the pattern, or remove it if the problem is gone`,
       })
     }
   }
   return {kept, suppressed, warnings}
+}
+
+/** What the rule's findings show as their resource (the pattern has to match that), if it has any. */
+function shownAs(s: Suppression, findings: readonly Finding[]): string {
+  const shown = [...new Set(findings.filter((f) => f.rule === s.rule).map((f) => displayedPath(f.resource)))]
+  if (shown.length === 0) return ''
+  const some = shown
+    .sort()
+    .slice(0, 3)
+    .map((p) => `"${p}"`)
+  return ` (its rule's findings show ${some.join(', ')}${shown.length > 3 ? ', …' : ''})`
+}
+
+/** `org/space/name`, or the name alone for what belongs to no space: what reports display. */
+export function displayedPath(ref: ResourceRef): string {
+  return [ref.org, ref.space, ref.name]
+    .filter((p): p is string => typeof p === 'string' && p !== '')
+    .join('/')
 }
 
 function label(s: Suppression): string {

@@ -45,11 +45,18 @@ export interface CronItem {
 
 export interface CronSummary {
   items: CronItem[]
-  counts: {succeeded: number; halted: number; failed: number; refused: number; skipped: number}
+  counts: {
+    succeeded: number
+    planned: number
+    halted: number
+    failed: number
+    refused: number
+    skipped: number
+  }
   exitCode: ExitCodeValue
 }
 
-const SUCCEEDED: (RotationStatus | 'skipped')[] = ['completed', 'grace', 'retired', 'rolled-back', 'dry-run']
+const SUCCEEDED: (RotationStatus | 'skipped')[] = ['completed', 'grace', 'retired', 'rolled-back']
 const HALTED: (RotationStatus | 'skipped')[] = ['halted', 'needs-human', 'lease-held']
 
 /** Halted first (state left on the platform), then auth, API, refusals, bugs. */
@@ -62,9 +69,11 @@ const EXIT_PRIORITY: ExitCodeValue[] = [
 ]
 
 export function summarize(items: CronItem[]): CronSummary {
-  const counts = {succeeded: 0, halted: 0, failed: 0, refused: 0, skipped: 0}
+  const counts = {succeeded: 0, planned: 0, halted: 0, failed: 0, refused: 0, skipped: 0}
   for (const item of items) {
     if (SUCCEEDED.includes(item.status)) counts.succeeded++
+    // A dry run changed nothing: it is planned, not succeeded.
+    else if (item.status === 'dry-run') counts.planned++
     else if (HALTED.includes(item.status)) counts.halted++
     else if (item.status === 'refused') counts.refused++
     else if (item.status === 'skipped') counts.skipped++

@@ -245,16 +245,10 @@ async function* run(
     const later = plan.refusals[0]
     return yield* finish(
       later
-        ? outcomeOf(
-            'dry-run',
-            ExitCode.Ok,
-            `dry run: nothing was changed; a real run now would refuse`,
-            base,
-            {
-              error: {code: later.code, message: later.message, suggestions: later.suggestions},
-            },
-          )
-        : outcomeOf('dry-run', ExitCode.Ok, 'dry run: nothing was changed', base),
+        ? outcomeOf('dry-run', ExitCode.Ok, 'nothing was changed; a real run now would refuse', base, {
+            error: {code: later.code, message: later.message, suggestions: later.suggestions},
+          })
+        : outcomeOf('dry-run', ExitCode.Ok, 'nothing was changed', base),
     )
   }
   const kind = plan.kind!

@@ -4,6 +4,7 @@
  * memory; the `Observation` carries fingerprints at most and may be printed.
  */
 
+import {noMatchMessage} from '../config/suggest.js'
 import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
 import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
 import type {Fingerprint} from '../model/fingerprint.js'
@@ -417,7 +418,8 @@ async function observeKey(
   const journal = decodeJournal(si.annotations[ANNOTATION.journal])
   const rotationId =
     journal?.kind === 'service-key' && journal.keyName === keyName ? journal.rotationId : null
-  const family = keyFamily(await platform.listBindings(si.guid, 'key'), keyName)
+  const keys = await platform.listBindings(si.guid, 'key')
+  const family = keyFamily(keys, keyName)
   const live = family.filter((k) => !createFailed(k))
   const ours =
     rotationId === null
@@ -434,6 +436,12 @@ async function observeKey(
     family,
   }
   const problem =
-    family.length === 0 && rotationId === null ? `it has no service key named "${keyName}"` : null
+    family.length === 0 && rotationId === null
+      ? noMatchMessage(
+          `service key named "${keyName}"`,
+          keyName,
+          keys.map((k) => k.annotations[ANNOTATION.keyFamily] ?? k.name ?? ''),
+        ).replace(/^no /, 'it has no ')
+      : null
   return {...base, kind: problem ? null : 'service-key', problem, key}
 }

@@ -49,9 +49,8 @@ describe('cfguard sim (built CLI)', () => {
     const {result, probed} = await serveAndProbe(
       ['sim', '--scenario', 'empty', '--cc-version', '3.220.0'],
       (_out, err) => {
-        const m =
-          /CFGUARD_API=(http:\/\/127\.0\.0\.1:\d+) CFGUARD_CLIENT_ID=\S+ CFGUARD_CLIENT_SECRET=\S+/.exec(err)
-        return m ? m[1]! : null
+        const m = /^ {2}export CFGUARD_API=(http:\/\/127\.0\.0\.1:\d+)$/m.exec(err)
+        return m && err.includes('Serving until Ctrl-C.') ? m[1]! : null
       },
     )
     expect(probed).to.deep.equal({root: 200, info: 200, version: '3.220.0'})

@@ -254,7 +254,11 @@ describe('e2e: login, logout, target', function () {
     expect(r.code, r.stderr).to.equal(0)
     expect(parseJson<TargetJson>(r).result.space).to.deep.equal({guid: 'space-dev', name: 'dev'})
     expect(parseJson<TargetJson>(await cli(['target', '--json'])).result.space?.name).to.equal('dev')
-    expectOneErrorLine(await cli(['target', '-o', 'nope']), 2, /no organization found for names=nope/)
+    expectOneErrorLine(
+      await cli(['target', '-o', 'acm']),
+      2,
+      /^cfguard: no organization named "acm"; did you mean "acme"\?$/,
+    )
   })
 
   it('logout revokes the tokens at UAA and forgets them; --all forgets every target', async () => {

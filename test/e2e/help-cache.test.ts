@@ -86,6 +86,8 @@ describe('help served from the build-time cache', () => {
 
   it('was rendered at 80 columns from the files as they are now', () => {
     expect(cache.width).to.equal(80)
+    // package.json's oclif.helpOptions: oclif's own help is 80 columns and plain everywhere
+    expect({fixedWidth: cache.fixedWidth, plain: cache.plain}).to.deep.equal({fixedWidth: 80, plain: true})
     const sources = Object.keys(cache.sources)
     expect(sources).to.include.members(['package.json', 'oclif.manifest.json'])
     expect(sources.some((p) => p.endsWith('@oclif/core/package.json'))).to.equal(true)
@@ -95,35 +97,42 @@ describe('help served from the build-time cache', () => {
     }
   })
 
-  describe('falls through to oclif', () => {
-    it('at another width (OCLIF_COLUMNS=120; oclif ignores COLUMNS)', async () => {
-      const argv = ['audit', '--help']
-      const [wide, oclif] = await Promise.all([
-        run(argv, {OCLIF_COLUMNS: '120'}),
-        viaOclif(argv, {OCLIF_COLUMNS: '120'}),
-      ])
-      expect(wide.oclifModules).to.be.greaterThan(0)
-      expect(wide.code).to.equal(0)
-      expect(wide.stdout).to.equal(oclif.stdout)
-      expect(wide.stdout).to.not.equal(cache.texts[cache.forms[formKey(argv)]!])
-      const columns = await run(argv, {COLUMNS: '120'})
-      expect(columns.oclifModules).to.equal(0, 'COLUMNS does not change what oclif prints')
-    })
+  describe('is served where oclif prints the same whatever the setting', () => {
+    // helpOptions {maxWidth: 80, stripAnsi: true}: no width or colour setting changes oclif's help
+    for (const extra of [{OCLIF_COLUMNS: '120'}, {COLUMNS: '120'}, {FORCE_COLOR: '3'}]) {
+      it(`with ${JSON.stringify(extra)}`, async () => {
+        const argv = ['audit', '--help']
+        const [cached, oclif] = await Promise.all([run(argv, extra), viaOclif(argv, extra)])
+        expect(cached.oclifModules).to.equal(0)
+        expect(cached.code).to.equal(0)
+        expect(cached.stdout).to.equal(oclif.stdout)
+        expect(cached.stdout).to.equal(cache.texts[cache.forms[formKey(argv)]!])
+      })
+    }
 
-    it('under FORCE_COLOR, DEBUG, CFGUARD_DEBUG or another OCLIF_ setting', async () => {
-      for (const extra of [
-        {FORCE_COLOR: '1'},
-        {DEBUG: 'nothing-matches'},
-        {CFGUARD_DEBUG: '0'},
-        {OCLIF_DISABLE_RC: '1'},
-      ]) {
+    for (const argv of [['-h'], ['audit', '-h'], ['identity', '-h']]) {
+      it(`for ${show(argv)}, the same form as --help`, async () => {
+        const [cached, oclif] = await Promise.all([run(argv), viaOclif(argv)])
+        expect(cached.oclifModules).to.equal(0)
+        expect({code: cached.code, stdout: cached.stdout}).to.deep.equal({code: 0, stdout: oclif.stdout})
+      })
+    }
+  })
+
+  describe('falls through to oclif', () => {
+    it('under DEBUG, CFGUARD_DEBUG or another OCLIF_ setting', async () => {
+      for (const extra of [{DEBUG: 'nothing-matches'}, {CFGUARD_DEBUG: '0'}, {OCLIF_DISABLE_RC: '1'}]) {
         const r = await run(['--help'], extra)
         expect(r.oclifModules).to.be.greaterThan(0, JSON.stringify(extra))
         expect(r.code).to.equal(0)
       }
     })
 
-    for (const argv of [['nosuch', '--help'], ['help', 'nosuch'], ['identity', 'nosuch', '--help'], ['-h']]) {
+    for (const argv of [
+      ['nosuch', '--help'],
+      ['help', 'nosuch'],
+      ['identity', 'nosuch', '--help'],
+    ]) {
       it(`for ${show(argv)}, which exits as oclif decides`, async () => {
         const [r, oclif] = await Promise.all([run(argv), viaOclif(argv)])
         expect(r.oclifModules).to.be.greaterThan(0)
@@ -176,16 +185,17 @@ describe('help served from the build-time cache', () => {
       )
     })
 
-    it('falls through at another terminal width', async () => {
+    it('serves a terminal of another width: oclif wraps help at 80 columns there too', async () => {
       const [r, oclif] = await Promise.all([
-        inTerminal(`stty cols 100; ${cli} 2>/dev/null`),
-        inTerminal(`stty cols 100; ${cli} 2>/dev/null`, {CFGUARD_NO_HELP_CACHE: '1'}),
+        inTerminal(`stty cols 120; ${cli} 2>/dev/null`),
+        inTerminal(`stty cols 120; ${cli} 2>/dev/null`, {CFGUARD_NO_HELP_CACHE: '1'}),
       ])
-      expect(r.oclifModules).to.be.greaterThan(0)
+      expect(r.oclifModules).to.equal(0)
+      expect(oclif.oclifModules).to.be.greaterThan(0)
       expect(r.stdout).to.equal(oclif.stdout)
     })
 
-    it('falls through when stdout and stderr are both terminals (oclif colours the headings)', async () => {
+    it('serves stdout and stderr both terminals: oclif prints help without colour (issue 16)', async () => {
       // supports-color also reads CI, TEAMCITY_VERSION and TERM: a CI runner's own environment
       // would otherwise decide whether oclif colours at all.
       const colour = {
@@ -199,9 +209,13 @@ describe('help served from the build-time cache', () => {
         inTerminal(`stty cols 80; ${cli}`, colour),
         inTerminal(`stty cols 80; ${cli}`, {...colour, CFGUARD_NO_HELP_CACHE: '1'}),
       ])
-      expect(r.oclifModules).to.be.greaterThan(0)
+      expect(r.oclifModules).to.equal(0)
+      expect(oclif.oclifModules).to.be.greaterThan(0)
       expect(r.stdout).to.equal(oclif.stdout)
-      expect(r.stdout).to.contain('\u001B[1mUSAGE')
+      expect(r.stdout).not.to.contain('\u001B[')
+      expect(r.stdout.replaceAll('\r\n', '\n')).to.equal(
+        cache.texts[cache.forms[formKey(['audit', '--help'])]!],
+      )
     })
   })
 

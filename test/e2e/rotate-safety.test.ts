@@ -164,6 +164,9 @@ describe('rotation safety, end to end', function () {
       sim.clock.resume()
       expect(r.code).to.equal(130)
       expect(r.stderr).to.match(/cfguard: billing-oidc: halted: .*stopped at roll-apps: interrupted/)
+      expect(r.stderr).to.match(
+        /^ {2}next: re-run `cfguard credentials rotate billing-oidc` to resume \(the state is on the platform\)$/m,
+      )
       expect(sim.state.serviceInstances.get(w.ups.guid)!.metadata.annotations['cfguard.io/lease']).to.equal(
         undefined,
       )
@@ -198,6 +201,10 @@ describe('rotation safety, end to end', function () {
         expect(r.code, r.stderr).to.equal(130)
         expect(r.stderr).to.match(/\] lease: FAILED: interrupted\n/)
         expect(r.stderr).to.match(/^cfguard: billing-oidc: failed: interrupted$/m)
+        // issue 16: an interrupted rotation says how to go on
+        expect(r.stderr).to.match(
+          /^ {2}next: re-run `cfguard credentials rotate billing-oidc` to resume: this run stopped before changing anything$/m,
+        )
         expect(lease(), 'the lease left on the instance').to.equal(undefined)
         expect(secretChanges(sim, w.clientId, 'ADD')).to.have.length(0)
         const again = await runCli(['credentials', 'rotate', w.ups.name, '--yes'], {env: cliEnv(sim)})

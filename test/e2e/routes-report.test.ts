@@ -438,8 +438,8 @@ LOW (5)
       fix: set one algorithm on every route, e.g. cf update-route DOMAIN --hostname HOST --option
            loadbalancing=least-connection
   routes/multiple-apps  route acme/prod/shared-gateway.apps.cfguard.test
-      route shared-gateway.apps.cfguard.test sends traffic to 2 apps (gateway, gateway) and no
-      deployment is active
+      route shared-gateway.apps.cfguard.test sends traffic to 2 apps (gateway in acme/prod, gateway
+      in acme/staging) and no deployment is active
       fix: cf unmap-route gateway apps.cfguard.test --hostname shared-gateway # keep the version
            that should serve
   routes/multiple-apps  route acme/prod/www.apps.cfguard.test

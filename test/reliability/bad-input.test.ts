@@ -592,7 +592,7 @@ const CASES: Case[] = [
     name: 'an unknown flag',
     args: ({f}) => ['login', '--api', f.url, '--bogus'],
     exit: USAGE,
-    message: /Nonexistent flag: --bogus/,
+    message: /unknown flag --bogus/,
   },
   {
     name: 'CFGUARD_TIMEOUT that is not a number',

@@ -3,6 +3,7 @@
  * (`pagination.next.href`, same origin only, no loops, bounded), the list verbs (`list`,
  * `listAll`, `listWithIncluded`, `single`, `first`) with GUID batching, and 201-vs-202 handling.
  */
+import {noMatchMessage} from '../../config/suggest.js'
 import {CfguardError} from '../../errors.js'
 import {ApiError, TRACE_HINT} from '../http/errors.js'
 import type {HttpMethod, HttpResponse, Transport} from '../http/transport.js'
@@ -280,11 +281,22 @@ export class CcCore {
         const found = await listAll({...options, perPage: 2, page: 1} as O)
         if (found.length === 1) return found[0] as T
         if (found.length === 0) {
-          throw new CfguardError('NOT_FOUND', `no ${noun} found for ${describeFilters(options)}`, {
-            suggestions: [
-              `check the ${noun} name and that you may see it (\`cfguard target\` shows who you are)`,
-            ],
-          })
+          const suggestions = [
+            `check the ${noun} name and that you may see it (\`cfguard target\` shows who you are)`,
+          ]
+          const {names, ...rest} = options as {names?: string[]}
+          if (names?.length !== 1)
+            throw new CfguardError('NOT_FOUND', `no ${noun} found for ${describeFilters(options)}`, {
+              suggestions,
+            })
+          // A name that matched nothing: say it as a person would, with the closest names there are.
+          const others = await listAll(rest as O).then(
+            (rs) =>
+              rs.map((r) => (r as {name?: unknown}).name).filter((n): n is string => typeof n === 'string'),
+            () => [],
+          )
+          const what = `${noun} named "${names[0]}"${withinText(rest)}`
+          throw new CfguardError('NOT_FOUND', noMatchMessage(what, names[0]!, others), {suggestions})
         }
         throw new CfguardError('USAGE', `more than one ${noun} matches ${describeFilters(options)}`, {
           suggestions: [`narrow the lookup (e.g. by space) so exactly one ${noun} matches`],
@@ -340,4 +352,13 @@ function decodeIncludedMap(raw: Map<string, Map<string, unknown>>): Included {
 
 export function enc(guid: string): string {
   return encodeURIComponent(guid)
+}
+
+/** ` in that organization` for the GUID filters a name lookup was narrowed by (messages only). */
+function withinText(filters: object): string {
+  const f = filters as {organizationGuids?: unknown; spaceGuids?: unknown; domainGuids?: unknown}
+  if (Array.isArray(f.spaceGuids)) return ' in that space'
+  if (Array.isArray(f.organizationGuids)) return ' in that organization'
+  if (Array.isArray(f.domainGuids)) return ' on that domain'
+  return ''
 }

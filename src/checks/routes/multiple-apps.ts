@@ -2,7 +2,7 @@ import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
 import {appRef, makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
+import {indexSnapshot, placeOf, type SnapshotIndex} from '../lookup.js'
 import {appName, cfRouteArgs, destinationApps} from './_shared.js'
 
 export const multipleAppsRule: Rule = {
@@ -28,6 +28,7 @@ export const multipleAppsRule: Rule = {
       const apps = destinationApps(route)
       if (apps.length < 2 || apps.some((g) => deploying.has(g))) continue
       const names = apps.map((g) => appName(ix, g)).sort()
+      const shown = labelled(ix, apps)
       const newest = apps
         .map((g) => ix.apps.get(g))
         .filter((a) => a !== undefined)
@@ -37,7 +38,7 @@ export const multipleAppsRule: Rule = {
         makeFinding(multipleAppsRule, {
           resource: routeRef(s, route),
           related: newest.map((a) => appRef(s, a)),
-          message: `route ${route.url} sends traffic to ${apps.length} apps (${names.join(', ')}) and no deployment is active`,
+          message: `route ${route.url} sends traffic to ${apps.length} apps (${shown.join(', ')}) and no deployment is active`,
           remediation: `cf unmap-route ${oldest?.name ?? 'OLD_APP'} ${cfRouteArgs(ix, route)}   # keep the version that should serve`,
           evidence: {apps: names},
         }),
@@ -45,4 +46,20 @@ export const multipleAppsRule: Rule = {
     }
     return findings
   },
+}
+
+/**
+ * App names for the message, sorted; with `org/space` after each when the apps live in several
+ * spaces (two apps called `gateway` in two spaces would otherwise read as one name twice).
+ */
+function labelled(ix: SnapshotIndex, appGuids: string[]): string[] {
+  const spaces = new Set(appGuids.map((g) => ix.apps.get(g)?.spaceGuid ?? null))
+  return appGuids
+    .map((g) => {
+      const name = appName(ix, g)
+      if (spaces.size < 2) return name
+      const {org, space} = placeOf(ix, ix.apps.get(g)?.spaceGuid ?? null)
+      return space ? `${name} in ${org ? `${org}/` : ''}${space}` : name
+    })
+    .sort()
 }

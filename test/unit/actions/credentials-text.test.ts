@@ -67,7 +67,7 @@ describe('rotation plan and outcome text', () => {
         {target: {name: 'a-oidc'}, action: 'rotate', status: 'completed', message: 'a-oidc rotated'},
         {target: {name: 'b-oidc'}, action: null, status: 'skipped', message: 'not due'},
       ],
-      counts: {succeeded: 1, halted: 0, failed: 0, refused: 0, skipped: 1},
+      counts: {succeeded: 1, planned: 0, halted: 0, failed: 0, refused: 0, skipped: 1},
       exitCode: 0,
     })
     expect(text).to.equal(

@@ -10,6 +10,7 @@ import {
   envAllowsCache,
   fileDigest,
   formKey,
+  helpArgv,
   oclifDataDir,
   oclifHelpIsPlain,
   oclifHelpWidth,
@@ -97,6 +98,8 @@ describe('bin/help-cache: when oclif would print the cached help', () => {
       const full: HelpCache = {
         schema: HELP_CACHE_SCHEMA,
         width: 80,
+        fixedWidth: null,
+        plain: false,
         userAgent: 'cfguard/1.0.0 linux-x64 node-v20.0.0',
         dirname: 'cfguard',
         sources: {
@@ -164,6 +167,29 @@ describe('bin/help-cache: when oclif would print the cached help', () => {
       expect(cachedHelp(argv, {...options, env: {...options.env, CFGUARD_NO_HELP_CACHE: '1'}})).to.equal(
         undefined,
       )
+    })
+
+    it('serves every terminal when oclif is told a fixed width and no colour (helpOptions)', () => {
+      writeCache({fixedWidth: 80, plain: true})
+      const argv = ['audit', '--help']
+      for (const columns of [40, 80, 100, 200]) {
+        expect(
+          cachedHelp(argv, {...options, stdout: terminal(columns), stdoutIsTTY: true, stderrIsTTY: true}),
+        ).to.equal('AUDIT\n', `${columns} columns`)
+      }
+      expect(cachedHelp(argv, {...options, env: {...options.env, OCLIF_COLUMNS: '120'}})).to.equal('AUDIT\n')
+      expect(cachedHelp(argv, {...options, env: {...options.env, FORCE_COLOR: '3'}})).to.equal('AUDIT\n')
+      // a width that does not match the one rendered is still refused
+      writeCache({fixedWidth: 100, plain: true})
+      expect(cachedHelp(argv, options)).to.equal(undefined)
+    })
+
+    it('-h is the same form as --help', () => {
+      expect(helpArgv(['audit', '-h'])).to.deep.equal(['audit', '--help'])
+      expect(helpArgv(['-h'])).to.deep.equal(['--help'])
+      expect(helpArgv(['audit', '-h', '--json'])).to.deep.equal(['audit', '-h', '--json'])
+      expect(cachedHelp(['audit', '-h'], options)).to.equal('AUDIT\n')
+      expect(cachedHelp(['-h'], options)).to.equal('ROOT cfguard/1.0.0 linux-x64 node-v20.0.0\n')
     })
 
     it('is never served stale: a source changed, removed or newly present', () => {

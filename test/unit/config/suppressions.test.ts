@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {loadSuppressions, parseSuppressions} from '../../../src/config/suppressions.js'
-import {applySuppressions, matchesResource} from '../../../src/config/suppressions-apply.js'
+import {applySuppressions, displayedPath, matchesResource} from '../../../src/config/suppressions-apply.js'
 import type {Finding, ResourceRef} from '../../../src/model/finding.js'
 import type {Suppression} from '../../../src/model/policy.js'
 import {CATALOG_RULE_IDS, FIXTURES, NOW, rejection} from './policy-fixtures.js'
@@ -146,7 +146,7 @@ describe('suppressions', () => {
       expect(matchesResource('acme/prod/billing', client)).to.equal(false)
     })
 
-    it('adds an info notice for a suppression that matched nothing', () => {
+    it('warns, like an expired one, about a suppression that matched nothing, naming what the findings show', () => {
       const unused = suppression({
         rule: 'routes/orphan',
         resource: 'gone.apps.example.com',
@@ -156,11 +156,24 @@ describe('suppressions', () => {
       expect(out.kept).to.deep.equal([orphanRoute])
       expect(out.warnings).to.deep.equal([
         {
-          level: 'info',
-          message:
-            'unused suppression s.yml:3 (routes/orphan on gone.apps.example.com): it matched no finding; remove it if the problem is gone',
+          level: 'warning',
+          message: `unused suppression s.yml:3 (routes/orphan on gone.apps.example.com): it matched no finding (its rule's findings show "${displayedPath(orphanRoute.resource)}"); fix the pattern, or remove it if the problem is gone`,
         },
       ])
+      const none = applySuppressions([], [unused], NOW)
+      expect(none.warnings.map((w) => [w.level, w.message.includes('show')])).to.deep.equal([
+        ['warning', false],
+      ])
+    })
+
+    it('matches what the report displays: org/space/name, org/name, or the name alone', () => {
+      const orgOnly: ResourceRef = {kind: 'domain', guid: 'g', name: 'prod', org: 'acme'}
+      expect(matchesResource('acme/prod', orgOnly)).to.equal(true)
+      expect(matchesResource('acme/*', orgOnly)).to.equal(true)
+      // the README's old example could never match: shared-client findings are UAA clients
+      const client: ResourceRef = {kind: 'uaa_client', guid: 'billing', name: 'billing'}
+      expect(displayedPath(client)).to.equal('billing')
+      expect(matchesResource('billing*', client)).to.equal(true)
     })
 
     it('does not call a suppression unused when its rule did not run', () => {

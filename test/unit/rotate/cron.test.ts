@@ -62,7 +62,14 @@ describe('rotateAllDue (cron)', () => {
         'search-oidc': 'retired',
         'catalog-oidc': 'skipped',
       })
-      expect(summary.counts).to.deep.equal({succeeded: 2, halted: 1, failed: 0, refused: 0, skipped: 1})
+      expect(summary.counts).to.deep.equal({
+        succeeded: 2,
+        planned: 0,
+        halted: 1,
+        failed: 0,
+        refused: 0,
+        skipped: 1,
+      })
       expect(summary.exitCode).to.equal(6)
       expect(f.fake.client(f.ok.client)!.secrets).to.have.length(1)
       expect(f.fake.client(f.graced.client)!.secrets).to.have.length(1)

@@ -151,17 +151,31 @@ describe('cf/ccv3 client', () => {
   it('single() errors unless exactly one resource matches', async () => {
     cc.handle((r, res) => {
       const names = new URL(r.path, cc.url).searchParams.get('names')
-      const found = names === 'one' ? [space('s1')] : names === 'two' ? [space('s1'), space('s2')] : []
+      const everything = [space('s1'), space('s2')]
+      const found =
+        names === 'one'
+          ? [space('s1')]
+          : names === 'two'
+            ? [space('s1'), space('s2')]
+            : names === null
+              ? everything
+              : []
       json(res, 200, {
-        pagination: {next: found.length ? {href: `${cc.url}/v3/spaces?page=2`} : null},
+        pagination: {next: found.length && names !== null ? {href: `${cc.url}/v3/spaces?page=2`} : null},
         resources: found,
       })
     })
     expect((await client.spaces.single({names: ['one']})).guid).to.equal('s1')
     expect(cc.requests[0]?.path).to.equal('/v3/spaces?per_page=2&names=one&page=1')
-    const none = await failure(client.spaces.single({names: ['zero']}))
+    const none = await failure(client.spaces.single({names: ['spce-s1']}))
     expect(none.code).to.equal('NOT_FOUND')
-    expect(none.message).to.equal('no space found for names=zero')
+    // said as a person would, with the closest names there are (one more list, on this path only)
+    expect(none.message).to.equal('no space named "spce-s1"; did you mean "space-s1"?')
+    expect(cc.requests.at(-1)?.path).to.equal('/v3/spaces?per_page=5000')
+    const narrowed = await failure(client.spaces.single({names: ['space-s3'], organizationGuids: ['o1']}))
+    expect(narrowed.message).to.equal(
+      'no space named "space-s3" in that organization; did you mean "space-s1" or "space-s2"?',
+    )
     const many = await failure(client.spaces.single({names: ['two']}))
     expect(many.code).to.equal('USAGE')
   })
