@@ -92,6 +92,7 @@ export function transportOptions(ctx: RunContext, skipSslValidation: boolean): T
     sleep: ctx.sleep,
     now: ctx.now,
     signal: ctx.signal,
+    ...(ctx.activity ? {onActivity: ctx.activity} : {}),
   }
 }
 

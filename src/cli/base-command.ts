@@ -4,6 +4,8 @@ import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.j
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'
 import {writeJsonDocument} from './json-out.js'
+import {setActiveStatus, StatusLine} from './render/status.js'
+import {colorEnabled, outputWidth} from './render/terminal.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -40,6 +42,11 @@ export abstract class BaseCommand<T> extends Command {
       env: 'CFGUARD_JSON',
       helpGroup: 'GLOBAL',
     }),
+    'no-color': Flags.boolean({
+      description: 'no ANSI colour (NO_COLOR is honoured too; FORCE_COLOR forces it)',
+      env: 'CFGUARD_NO_COLOR',
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   protected readonly warnings: string[] = []
@@ -47,6 +54,8 @@ export abstract class BaseCommand<T> extends Command {
   public abstract run(): Promise<T>
   private readonly abort = new AbortController()
   private context?: RunContext
+  /** The live status line on stderr (a terminal, not --json); created with the context. */
+  private status: StatusLine | null = null
 
   public override jsonEnabled(): boolean {
     return super.jsonEnabled() || truthy(process.env.CFGUARD_JSON)
@@ -64,31 +73,64 @@ export abstract class BaseCommand<T> extends Command {
 
   /** The context handed to actions. */
   protected get ctx(): RunContext {
-    this.context ??= {
+    if (this.context) return this.context
+    const json = this.jsonEnabled()
+    // Live progress only for a person at a terminal: never under --json, never in logs.
+    if (!json && process.stderr.isTTY && !this.status) {
+      this.status = new StatusLine({stream: process.stderr})
+      setActiveStatus(this.status)
+    }
+    this.context = {
       now: () => new Date(),
       warn: (message) => this.addWarning(message),
       info: (message) => {
-        if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+        if (!this.jsonEnabled()) this.stderr(`${message}\n`)
       },
       env: process.env,
       home: cfguardHome(process.env),
       isTTY: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-      json: this.jsonEnabled(),
+      json,
       signal: this.abort.signal,
       sleep: abortableSleep,
+      width: outputWidth(process.env, process.stdout),
+      color: this.colorEnabled(),
+      ...(this.status ? {activity: this.status.listener} : {}),
     }
     return this.context
+  }
+
+  /** ANSI colour on stdout: a terminal (or FORCE_COLOR), unless --no-color or NO_COLOR. */
+  protected colorEnabled(): boolean {
+    const flag = this.argv.includes('--no-color') || truthy(process.env.CFGUARD_NO_COLOR)
+    return colorEnabled(process.env, process.stdout, flag)
+  }
+
+  /** People's text on stderr, above the status line when there is one. */
+  protected stderr(text: string): void {
+    if (this.status) this.status.write(text)
+    else process.stderr.write(text)
   }
 
   protected addWarning(message: string): void {
     const clean = serverSafe(message)
     this.warnings.push(clean)
-    if (!this.jsonEnabled()) process.stderr.write(`warning: ${clean}\n`)
+    if (!this.jsonEnabled()) this.stderr(`warning: ${clean}\n`)
   }
 
-  /** Human output (stdout); silent under --json. */
+  /** Human output (stdout); silent under --json. The status line is done by then. */
   protected print(text: string): void {
+    this.stopStatus()
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  private stopStatus(): void {
+    this.status?.stop()
+  }
+
+  public override async finally(err: Error | undefined): Promise<unknown> {
+    this.stopStatus()
+    setActiveStatus(null)
+    return super.finally(err)
   }
 
   public override logJson(json: unknown): void {
@@ -110,6 +152,7 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   public override async catch(err: Error & {oclif?: {exit?: number}}): Promise<void> {
+    this.stopStatus()
     const e = describeError(err, this.id)
     // Keep an exit code set earlier (130 after a signal).
     process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : e.exitCode

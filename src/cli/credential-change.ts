@@ -10,6 +10,7 @@ import type {RotationResult, RotationSettings, RotationUi} from '../actions/cred
 import type * as CredentialsText from '../actions/credentials-text.js'
 import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
+import {activeStatus} from './render/status.js'
 import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
 
 const HOUR_MS = 3_600_000
@@ -106,8 +107,14 @@ export async function changeUi(
   return {
     progress: render.createProgress(render.progressMode({json, isTTY: Boolean(process.stderr.isTTY)})),
     confirm: async (planText: string) => {
+      const status = activeStatus()
+      status?.pause()
       process.stderr.write(`${planText}\n`)
-      return render.confirm(question)
+      try {
+        return await render.confirm(question)
+      } finally {
+        status?.resume()
+      }
     },
   }
 }

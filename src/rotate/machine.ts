@@ -25,6 +25,11 @@ export interface StepContext {
   heartbeat(): Promise<void>
   /** Call right before a change made after a wait inside a step: fails if the lease was lost. */
   checkLease(): Promise<void>
+  /**
+   * How a long step is getting on (deployments rolled, instances replaced), shown live as it
+   * happens; not part of the result or the audit log. The latest message wins.
+   */
+  progress(detail: string, data?: EventData): void
 }
 
 export interface Step<S> {
@@ -59,6 +64,26 @@ export function errorSummary(err: unknown): {code: string; exitCode: number; mes
   return {code: 'BUG', exitCode: 1, message: redactText(message)}
 }
 
+/** Progress messages of the running step, latest first-come (a burst collapses to the newest). */
+class ProgressQueue {
+  private latest: {detail: string; data?: EventData} | null = null
+  private wake: (() => void) | null = null
+
+  push(detail: string, data?: EventData): void {
+    this.latest = {detail: redactText(detail), ...(data ? {data} : {})}
+    const w = this.wake
+    this.wake = null
+    w?.()
+  }
+
+  async next(): Promise<{detail: string; data?: EventData}> {
+    while (this.latest === null) await new Promise<void>((resolve) => (this.wake = resolve))
+    const out = this.latest
+    this.latest = null
+    return out
+  }
+}
+
 export async function* runMachine<S>(setup: MachineSetup<S>): AsyncGenerator<RotationEvent, MachineResult> {
   const {platform, state} = setup
   for (const step of setup.steps) {
@@ -70,15 +95,26 @@ export async function* runMachine<S>(setup: MachineSetup<S>): AsyncGenerator<Rot
     }
     yield {...setup.stamp(), type: 'step-start', step: step.id, title: step.title, detail: step.title}
     const warnings: string[] = []
+    const news = new ProgressQueue()
     const ctx: StepContext = {
       warn: (m) => warnings.push(m),
       heartbeat: () => setup.heartbeat(),
       checkLease: () => (setup.checkLease ?? setup.heartbeat)(),
+      progress: (detail, data) => news.push(detail, data),
     }
     let result: StepResult | void
     try {
-      await setup.beforeStep?.(step)
-      result = await step.run(platform, state, ctx)
+      const running = (async () => {
+        await setup.beforeStep?.(step)
+        return step.run(platform, state, ctx)
+      })()
+      // Progress is yielded while the step runs: the person sees deployments advance live.
+      for (;;) {
+        const next = await Promise.race([running.then(() => null), news.next()])
+        if (next === null) break
+        yield {...setup.stamp(), type: 'step-progress', step: step.id, title: step.title, ...next}
+      }
+      result = await running
     } catch (error) {
       for (const w of warnings)
         yield {...setup.stamp(), type: 'warning', step: step.id, detail: redactText(w)}
