@@ -174,7 +174,7 @@ export async function runCredentialAction(
     if (!o.dryRun && !o.yes) {
       // A terminal without --yes: show the plan (no secret read), then ask.
       const plan = await planOnly(conn.platform, action, request, options)
-      if (plan.refusals.length === 0 && !(await ui.confirm?.(renderRotationPlan(plan)))) {
+      if (plan.refusals.length === 0 && !(await ui.confirm?.(renderRotationPlan(plan, ctx.width)))) {
         return cancelled(action, si, plan)
       }
     }

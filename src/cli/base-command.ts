@@ -3,6 +3,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'
+import {fitLines} from '../report/text.js'
 import {writeJsonDocument} from './json-out.js'
 import {setActiveStatus, StatusLine} from './render/status.js'
 import {colorEnabled, outputWidth} from './render/terminal.js'
@@ -105,10 +106,18 @@ export abstract class BaseCommand<T> extends Command {
     return colorEnabled(process.env, process.stdout, flag)
   }
 
-  /** People's text on stderr, above the status line when there is one. */
+  /**
+   * People's text on stderr, above the status line when there is one. At a terminal, long lines
+   * are wrapped to its width with commands kept whole (a soft-wrapped command breaks anywhere).
+   */
   protected stderr(text: string): void {
-    if (this.status) this.status.write(text)
-    else process.stderr.write(text)
+    if (!process.stderr.isTTY) {
+      process.stderr.write(text)
+      return
+    }
+    const fitted = `${fitLines(text.replace(/\n$/, '').split('\n'), process.stderr.columns || 80).join('\n')}\n`
+    if (this.status) this.status.write(fitted)
+    else process.stderr.write(fitted)
   }
 
   protected addWarning(message: string): void {
@@ -161,7 +170,7 @@ export abstract class BaseCommand<T> extends Command {
       return
     }
     const lines = [`cfguard: ${e.message}`, ...e.suggestions.map((s) => `  next: ${s}`)]
-    process.stderr.write(`${lines.join('\n')}\n`)
+    this.stderr(`${lines.join('\n')}\n`)
     if (truthy(process.env.CFGUARD_DEBUG) && err instanceof Error && err.stack) {
       process.stderr.write(`${redactText(err.stack)}\n`)
     }

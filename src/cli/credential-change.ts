@@ -11,6 +11,7 @@ import type * as CredentialsText from '../actions/credentials-text.js'
 import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
 import {activeStatus} from './render/status.js'
+import {fitLines} from '../report/text.js'
 import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
 
 const HOUR_MS = 3_600_000
@@ -128,16 +129,21 @@ type TextRenderers = typeof CredentialsText
 export function reportResult(
   result: RotationResult,
   text: TextRenderers,
-  out: {print(text: string): void; json: boolean; dryRun: boolean},
+  out: {print(text: string): void; json: boolean; dryRun: boolean; width?: number},
 ): void {
   // A dry run shows its plan also when the run would be refused: that is when it matters most.
   if (result.plan && (result.outcome.status === 'dry-run' || out.dryRun))
-    out.print(text.renderRotationPlan(result.plan))
+    out.print(text.renderRotationPlan(result.plan, out.width))
   if (result.outcome.exitCode === 0) {
-    out.print(text.renderOutcome(result.outcome))
+    out.print(fitLines(text.renderOutcome(result.outcome).split('\n'), out.width ?? 120).join('\n'))
     return
   }
-  if (!out.json) process.stderr.write(`cfguard: ${text.renderOutcome(result.outcome)}\n`)
+  if (!out.json) {
+    const lines = `cfguard: ${text.renderOutcome(result.outcome)}`.split('\n')
+    // At a terminal: wrapped to its width, commands whole (they are meant to be pasted).
+    const fitted = process.stderr.isTTY ? fitLines(lines, process.stderr.columns || 80) : lines
+    process.stderr.write(`${fitted.join('\n')}\n`)
+  }
   // Ctrl-C set 130 already: the run stopped because it was asked to.
   if (process.exitCode !== ExitCode.Interrupted) process.exitCode = result.outcome.exitCode
 }
@@ -187,6 +193,7 @@ export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResu
       print: (t) => this.print(t),
       json: this.jsonEnabled(),
       dryRun: flags['dry-run'],
+      width: this.ctx.width,
     })
     return result
   }

@@ -163,6 +163,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       print: (t) => this.print(t),
       json: this.jsonEnabled(),
       dryRun: flags['dry-run'],
+      width: this.ctx.width,
     })
     return result
   }
