@@ -14,6 +14,8 @@ export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
 export type InferredArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 const ISSUES_URL = 'https://github.com/cfguard/cfguard/issues'
+/** Commands without a live status line (see `liveProgress`). */
+const NO_LIVE_PROGRESS = new Set(['login', 'auth', 'sim', 'rules'])
 
 export interface JsonEnvelope<T> {
   status: number
@@ -64,6 +66,9 @@ export abstract class BaseCommand<T> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    // Drawn before the command loads its actions: the person sees it start at once.
+    if (this.liveProgress() && !this.argv.some((a) => a === '--help' || a === '-h'))
+      this.ensureStatus()?.start('starting')
     const onSignal = () => {
       this.abort.abort(new CfguardError('INTERRUPTED', 'interrupted'))
       process.exitCode = ExitCode.Interrupted
@@ -76,11 +81,7 @@ export abstract class BaseCommand<T> extends Command {
   protected get ctx(): RunContext {
     if (this.context) return this.context
     const json = this.jsonEnabled()
-    // Live progress only for a person at a terminal: never under --json, never in logs.
-    if (!json && process.stderr.isTTY && !this.status) {
-      this.status = new StatusLine({stream: process.stderr})
-      setActiveStatus(this.status)
-    }
+    if (this.liveProgress()) this.ensureStatus()
     this.context = {
       now: () => new Date(),
       warn: (message) => this.addWarning(message),
@@ -98,6 +99,23 @@ export abstract class BaseCommand<T> extends Command {
       ...(this.status ? {activity: this.status.listener} : {}),
     }
     return this.context
+  }
+
+  /**
+   * A live status line on stderr at a terminal, from the moment the command starts; not for the
+   * commands that prompt on the terminal (login) or make no API call of their own.
+   */
+  private liveProgress(): boolean {
+    return !NO_LIVE_PROGRESS.has(this.id ?? '')
+  }
+
+  /** Live progress only for a person at a terminal: never under --json, never in logs. */
+  private ensureStatus(): StatusLine | null {
+    if (!this.status && !this.jsonEnabled() && process.stderr.isTTY) {
+      this.status = new StatusLine({stream: process.stderr})
+      setActiveStatus(this.status)
+    }
+    return this.status
   }
 
   /** ANSI colour on stdout: a terminal (or FORCE_COLOR), unless --no-color or NO_COLOR. */

@@ -40,6 +40,8 @@ export class StatusLine {
   private waitUntil = 0
   private waitWhy = ''
   private frame = 0
+  /** What the line says while no request is in flight. */
+  private idle = 'working'
   private shown = false
   private lastDraw = -Infinity
   private paused = false
@@ -86,14 +88,24 @@ export class StatusLine {
     this.stopTimer ??= this.every(STATUS_INTERVAL_MS, () => this.draw())
   }
 
+  /** Draws `what` (e.g. `starting`) until the first request says what is read. */
+  start(what: string): void {
+    if (this.stopped || this.shown) return
+    this.idle = what
+    this.draw()
+    this.stopTimer ??= this.every(STATUS_INTERVAL_MS, () => this.draw())
+  }
+
   /** The line as it would be drawn now (without the spinner), for tests and logs. */
   text(): string {
     const labels = [...new Set(this.inFlight.values())]
     const reading =
       labels.length === 0
-        ? 'working'
+        ? this.idle
         : `reading ${labels.slice(0, 3).join(', ')}${labels.length > 3 ? ` and ${labels.length - 3} more` : ''}`
-    const parts = [reading, `${this.done} ${this.done === 1 ? 'request' : 'requests'} done`]
+    const parts = [reading]
+    if (this.done > 0 || labels.length > 0)
+      parts.push(`${this.done} ${this.done === 1 ? 'request' : 'requests'} done`)
     const pagesLeft = [...this.lists.values()].reduce((n, l) => n + Math.max(0, l.total - l.seen.size), 0)
     if (pagesLeft > 0) parts.push(`${pagesLeft} ${pagesLeft === 1 ? 'page' : 'pages'} left`)
     const waitMs = this.waitUntil - this.now()
