@@ -50,6 +50,11 @@ export abstract class BaseCommand<T> extends Command {
       env: 'CFGUARD_NO_COLOR',
       helpGroup: 'GLOBAL',
     }),
+    quiet: Flags.boolean({
+      description: 'no progress and no notes on stderr (warnings and errors still show)',
+      env: 'CFGUARD_QUIET',
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   protected readonly warnings: string[] = []
@@ -86,7 +91,7 @@ export abstract class BaseCommand<T> extends Command {
       now: () => new Date(),
       warn: (message) => this.addWarning(message),
       info: (message) => {
-        if (!this.jsonEnabled()) this.stderr(`${message}\n`)
+        if (!this.jsonEnabled() && !this.quiet()) this.stderr(`${message}\n`)
       },
       env: process.env,
       home: cfguardHome(process.env),
@@ -111,11 +116,16 @@ export abstract class BaseCommand<T> extends Command {
 
   /** Live progress only for a person at a terminal: never under --json, never in logs. */
   private ensureStatus(): StatusLine | null {
-    if (!this.status && !this.jsonEnabled() && process.stderr.isTTY) {
+    if (!this.status && !this.jsonEnabled() && !this.quiet() && process.stderr.isTTY) {
       this.status = new StatusLine({stream: process.stderr})
       setActiveStatus(this.status)
     }
     return this.status
+  }
+
+  /** --quiet (CFGUARD_QUIET): no progress, no notes; results, warnings and errors only. */
+  protected quiet(): boolean {
+    return this.argv.includes('--quiet') || truthy(process.env.CFGUARD_QUIET)
   }
 
   /** ANSI colour on stdout: a terminal (or FORCE_COLOR), unless --no-color or NO_COLOR. */

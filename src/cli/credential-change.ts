@@ -99,14 +99,19 @@ export function rotationSettings(
   }
 }
 
-/** Progress on stderr (tasks on a terminal, lines otherwise, nothing under --json); the plan, then `question`. */
+/**
+ * Progress on stderr (tasks on a terminal, lines otherwise, nothing under --json or --quiet: pass
+ * `silent`); the plan, then `question`.
+ */
 export async function changeUi(
-  json: boolean,
+  silent: boolean,
   question: string,
 ): Promise<Required<Omit<RotationUi, 'reveal'>>> {
   const render = await import('./render/tasks.js')
   return {
-    progress: render.createProgress(render.progressMode({json, isTTY: Boolean(process.stderr.isTTY)})),
+    progress: render.createProgress(
+      render.progressMode({json: silent, isTTY: Boolean(process.stderr.isTTY)}),
+    ),
     confirm: async (planText: string) => {
       const status = activeStatus()
       status?.pause()
@@ -187,7 +192,7 @@ export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResu
         reveal: false,
         secretStdin: false,
       },
-      await changeUi(this.jsonEnabled(), this.question),
+      await changeUi(this.jsonEnabled() || this.quiet(), this.question),
     )
     reportResult(result, text, {
       print: (t) => this.print(t),

@@ -203,6 +203,59 @@ describe('cfguard in a real terminal (tmux)', function () {
       expect(run.probe.stderr).to.equal('')
       expect(run.probe.stdout).not.to.match(/\u001b\[/)
     })
+
+    it('--quiet at a terminal: no progress, no notes; the coloured report still prints', async () => {
+      const run = await inTerminal(
+        ['audit', '--all', '--fail-on', 'never', '--quiet'],
+        100,
+        adminEnv(ctx.sim),
+      )
+      expect(run.code).to.equal(0)
+      expect(run.probe.firstProgressMs).to.equal(null)
+      expect(run.probe.stderr).to.equal('')
+      expect(run.probe.stdout).to.match(SGR_COLOUR)
+    })
+
+    it('piped: 120 columns unless COLUMNS, no colour unless FORCE_COLOR, never in files or JSON', async () => {
+      const piped = await runCli(['audit', '--all', '--fail-on', 'never'], {
+        env: {...adminEnv(ctx.sim), COLUMNS: undefined, NO_COLOR: undefined},
+      })
+      expect(piped.code).to.equal(0)
+      // The widest line, a command longer than the width (alone on its line) aside.
+      const widest = Math.max(
+        ...piped.stdout
+          .split('\n')
+          .filter((l) => !/^\s*cf(guard)? \S/.test(l))
+          .map((l) => l.length),
+      )
+      expect(widest).to.be.within(101, 120)
+      expect(overflowing(piped.stdout, 120)).to.deep.equal([])
+      expect(piped.stdout).not.to.match(/\u001b\[/)
+      const forced = await runCli(['audit', '--all', '--fail-on', 'never'], {
+        env: {...adminEnv(ctx.sim), NO_COLOR: undefined, FORCE_COLOR: '1'},
+      })
+      expect(forced.stdout).to.match(SGR_COLOUR)
+      for (const format of ['json', 'sarif', 'junit', 'markdown']) {
+        const r = await runCli(['audit', '--all', '--fail-on', 'never', '--format', format], {
+          env: {...adminEnv(ctx.sim), NO_COLOR: undefined, FORCE_COLOR: '1'},
+        })
+        expect(r.stdout, format).not.to.match(/\u001b\[/)
+      }
+    })
+
+    it('--output: the file has no colour, stderr ends with one line of counts and the gate', async () => {
+      const file = join(tempDir('cfguard-out-'), 'report.txt')
+      const r = await runCli(['audit', '--all', '--output', file], {
+        env: {...adminEnv(ctx.sim), NO_COLOR: undefined, FORCE_COLOR: '1'},
+      })
+      expect(r.code).to.equal(3)
+      expect(r.stdout).to.equal('')
+      expect(readFileSync(file, 'utf8')).not.to.match(/\u001b\[/)
+      const last = r.stderr.trimEnd().split('\n').at(-1)
+      expect(last).to.match(
+        /^report written to \S+report\.txt: \d+ findings \(\d+ critical, \d+ high, \d+ medium, \d+ low, \d+ info\) · fail-on high: \d+ at or above → exit 3$/,
+      )
+    })
   })
 
   describe('rotation with --yes against slow deployments', () => {
