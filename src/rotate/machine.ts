@@ -27,9 +27,10 @@ export interface StepContext {
   checkLease(): Promise<void>
   /**
    * How a long step is getting on (deployments rolled, instances replaced), shown live as it
-   * happens; not part of the result or the audit log. The latest message wins.
+   * happens; not part of the result or the audit log. Resolves once the event was taken and the
+   * machine resumed: a machine that is never resumed (a killed process) runs nothing further.
    */
-  progress(detail: string, data?: EventData): void
+  progress(detail: string, data?: EventData): Promise<void>
 }
 
 export interface Step<S> {
@@ -64,19 +65,36 @@ export function errorSummary(err: unknown): {code: string; exitCode: number; mes
   return {code: 'BUG', exitCode: 1, message: redactText(message)}
 }
 
-/** Progress messages of the running step, latest first-come (a burst collapses to the newest). */
+interface News {
+  detail: string
+  data?: EventData
+  /** Releases the callers that wait for this news to be taken. */
+  ack: () => void
+}
+
+/** Progress messages of the running step; a burst not yet taken collapses to the newest. */
 class ProgressQueue {
-  private latest: {detail: string; data?: EventData} | null = null
+  private latest: News | null = null
   private wake: (() => void) | null = null
 
-  push(detail: string, data?: EventData): void {
-    this.latest = {detail: redactText(detail), ...(data ? {data} : {})}
-    const w = this.wake
-    this.wake = null
-    w?.()
+  push(detail: string, data?: EventData): Promise<void> {
+    return new Promise((resolve) => {
+      const earlier = this.latest?.ack
+      this.latest = {
+        detail: redactText(detail),
+        ...(data ? {data} : {}),
+        ack: () => {
+          earlier?.()
+          resolve()
+        },
+      }
+      const w = this.wake
+      this.wake = null
+      w?.()
+    })
   }
 
-  async next(): Promise<{detail: string; data?: EventData}> {
+  async next(): Promise<News> {
     while (this.latest === null) await new Promise<void>((resolve) => (this.wake = resolve))
     const out = this.latest
     this.latest = null
@@ -112,7 +130,10 @@ export async function* runMachine<S>(setup: MachineSetup<S>): AsyncGenerator<Rot
       for (;;) {
         const next = await Promise.race([running.then(() => null), news.next()])
         if (next === null) break
-        yield {...setup.stamp(), type: 'step-progress', step: step.id, title: step.title, ...next}
+        const {ack, ...progress} = next
+        yield {...setup.stamp(), type: 'step-progress', step: step.id, title: step.title, ...progress}
+        // Only now does the step go on: a machine that is not resumed runs nothing further.
+        ack()
       }
       result = await running
     } catch (error) {

@@ -79,9 +79,9 @@ export async function rollApps(
             },
           }))
         state.changed = true
-        board.update(app.guid, {status: 'deploying'})
+        await board.update(app.guid, {status: 'deploying'})
         await waitForDeployment(platform, state, ctx, app, deployment, deadline, target, board)
-        board.update(app.guid, {status: 'deployed', fresh: board.total(app.guid)})
+        await board.update(app.guid, {status: 'deployed', fresh: board.total(app.guid)})
         return deployment.guid
       }),
     ),
@@ -150,15 +150,21 @@ async function countFresh(
   target: RollTarget,
   board: RollBoard,
 ): Promise<void> {
+  let now: AppInfo | undefined
   try {
-    const [now] = await platform.listApps([app.guid])
-    if (!now) return
-    const live = now.webInstances.filter((i) => i.state !== 'DOWN').length
-    const stale = staleInstances(now, target.since).length
-    board.update(app.guid, {fresh: Math.max(0, live - stale), total: Math.max(live, board.total(app.guid))})
-  } catch {
-    /* the display waits for the next poll */
+    ;[now] = await platform.listApps([app.guid])
+  } catch (err) {
+    // An API failure of this read only delays the display to the next poll.
+    if (err instanceof CfguardError) return
+    throw err
   }
+  if (!now) return
+  const live = now.webInstances.filter((i) => i.state !== 'DOWN').length
+  const stale = staleInstances(now, target.since).length
+  await board.update(app.guid, {
+    fresh: Math.max(0, live - stale),
+    total: Math.max(live, board.total(app.guid)),
+  })
 }
 
 interface AppRoll {
@@ -186,7 +192,8 @@ class RollBoard {
     return this.apps.get(guid)?.total ?? 0
   }
 
-  update(guid: string, change: Partial<Omit<AppRoll, 'name'>>): void {
+  /** Resolves when the machine has passed the news on (see StepContext.progress). */
+  async update(guid: string, change: Partial<Omit<AppRoll, 'name'>>): Promise<void> {
     const app = this.apps.get(guid)
     if (!app) return
     Object.assign(app, change)
@@ -195,7 +202,7 @@ class RollBoard {
     const fresh = all.reduce((n, a) => n + Math.min(a.fresh, a.total), 0)
     const total = all.reduce((n, a) => n + a.total, 0)
     const rolling = all.filter((a) => a.status === 'deploying').map((a) => `${a.name} ${a.fresh}/${a.total}`)
-    this.ctx.progress(
+    await this.ctx.progress(
       `${deployed} of ${all.length} ${all.length === 1 ? 'app' : 'apps'} deployed, ` +
         `${fresh} of ${total} ${total === 1 ? 'instance' : 'instances'} replaced` +
         (rolling.length > 0 ? ` (rolling: ${rolling.join(', ')})` : ''),
