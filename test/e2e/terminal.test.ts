@@ -15,7 +15,7 @@
  * printed at the end); the simulator's latency makes runs last seconds, so many polls see it.
  */
 import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, readFileSync} from 'node:fs'
+import {existsSync, readFileSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {expect} from 'chai'
@@ -51,14 +51,15 @@ async function inTerminal(
   timeoutMs = 120_000,
 ): Promise<PtyRun> {
   const dir = tempDir('cfguard-pty-')
-  const socket = `cfguard-test-${process.pid}-${width}-${Date.now()}`
+  // The server's socket lives in the run's own folder: nothing is left in /tmp/tmux-UID.
+  const socket = join(dir, 'tmux.sock')
   const probeFile = join(dir, 'probe.json')
   const exitFile = join(dir, 'exit')
   const quoted = [process.execPath, '--import', PROBE, BIN, ...args].map(shellQuote).join(' ')
   const script = `cd ${shellQuote(ROOT)} && ${quoted}; echo $? > ${shellQuote(exitFile)}; exec sleep 600`
   const tmuxEnv = cleanEnv({NO_COLOR: undefined, COLUMNS: undefined, PTY_PROBE_FILE: probeFile, ...env})
   const tmux = (...a: string[]) =>
-    execFileSync('tmux', ['-L', socket, '-f', '/dev/null', ...a], {env: tmuxEnv, encoding: 'utf8'})
+    execFileSync('tmux', ['-S', socket, '-f', '/dev/null', ...a], {env: tmuxEnv, encoding: 'utf8'})
   tmux('new-session', '-d', '-s', 't', '-x', String(width), '-y', '50', 'sh', '-c', script)
   const capture = () => tmux('capture-pane', '-p', '-J', '-S', '-', '-t', 't')
   const live: string[] = []
@@ -77,7 +78,8 @@ async function inTerminal(
       probe: JSON.parse(readFileSync(probeFile, 'utf8')),
     }
   } finally {
-    spawnSync('tmux', ['-L', socket, 'kill-server'], {env: tmuxEnv})
+    spawnSync('tmux', ['-S', socket, 'kill-server'], {env: tmuxEnv})
+    rmSync(dir, {recursive: true, force: true})
   }
 }
 
