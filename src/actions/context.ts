@@ -1,6 +1,8 @@
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
+import type {ActivityListener} from '../cf/http/activity.js'
+
 /**
  * What an action needs from the process that runs it, without knowing oclif: time, where people's
  * messages go, the environment and the cancellation signal. Commands build one (cli/base-command);
@@ -19,6 +21,12 @@ export interface RunContext {
   json: boolean
   signal: AbortSignal
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>
+  /** Told of every request, list page and wait (the progress display at a terminal); absent = nobody. */
+  activity?: ActivityListener
+  /** Columns the human output on stdout may use (default 120, see cli/render/terminal.ts). */
+  width?: number
+  /** ANSI colour in the human output on stdout (default off). */
+  color?: boolean
 }
 
 export function cfguardHome(env: NodeJS.ProcessEnv = process.env): string {

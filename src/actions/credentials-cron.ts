@@ -143,6 +143,7 @@ export async function rotateAllDueCredentials(
     const {events, outcome} = await drive(
       rotateAllDue(conn.platform, chosen, {
         ...engineOptions(conn, o),
+        countInstances: ui.progress.live === true,
         keySink: o.keyOutputDir ? directorySink(o.keyOutputDir) : null,
         guard: async (guid) =>
           o.dryRun ? () => {} : takeLocalLock(ctx.home, `rotate-${guid}`, `service instance ${guid}`),

@@ -11,6 +11,7 @@ import {kindLabel} from '../rotate/phase.js'
 import {describeHolder} from '../rotate/holders.js'
 import type {RotationPlan} from '../rotate/plan.js'
 import {redactText} from '../redact.js'
+import {fitLines} from '../report/text.js'
 
 /** The blast radius: who else holds the client, what happens to each, where nobody looked. */
 function sharedLines(plan: RotationPlan): string[] {
@@ -45,7 +46,8 @@ function pad(text: string, width: number): string {
   return text.length >= width ? text : text + ' '.repeat(width - text.length)
 }
 
-export function renderRotationPlan(plan: RotationPlan): string {
+/** The plan, within `width` columns when given (wrapped lines keep their indent; commands stay whole). */
+export function renderRotationPlan(plan: RotationPlan, width = Number.POSITIVE_INFINITY): string {
   const lines: string[] = []
   const kind = plan.kind ? kindLabel(plan.kind) : 'not rotatable'
   lines.push(`Plan: ${plan.action} ${plan.target.name} (${kind})`)
@@ -119,7 +121,7 @@ export function renderRotationPlan(plan: RotationPlan): string {
     )
     for (const s of r.suggestions) lines.push(`    next: ${s}`)
   }
-  return redactText(lines.join('\n'))
+  return fitLines(redactText(lines.join('\n')).split('\n'), width).join('\n')
 }
 
 function retireText(plan: RotationPlan): string {
@@ -218,12 +220,15 @@ const KIND_SHORT: Record<string, string> = {
 }
 
 /** The `credentials list` table. */
-export function renderCredentialList(list: {
-  credentials: RotationCandidate[]
-  maxAgeDays: number
-  gaps: {what: string; why: string}[]
-  auditEventsCreated?: number
-}): string {
+export function renderCredentialList(
+  list: {
+    credentials: RotationCandidate[]
+    maxAgeDays: number
+    gaps: {what: string; why: string}[]
+    auditEventsCreated?: number
+  },
+  width = 120,
+): string {
   const tail = [
     ...(list.auditEventsCreated
       ? [`${list.auditEventsCreated} audit event(s) written by credential reads`]
@@ -232,19 +237,31 @@ export function renderCredentialList(list: {
   ]
   if (list.credentials.length === 0)
     return redactText(['no rotatable identity credentials in scope', ...tail].join('\n'))
-  const table = renderTable(list.credentials, [
-    {
-      header: 'SERVICE INSTANCE',
-      get: (c) => (c.keyName ? `${c.serviceInstance.name} (key ${c.keyName})` : c.serviceInstance.name),
-    },
-    {header: 'SPACE', get: (c) => `${c.space.org ?? '?'}/${c.space.name ?? c.space.guid}`},
-    {header: 'KIND', get: (c) => (c.kind ? KIND_SHORT[c.kind] : 'UPS (client not read)')},
-    {header: 'APPS', get: (c) => c.apps.length},
-    {header: 'AGE', get: (c) => (c.ageDays === null ? '?' : `${c.ageDays}d`)},
-    {header: 'DRIFT', get: (c) => (c.drift.instances > 0 ? `${c.drift.instances} instance(s)` : '-')},
-    {header: 'STATE', get: stateText},
-    {header: 'DUE', get: (c) => (c.dueAt === null ? 'now' : c.due ? 'DUE' : c.dueAt.slice(0, 10))},
-  ])
+  const table = renderTable(
+    list.credentials,
+    [
+      {
+        header: 'SERVICE INSTANCE',
+        get: (c) => (c.keyName ? `${c.serviceInstance.name} (key ${c.keyName})` : c.serviceInstance.name),
+      },
+      {header: 'SPACE', get: (c) => `${c.space.org ?? '?'}/${c.space.name ?? c.space.guid}`},
+      {header: 'KIND', kind: 'text', get: (c) => (c.kind ? KIND_SHORT[c.kind] : 'UPS (client not read)')},
+      {header: 'APPS', kind: 'token', get: (c) => c.apps.length},
+      {header: 'AGE', kind: 'token', get: (c) => (c.ageDays === null ? '?' : `${c.ageDays}d`)},
+      {
+        header: 'DRIFT',
+        kind: 'text',
+        get: (c) => (c.drift.instances > 0 ? `${c.drift.instances} instance(s)` : '-'),
+      },
+      {header: 'STATE', kind: 'text', get: stateText},
+      {
+        header: 'DUE',
+        kind: 'token',
+        get: (c) => (c.dueAt === null ? 'now' : c.due ? 'DUE' : c.dueAt.slice(0, 10)),
+      },
+    ],
+    {width},
+  )
   const due = list.credentials.filter((c) => c.due).length
   const lines = [
     table,
@@ -252,5 +269,5 @@ export function renderCredentialList(list: {
     `${list.credentials.length} credential(s), ${due} due (max age ${list.maxAgeDays}d)`,
   ]
   lines.push(...tail)
-  return redactText(lines.join('\n'))
+  return fitLines(redactText(lines.join('\n')).split('\n'), width).join('\n')
 }

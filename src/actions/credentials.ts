@@ -65,6 +65,8 @@ export interface RotateOptions extends RotationSettings {
 /** How an action talks to the person (built by the command; see cli/render/tasks.ts). */
 export interface RotationUi {
   progress: {
+    /** A live display (a terminal): deployments report instances replaced as they roll. */
+    live?: boolean
     begin(targets: {guid: string; name: string}[]): void
     event(e: RotationEvent): void
     end(): Promise<void>
@@ -166,13 +168,14 @@ export async function runCredentialAction(
     const request = {...(await requestFor(conn, si, action, o)), serviceInstanceName: si.name}
     const options: EngineOptions = {
       ...engineOptions(conn, o),
+      countInstances: ui.progress.live === true,
       ...(action === 'rotate' ? await inputsFor(ctx, request, o, ui) : {}),
     }
     if (!o.dryRun) release = takeLocalLock(ctx.home, `rotate-${si.guid}`, si.name)
     if (!o.dryRun && !o.yes) {
       // A terminal without --yes: show the plan (no secret read), then ask.
       const plan = await planOnly(conn.platform, action, request, options)
-      if (plan.refusals.length === 0 && !(await ui.confirm?.(renderRotationPlan(plan)))) {
+      if (plan.refusals.length === 0 && !(await ui.confirm?.(renderRotationPlan(plan, ctx.width)))) {
         return cancelled(action, si, plan)
       }
     }
@@ -208,9 +211,12 @@ export async function drive<T>(
     for (;;) {
       const next = await run.next()
       if (next.done) return {events, outcome: next.value}
-      audit.write(next.value)
+      // Live progress is for the display only: the audit log and the result keep the steps.
+      if (next.value.type !== 'step-progress') {
+        audit.write(next.value)
+        events.push(next.value)
+      }
       ui.progress.event(next.value)
-      events.push(next.value)
     }
   } finally {
     await ui.progress.end()

@@ -172,7 +172,7 @@ export function renderDemo(run: DemoRun, options: FormatOptions): string {
       ...result.drift.map((d) => `  - ${d}`),
       '',
     ].join('\n'),
-    `Rotation plan for ${result.rotation.serviceInstance} (dry run: nothing was changed)\n${renderRotationPlan(result.rotation.plan)}`,
+    `Rotation plan for ${result.rotation.serviceInstance} (dry run: nothing was changed)\n${renderRotationPlan(result.rotation.plan, options.width)}`,
   ]
   return parts.join('\n')
 }

@@ -14,6 +14,7 @@ import {
 } from '../checks/identity-helpers.js'
 import {indexSnapshot, placeOf} from '../checks/lookup.js'
 import {renderTable} from '../cli/render/table.js'
+import {fitLines} from '../report/text.js'
 import {isSecretClass} from '../collect/classify/index.js'
 import type {Coverage} from '../model/finding.js'
 import type {App, ReadState, Snapshot} from '../model/snapshot.js'
@@ -191,28 +192,36 @@ function age(e: IdentityEntry): string {
   return e.ageDays === null ? '?' : `${e.ageDays}d`
 }
 
-/** The inventory as a table that fits 100 columns, plus coverage lines. */
-export function renderInventory(inv: IdentityInventory): string {
+/** The inventory as a table that fits `width` columns, plus coverage lines. */
+export function renderInventory(inv: IdentityInventory, width = 100): string {
   if (inv.entries.length === 0) {
     return `no identity credentials found in ${plural(inv.coverage.apps, 'app')}${gapLines(inv)}`
   }
-  const table = renderTable(inv.entries, [
-    {header: 'APP', width: 15, get: (e) => e.app?.name ?? '(none)'},
-    {header: 'SPACE', width: 10, get: (e) => e.app?.space ?? ''},
-    {header: 'SOURCE', width: 7, get: (e) => SOURCE_LABEL[e.source]},
-    {header: 'VIA', width: 18, get: (e) => e.serviceInstance?.name ?? e.variable},
-    {header: 'CLIENT ID', width: 14, get: (e) => e.clientId ?? (e.source === 'env' ? e.shape : '')},
-    {header: 'SECRET', width: 11, get: (e) => (e.secretFingerprint ? e.secretFingerprint.slice(0, 11) : '')},
-    {header: 'AGE', width: 4, get: (e) => age(e)},
-    {header: 'READ', width: 7, get: (e) => e.read},
-  ])
+  const table = renderTable(
+    inv.entries,
+    [
+      {header: 'APP', get: (e) => e.app?.name ?? '(none)'},
+      {header: 'SPACE', get: (e) => e.app?.space ?? ''},
+      {header: 'SOURCE', kind: 'token', get: (e) => SOURCE_LABEL[e.source]},
+      {header: 'VIA', get: (e) => e.serviceInstance?.name ?? e.variable},
+      {header: 'CLIENT ID', get: (e) => e.clientId ?? (e.source === 'env' ? e.shape : '')},
+      {
+        header: 'SECRET',
+        kind: 'token',
+        get: (e) => (e.secretFingerprint ? e.secretFingerprint.slice(0, 11) : ''),
+      },
+      {header: 'AGE', kind: 'token', get: (e) => age(e)},
+      {header: 'READ', kind: 'text', get: (e) => e.read},
+    ],
+    {width},
+  )
   const apps = new Set(inv.entries.map((e) => e.app?.guid).filter(Boolean)).size
-  return (
+  const text =
     `${table}\n\n${plural(inv.entries.length, 'credential')} ${inv.entries.length === 1 ? 'reaches' : 'reach'} ` +
     `${apps} of ${plural(inv.coverage.apps, 'app')} ` +
     `(${plural(inv.coverage.requests, 'request')}, ${plural(inv.coverage.auditEventsCreated, 'audit event')} written by secret reads)` +
     gapLines(inv)
-  )
+  return fitLines(text.split('\n'), width).join('\n')
 }
 
 function gapLines(inv: IdentityInventory): string {

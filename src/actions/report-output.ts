@@ -11,6 +11,8 @@ import {
   type ReportInput,
 } from '../report/index.js'
 import type {FailOn, FormatOptions} from '../report/types.js'
+import {isFailure, plural} from '../report/summary.js'
+import {SEVERITIES} from '../model/severity.js'
 import type {RunContext} from './context.js'
 
 export interface ReportRequest {
@@ -52,7 +54,9 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
   const options: FormatOptions = {
     failOn: request.failOn,
     compliance: request.compliance ?? null,
-    width: terminalWidth(ctx),
+    width: ctx.width ?? PIPED_WIDTH,
+    // Colour only in the table on stdout: never in a file or a machine format.
+    color: ctx.color === true && !request.output && request.format === 'table',
     ...(input.rules ? {rules: input.rules} : {}),
     ...(request.title ? {title: request.title} : {}),
     ...(request.toolVersion ? {toolVersion: request.toolVersion} : {}),
@@ -70,7 +74,7 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
   if (request.output && text !== null) {
     const path = resolve(request.output)
     writeFileAtomic(path, text.endsWith('\n') ? text : `${text}\n`, {mode: 0o644})
-    ctx.info(`report written to ${request.output}`)
+    ctx.info(`report written to ${request.output}: ${outcomeLine(result, request.failOn)}`)
   } else if (!ctx.json) {
     stdout = text
   }
@@ -83,10 +87,21 @@ export function emitReport(ctx: RunContext, request: ReportRequest, input: Repor
   return {stdout, exitCode, result}
 }
 
-function terminalWidth(ctx: RunContext): number {
-  const fromEnv = Number(ctx.env.COLUMNS)
-  if (Number.isFinite(fromEnv) && fromEnv >= 60) return Math.min(fromEnv, 200)
-  return process.stdout.columns && process.stdout.columns >= 60 ? Math.min(process.stdout.columns, 200) : 100
+/** Piped output's width when the command did not say (cli/render/terminal.ts). */
+const PIPED_WIDTH = 120
+
+/** `4 findings (1 high, 3 medium) · fail-on high: 1 at or above → exit 3`: what CI logs show. */
+export function outcomeLine(result: AuditResult, failOn: FailOn): string {
+  const counts = SEVERITIES.filter((s) => result.summary[s] > 0).map((s) => `${result.summary[s]} ${s}`)
+  const total = result.findings.length
+  const failing = result.findings.filter((f) => isFailure(f.severity, failOn)).length
+  const gate =
+    failOn === 'never'
+      ? 'fail-on never: not gating'
+      : failing > 0
+        ? `fail-on ${failOn}: ${failing} at or above → exit 3`
+        : `fail-on ${failOn}: pass`
+  return `${plural(total, 'finding')}${counts.length > 0 ? ` (${counts.join(', ')})` : ''} · ${gate}`
 }
 
 /**

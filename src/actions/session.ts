@@ -103,6 +103,7 @@ export function transportOptions(ctx: RunContext, reach: Reach): TransportOption
     sleep: ctx.sleep,
     now: ctx.now,
     signal: ctx.signal,
+    ...(ctx.activity ? {onActivity: ctx.activity} : {}),
   }
 }
 

@@ -4,7 +4,10 @@ import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.j
 import {closestNames} from '../config/suggest.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'
+import {fitLines} from '../report/text.js'
 import {writeJsonDocument} from './json-out.js'
+import {setActiveStatus, StatusLine} from './render/status.js'
+import {colorEnabled, outputWidth} from './render/terminal.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -12,6 +15,8 @@ export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
 export type InferredArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
 
 const ISSUES_URL = 'https://github.com/cfguard/cfguard/issues'
+/** Commands without a live status line (see `liveProgress`). */
+const NO_LIVE_PROGRESS = new Set(['login', 'auth', 'sim', 'rules'])
 
 export interface JsonEnvelope<T> {
   status: number
@@ -41,6 +46,16 @@ export abstract class BaseCommand<T> extends Command {
       env: 'CFGUARD_JSON',
       helpGroup: 'GLOBAL',
     }),
+    'no-color': Flags.boolean({
+      description: 'no ANSI colour (NO_COLOR is honoured too; FORCE_COLOR forces it)',
+      env: 'CFGUARD_NO_COLOR',
+      helpGroup: 'GLOBAL',
+    }),
+    quiet: Flags.boolean({
+      description: 'no progress and no notes on stderr (warnings and errors still show)',
+      env: 'CFGUARD_QUIET',
+      helpGroup: 'GLOBAL',
+    }),
   }
 
   protected readonly warnings: string[] = []
@@ -48,6 +63,8 @@ export abstract class BaseCommand<T> extends Command {
   public abstract run(): Promise<T>
   private readonly abort = new AbortController()
   private context?: RunContext
+  /** The live status line on stderr (a terminal, not --json); created with the context. */
+  private status: StatusLine | null = null
 
   public override jsonEnabled(): boolean {
     return super.jsonEnabled() || truthy(process.env.CFGUARD_JSON)
@@ -55,6 +72,9 @@ export abstract class BaseCommand<T> extends Command {
 
   public override async init(): Promise<void> {
     await super.init()
+    // Drawn before the command loads its actions: the person sees it start at once.
+    if (this.liveProgress() && !this.argv.some((a) => a === '--help' || a === '-h'))
+      this.ensureStatus()?.start('starting')
     const onSignal = () => {
       this.abort.abort(new CfguardError('INTERRUPTED', 'interrupted'))
       process.exitCode = ExitCode.Interrupted
@@ -65,31 +85,90 @@ export abstract class BaseCommand<T> extends Command {
 
   /** The context handed to actions. */
   protected get ctx(): RunContext {
-    this.context ??= {
+    if (this.context) return this.context
+    const json = this.jsonEnabled()
+    if (this.liveProgress()) this.ensureStatus()
+    this.context = {
       now: () => new Date(),
       warn: (message) => this.addWarning(message),
       info: (message) => {
-        if (!this.jsonEnabled()) process.stderr.write(`${message}\n`)
+        if (!this.jsonEnabled() && !this.quiet()) this.stderr(`${message}\n`)
       },
       env: process.env,
       home: cfguardHome(process.env),
       isTTY: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-      json: this.jsonEnabled(),
+      json,
       signal: this.abort.signal,
       sleep: abortableSleep,
+      width: outputWidth(process.env, process.stdout),
+      color: this.colorEnabled(),
+      ...(this.status ? {activity: this.status.listener} : {}),
     }
     return this.context
+  }
+
+  /**
+   * A live status line on stderr at a terminal, from the moment the command starts; not for the
+   * commands that prompt on the terminal (login) or make no API call of their own.
+   */
+  private liveProgress(): boolean {
+    return !NO_LIVE_PROGRESS.has(this.id ?? '')
+  }
+
+  /** Live progress only for a person at a terminal: never under --json, never in logs. */
+  private ensureStatus(): StatusLine | null {
+    if (!this.status && !this.jsonEnabled() && !this.quiet() && process.stderr.isTTY) {
+      this.status = new StatusLine({stream: process.stderr})
+      setActiveStatus(this.status)
+    }
+    return this.status
+  }
+
+  /** --quiet (CFGUARD_QUIET): no progress, no notes; results, warnings and errors only. */
+  protected quiet(): boolean {
+    return this.argv.includes('--quiet') || truthy(process.env.CFGUARD_QUIET)
+  }
+
+  /** ANSI colour on stdout: a terminal (or FORCE_COLOR), unless --no-color or NO_COLOR. */
+  protected colorEnabled(): boolean {
+    const flag = this.argv.includes('--no-color') || truthy(process.env.CFGUARD_NO_COLOR)
+    return colorEnabled(process.env, process.stdout, flag)
+  }
+
+  /**
+   * People's text on stderr, above the status line when there is one. At a terminal, long lines
+   * are wrapped to its width with commands kept whole (a soft-wrapped command breaks anywhere).
+   */
+  protected stderr(text: string): void {
+    if (!process.stderr.isTTY) {
+      process.stderr.write(text)
+      return
+    }
+    const fitted = `${fitLines(text.replace(/\n$/, '').split('\n'), process.stderr.columns || 80).join('\n')}\n`
+    if (this.status) this.status.write(fitted)
+    else process.stderr.write(fitted)
   }
 
   protected addWarning(message: string): void {
     const clean = serverSafe(message)
     this.warnings.push(clean)
-    if (!this.jsonEnabled()) process.stderr.write(`warning: ${clean}\n`)
+    if (!this.jsonEnabled()) this.stderr(`warning: ${clean}\n`)
   }
 
-  /** Human output (stdout); silent under --json. */
+  /** Human output (stdout); silent under --json. The status line is done by then. */
   protected print(text: string): void {
+    this.stopStatus()
     if (!this.jsonEnabled()) process.stdout.write(text.endsWith('\n') ? text : `${text}\n`)
+  }
+
+  private stopStatus(): void {
+    this.status?.stop()
+  }
+
+  public override async finally(err: Error | undefined): Promise<unknown> {
+    this.stopStatus()
+    setActiveStatus(null)
+    return super.finally(err)
   }
 
   public override logJson(json: unknown): void {
@@ -111,6 +190,7 @@ export abstract class BaseCommand<T> extends Command {
   }
 
   public override async catch(err: Error & {oclif?: {exit?: number}}): Promise<void> {
+    this.stopStatus()
     const e = describeError(err, this.id)
     // Keep an exit code set earlier (130 after a signal).
     process.exitCode = process.exitCode && process.exitCode !== 0 ? process.exitCode : e.exitCode
@@ -119,7 +199,7 @@ export abstract class BaseCommand<T> extends Command {
       return
     }
     const lines = [`cfguard: ${e.message}`, ...e.suggestions.map((s) => `  next: ${s}`)]
-    process.stderr.write(`${lines.join('\n')}\n`)
+    this.stderr(`${lines.join('\n')}\n`)
     if (truthy(process.env.CFGUARD_DEBUG) && err instanceof Error && err.stack) {
       process.stderr.write(`${redactText(err.stack)}\n`)
     }

@@ -10,6 +10,8 @@ import type {RotationResult, RotationSettings, RotationUi} from '../actions/cred
 import type * as CredentialsText from '../actions/credentials-text.js'
 import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
+import {activeStatus} from './render/status.js'
+import {fitLines} from '../report/text.js'
 import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
 
 const HOUR_MS = 3_600_000
@@ -97,17 +99,28 @@ export function rotationSettings(
   }
 }
 
-/** Progress on stderr (tasks on a terminal, lines otherwise, nothing under --json); the plan, then `question`. */
+/**
+ * Progress on stderr (tasks on a terminal, lines otherwise, nothing under --json or --quiet: pass
+ * `silent`); the plan, then `question`.
+ */
 export async function changeUi(
-  json: boolean,
+  silent: boolean,
   question: string,
 ): Promise<Required<Omit<RotationUi, 'reveal'>>> {
   const render = await import('./render/tasks.js')
   return {
-    progress: render.createProgress(render.progressMode({json, isTTY: Boolean(process.stderr.isTTY)})),
+    progress: render.createProgress(
+      render.progressMode({json: silent, isTTY: Boolean(process.stderr.isTTY)}),
+    ),
     confirm: async (planText: string) => {
+      const status = activeStatus()
+      status?.pause()
       process.stderr.write(`${planText}\n`)
-      return render.confirm(question)
+      try {
+        return await render.confirm(question)
+      } finally {
+        status?.resume()
+      }
     },
   }
 }
@@ -121,16 +134,21 @@ type TextRenderers = typeof CredentialsText
 export function reportResult(
   result: RotationResult,
   text: TextRenderers,
-  out: {print(text: string): void; json: boolean; dryRun: boolean},
+  out: {print(text: string): void; json: boolean; dryRun: boolean; width?: number},
 ): void {
   // A dry run shows its plan also when the run would be refused: that is when it matters most.
   if (result.plan && (result.outcome.status === 'dry-run' || out.dryRun))
-    out.print(text.renderRotationPlan(result.plan))
+    out.print(text.renderRotationPlan(result.plan, out.width))
   if (result.outcome.exitCode === 0) {
-    out.print(text.renderOutcome(result.outcome))
+    out.print(fitLines(text.renderOutcome(result.outcome).split('\n'), out.width ?? 120).join('\n'))
     return
   }
-  if (!out.json) process.stderr.write(`cfguard: ${text.renderOutcome(result.outcome)}\n`)
+  if (!out.json) {
+    const lines = `cfguard: ${text.renderOutcome(result.outcome)}`.split('\n')
+    // At a terminal: wrapped to its width, commands whole (they are meant to be pasted).
+    const fitted = process.stderr.isTTY ? fitLines(lines, process.stderr.columns || 80) : lines
+    process.stderr.write(`${fitted.join('\n')}\n`)
+  }
   // Ctrl-C set 130 already: the run stopped because it was asked to.
   if (process.exitCode !== ExitCode.Interrupted) process.exitCode = result.outcome.exitCode
 }
@@ -174,12 +192,13 @@ export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResu
         reveal: false,
         secretStdin: false,
       },
-      await changeUi(this.jsonEnabled(), this.question),
+      await changeUi(this.jsonEnabled() || this.quiet(), this.question),
     )
     reportResult(result, text, {
       print: (t) => this.print(t),
       json: this.jsonEnabled(),
       dryRun: flags['dry-run'],
+      width: this.ctx.width,
     })
     return result
   }

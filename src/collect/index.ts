@@ -75,6 +75,7 @@ export async function collectSnapshot(
           sleep: ctx.sleep,
           now: ctx.now,
           signal: ctx.signal,
+          ...(ctx.activity ? {onActivity: ctx.activity} : {}),
         })
       : null
   try {

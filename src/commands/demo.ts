@@ -17,9 +17,7 @@ export default class Demo extends BaseCommand<DemoResult> {
     await this.parse(Demo)
     const {runDemo, renderDemo} = await import('../actions/demo.js')
     const run = await runDemo(this.ctx)
-    const columns = Number(this.ctx.env.COLUMNS)
-    const width = Number.isFinite(columns) && columns >= 60 ? Math.min(columns, 200) : 100
-    this.print(renderDemo(run, {width}))
+    this.print(renderDemo(run, {width: this.ctx.width, color: this.ctx.color === true}))
     return run.result
   }
 }

@@ -17,7 +17,7 @@ export default class Rules extends BaseCommand<RuleInfo[]> {
     const {args} = await this.parse(Rules)
     const {listRules, renderRules} = await import('../actions/rules.js')
     const rules = listRules(args.rule)
-    this.print(renderRules(rules, Boolean(args.rule)))
+    this.print(renderRules(rules, Boolean(args.rule), this.ctx.width))
     return rules
   }
 }

@@ -124,7 +124,7 @@ function plural(n: number, word: string): string {
 
 /**
  * Packs segments on a line separated by two spaces; what does not fit goes on continuation lines
- * indented further, and a segment wider than a whole line is broken at a space, or cut.
+ * indented further, and a segment wider than a whole line is broken at a space (never in a word).
  */
 export function wrap(indent: number, segments: string[], width: number): string[] {
   const lines: string[] = []
@@ -150,9 +150,10 @@ export function wrap(indent: number, segments: string[], width: number): string[
         flush()
         continue
       }
-      // Break at the last space that fits, else cut (a url longer than a line).
+      // Break at the last space that fits; a word longer than a line (a URL, a GUID) stays whole.
       const space = segment.lastIndexOf(' ', room)
-      const cut = space > 0 ? space : room
+      const next = segment.indexOf(' ')
+      const cut = space > 0 ? space : next > 0 ? next : segment.length
       current += segment.slice(0, cut)
       segment = segment.slice(cut).trimStart()
       flush()

@@ -4,7 +4,7 @@ import {SEVERITIES, type Severity} from '../model/severity.js'
 import {buildCompliance} from './compliance.js'
 import {clean} from './escape.js'
 import {DEFAULT_FAIL_ON, groupBySeverity, isFailure, plural, resourcePath} from './summary.js'
-import {wrap} from './text.js'
+import {keepCommandsWhole, wrap} from './text.js'
 import type {FormatOptions} from './types.js'
 
 const ANSI: Record<Severity | 'bold' | 'dim', [string, string]> = {
@@ -102,9 +102,13 @@ function renderFinding(f: Finding, width: number, paint: Paint, out: string[]): 
   const lead = `  ${f.rule}  `
   const lines = wrap(where, width, '      ', width - lead.length)
   out.push(`  ${paint('bold', f.rule)}  ${lines[0] ?? ''}`, ...lines.slice(1))
-  out.push(...wrap(clean(f.message), width, '      ', width - 6).map((l, i) => (i === 0 ? `      ${l}` : l)))
+  out.push(
+    ...wrap(keepCommandsWhole(clean(f.message)), width, '      ', width - 6).map((l, i) =>
+      i === 0 ? `      ${l}` : l,
+    ),
+  )
   if (f.remediation) {
-    const fix = wrap(`fix: ${clean(f.remediation)}`, width, '           ', width - 6)
+    const fix = wrap(keepCommandsWhole(`fix: ${clean(f.remediation)}`), width, '           ', width - 6)
     out.push(...fix.map((l, i) => (i === 0 ? `      ${l}` : l)))
   }
 }

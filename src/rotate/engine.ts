@@ -60,6 +60,11 @@ export interface EngineOptions {
   findHolders?: HolderFinder | null
   /** Rotate the other user-provided services holding the client too (else refuse while any exist). */
   includeShared?: boolean
+  /**
+   * While deployments roll, read each app's instances at every poll to report instances replaced
+   * out of total (a live display asks; one more read per app and poll). Default false.
+   */
+  countInstances?: boolean
 }
 
 export interface RotationRequest {
@@ -99,6 +104,7 @@ export function resolveOptions(options: EngineOptions): ResolvedOptions {
     pollIntervalMs: int(options.pollIntervalMs, 5000, 'pollIntervalMs'),
     fingerprint: options.fingerprint ?? processFingerprint(),
     keySink: options.keySink ?? null,
+    countInstances: options.countInstances ?? false,
   }
 }
 
@@ -171,7 +177,7 @@ export async function collect(
   for (;;) {
     const next = await run.next()
     if (next.done) return {events, outcome: next.value}
-    events.push(next.value)
+    if (next.value.type !== 'step-progress') events.push(next.value)
   }
 }
 

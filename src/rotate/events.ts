@@ -10,7 +10,8 @@ import type {RotationAction, RotationKind, RotationStatus, StepId} from './types
 import type {ExitCodeValue} from '../errors.js'
 import {redactText} from '../redact.js'
 
-export type EventType = 'plan' | 'step-start' | 'step-skip' | 'step-done' | 'step-failed' | 'warning' | 'done'
+export type EventType =
+  'plan' | 'step-start' | 'step-progress' | 'step-skip' | 'step-done' | 'step-failed' | 'warning' | 'done'
 
 /** Non-secret facts for machines: guids, counts, keyed fingerprints. */
 export type EventData = Record<string, string | number | boolean | null | string[]>
@@ -48,6 +49,8 @@ interface EventBase {
 export type RotationEvent =
   | (EventBase & {type: 'plan'; step: null; plan: RotationPlan})
   | (EventBase & {type: 'step-start'; step: StepId; title: string})
+  /** A long step getting on (live display only: not in the result's events or the audit log). */
+  | (EventBase & {type: 'step-progress'; step: StepId; title: string})
   | (EventBase & {type: 'step-skip'; step: StepId; title: string})
   | (EventBase & {type: 'step-done'; step: StepId; title: string})
   | (EventBase & {type: 'step-failed'; step: StepId; title: string; error: {code: string; exitCode: number}})
@@ -81,6 +84,9 @@ export function eventToLine(event: RotationEvent): string {
       break
     case 'step-start':
       line = `${who} ${event.step}: ${event.title} ...`
+      break
+    case 'step-progress':
+      line = `${who} ${event.step}: ${event.detail}`
       break
     case 'step-skip':
       line = `${who} ${event.step}: skipped (${event.detail})`

@@ -25,6 +25,12 @@ export interface StepContext {
   heartbeat(): Promise<void>
   /** Call right before a change made after a wait inside a step: fails if the lease was lost. */
   checkLease(): Promise<void>
+  /**
+   * How a long step is getting on (deployments rolled, instances replaced), shown live as it
+   * happens; not part of the result or the audit log. Resolves once the event was taken and the
+   * machine resumed: a machine that is never resumed (a killed process) runs nothing further.
+   */
+  progress(detail: string, data?: EventData): Promise<void>
 }
 
 export interface Step<S> {
@@ -59,6 +65,43 @@ export function errorSummary(err: unknown): {code: string; exitCode: number; mes
   return {code: 'BUG', exitCode: 1, message: redactText(message)}
 }
 
+interface News {
+  detail: string
+  data?: EventData
+  /** Releases the callers that wait for this news to be taken. */
+  ack: () => void
+}
+
+/** Progress messages of the running step; a burst not yet taken collapses to the newest. */
+class ProgressQueue {
+  private latest: News | null = null
+  private wake: (() => void) | null = null
+
+  push(detail: string, data?: EventData): Promise<void> {
+    return new Promise((resolve) => {
+      const earlier = this.latest?.ack
+      this.latest = {
+        detail: redactText(detail),
+        ...(data ? {data} : {}),
+        ack: () => {
+          earlier?.()
+          resolve()
+        },
+      }
+      const w = this.wake
+      this.wake = null
+      w?.()
+    })
+  }
+
+  async next(): Promise<News> {
+    while (this.latest === null) await new Promise<void>((resolve) => (this.wake = resolve))
+    const out = this.latest
+    this.latest = null
+    return out
+  }
+}
+
 export async function* runMachine<S>(setup: MachineSetup<S>): AsyncGenerator<RotationEvent, MachineResult> {
   const {platform, state} = setup
   for (const step of setup.steps) {
@@ -70,15 +113,29 @@ export async function* runMachine<S>(setup: MachineSetup<S>): AsyncGenerator<Rot
     }
     yield {...setup.stamp(), type: 'step-start', step: step.id, title: step.title, detail: step.title}
     const warnings: string[] = []
+    const news = new ProgressQueue()
     const ctx: StepContext = {
       warn: (m) => warnings.push(m),
       heartbeat: () => setup.heartbeat(),
       checkLease: () => (setup.checkLease ?? setup.heartbeat)(),
+      progress: (detail, data) => news.push(detail, data),
     }
     let result: StepResult | void
     try {
-      await setup.beforeStep?.(step)
-      result = await step.run(platform, state, ctx)
+      const running = (async () => {
+        await setup.beforeStep?.(step)
+        return step.run(platform, state, ctx)
+      })()
+      // Progress is yielded while the step runs: the person sees deployments advance live.
+      for (;;) {
+        const next = await Promise.race([running.then(() => null), news.next()])
+        if (next === null) break
+        const {ack, ...progress} = next
+        yield {...setup.stamp(), type: 'step-progress', step: step.id, title: step.title, ...progress}
+        // Only now does the step go on: a machine that is not resumed runs nothing further.
+        ack()
+      }
+      result = await running
     } catch (error) {
       for (const w of warnings)
         yield {...setup.stamp(), type: 'warning', step: step.id, detail: redactText(w)}

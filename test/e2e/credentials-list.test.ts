@@ -65,7 +65,8 @@ describe('credentials list, end to end', function () {
         env: cliEnv(sim),
       })
       expect(rot.code, rot.stderr).to.equal(0)
-      const after = await runCli(['credentials'], {env: cliEnv(sim)})
+      // Wide enough for every cell on one line (fitting the terminal is test/e2e/terminal.test.ts's).
+      const after = await runCli(['credentials'], {env: cliEnv(sim, {COLUMNS: '200'})})
       expect(after.code, after.stderr).to.equal(0)
       const line = after.stdout.split('\n').find((l) => l.startsWith('billing-oidc '))!
       // The drift column is held by the next test: here it only passed when the whole rotation
@@ -144,7 +145,8 @@ describe('credentials list, end to end', function () {
       expect(list.auditEventsCreated).to.equal(0)
       expect(shows()).to.equal(0, 'plain credentials list reads no secret')
       const text = await runCli(['credentials', 'list'], {env: cliEnv(sim)})
-      expect(text.stdout).to.match(
+      // The line is wrapped to the width (100 here): read it as one.
+      expect(text.stdout.replace(/\s*\n\s*/g, ' ')).to.match(
         /not checked: 2 user-provided service\(s\) not judged .*--read-credentials/,
       )
 

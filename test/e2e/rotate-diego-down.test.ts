@@ -25,7 +25,10 @@ describe('rotation on CC < 3.211 with Diego unavailable (/stats 503), end to end
   it('--dry-run prints the plan with instance counts unknown and names the target by name', async () => {
     await withSimulator(SIM, async (sim) => {
       const w = diegoDown(sim)
-      const r = await runCli(['credentials', 'rotate', w.ups.name, '--dry-run'], {env: cliEnv(sim)})
+      // Wide enough for every plan line unwrapped (fitting the terminal: test/e2e/terminal.test.ts).
+      const r = await runCli(['credentials', 'rotate', w.ups.name, '--dry-run'], {
+        env: cliEnv(sim, {COLUMNS: '400'}),
+      })
       expect(r.code, r.stderr).to.equal(0)
       expect(r.stdout).to.match(/^Plan: rotate billing-oidc /m)
       expect(r.stdout).to.match(/apps: 2 of 3 roll, web instances replaced: unknown/)

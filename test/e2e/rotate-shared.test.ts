@@ -53,7 +53,9 @@ describe('rotation blast radius: other holders of the client, end to end', funct
     await withSimulator(SIM, async (sim) => {
       const w = upsWorld(sim)
       sharedCopy(sim, w)
-      const plain = await runCli(['credentials', 'rotate', w.ups.name, '--dry-run'], {env: cliEnv(sim)})
+      // Wide enough for every plan line unwrapped (fitting the terminal: test/e2e/terminal.test.ts).
+      const wide = cliEnv(sim, {COLUMNS: '200'})
+      const plain = await runCli(['credentials', 'rotate', w.ups.name, '--dry-run'], {env: wide})
       // The plan is printed; the exit code says the real run would be refused.
       expect(plain.code, plain.stderr).to.equal(2)
       expect(plain.stdout).to.contain('other holders of client billing-client: 1')
@@ -62,7 +64,7 @@ describe('rotation blast radius: other holders of the client, end to end', funct
       )
       expect(plain.stdout).to.match(/refused: client billing-client of billing-oidc is also held/)
       const shared = await runCli(['credentials', 'rotate', w.ups.name, '--dry-run', '--include-shared'], {
-        env: cliEnv(sim),
+        env: wide,
       })
       expect(shared.code, shared.stderr).to.equal(0)
       expect(shared.stdout).to.contain(

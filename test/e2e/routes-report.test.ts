@@ -104,7 +104,10 @@ describe('e2e: cfguard routes report on the demo foundation', function () {
   it('prints the route table, then the findings, within 100 columns (literal snapshot)', async () => {
     const r = await routesReport(ctx.sim, ['--fail-on', 'never'], {COLUMNS: '100'})
     expect(r.code, r.stderr).to.equal(0)
-    for (const line of r.stdout.split('\n')) expect(line.length, line).to.be.at.most(100)
+    // A command longer than the whole width stands alone on its line, whole (issue 16).
+    for (const line of r.stdout.split('\n'))
+      if (!/^\s*cf(guard)? \S/.test(line) || line.trim().length <= 100)
+        expect(line.length, line).to.be.at.most(100)
     expect(normalize(r.stdout)).to.equal(EXPECTED_TABLE)
   })
 })
@@ -379,20 +382,19 @@ HIGH (6)
            --option loadbalancing=round-robin
   routes/no-healthy-instances  route acme/prod/checkout.apps.cfguard.test
       route checkout.apps.cfguard.test → checkout/web: none of 2 instance(s) is RUNNING
-      fix: cf app checkout && cf logs checkout --recent # then fix and: cf restart checkout
-           --strategy rolling (or cf scale checkout -i N)
+      fix: cf app checkout && cf logs checkout --recent # then fix and:
+           cf restart checkout --strategy rolling (or cf scale checkout -i N)
   routes/policy-missing  route acme/prod/payroll.secure.cfguard.test
       route payroll.secure.cfguard.test is on identity-aware domain secure.cfguard.test but has no
       route policy: every caller is denied
-      fix: cf curl -X POST /v3/route_policies -d
-           '{"source":"cf:app:CALLER_GUID","relationships":{"route":{"data":{"guid":"29497eab-38e7-4
-           267-a40a-7ab6908bf8e6"}}}}'
+      fix:
+cf curl -X POST /v3/route_policies -d '{"source":"cf:app:CALLER_GUID","relationships":{"route":{"data":{"guid":"<guid>"}}}}'
   routes/route-service-down  route acme/prod/partner-portal.apps.cfguard.test
       route partner-portal.apps.cfguard.test goes through route service
       https://auth-proxy.apps.cfguard.test, whose route auth-proxy.apps.cfguard.test has nothing
       running (auth-proxy/web: app stopped)
-      fix: start or fix auth-proxy, or unbind it: cf unbind-route-service apps.cfguard.test
-           --hostname partner-portal auth-proxy-rs
+      fix: start or fix auth-proxy, or unbind it:
+           cf unbind-route-service apps.cfguard.test --hostname partner-portal auth-proxy-rs
   routes/route-service-loop  route acme/prod/loop-a.apps.cfguard.test
       route loop-a.apps.cfguard.test: route-service chain loops (loop-a.apps.cfguard.test →
       loop-b.apps.cfguard.test → loop-a.apps.cfguard.test)
@@ -408,8 +410,8 @@ MEDIUM (6)
   routes/health-check  process acme/prod/legacy-monolith/web
       legacy-monolith/web receives route traffic but its health check is type process (instances
       count as ready before they listen)
-      fix: cf set-health-check legacy-monolith http --endpoint /health # or: port; then cf restart
-           legacy-monolith --strategy rolling
+      fix: cf set-health-check legacy-monolith http --endpoint /health # or: port; then
+           cf restart legacy-monolith --strategy rolling
   routes/internal-unreachable  route acme/prod/pricing.apps.internal
       internal route pricing.apps.internal → pricing:8080: no network policy lets any app reach it
       fix: cf add-network-policy SOURCE_APP pricing --protocol tcp --port 8080
@@ -423,20 +425,20 @@ MEDIUM (6)
       fix: cf update-destination grpc-gateway apps.cfguard.test --hostname grpc --app-protocol http2
   routes/sensitive-path-public  route acme/prod/orders-api.apps.cfguard.test/actuator
       public route orders-api.apps.cfguard.test/actuator exposes an operational path /actuator
-      fix: move it to an internal domain or gate it: cf bind-route-service apps.cfguard.test
-           --hostname orders-api --path /actuator AUTH_SERVICE
+      fix: move it to an internal domain or gate it:
+         cf bind-route-service apps.cfguard.test --hostname orders-api --path /actuator AUTH_SERVICE
   routes/stopped-app  route acme/prod/auth-proxy.apps.cfguard.test
       route auth-proxy.apps.cfguard.test sends traffic to app auth-proxy, which is STOPPED (its only
       destination: requests fail)
-      fix: cf start auth-proxy # or: cf unmap-route auth-proxy apps.cfguard.test --hostname
-           auth-proxy
+      fix: cf start auth-proxy # or:
+           cf unmap-route auth-proxy apps.cfguard.test --hostname auth-proxy
 
 LOW (5)
   routes/lb-inconsistent  process acme/prod/search/web
       search/web is reached by 2 routes with different load balancing (least-connection,
       round-robin)
-      fix: set one algorithm on every route, e.g. cf update-route DOMAIN --hostname HOST --option
-           loadbalancing=least-connection
+      fix: set one algorithm on every route, e.g.
+           cf update-route DOMAIN --hostname HOST --option loadbalancing=least-connection
   routes/multiple-apps  route acme/prod/shared-gateway.apps.cfguard.test
       route shared-gateway.apps.cfguard.test sends traffic to 2 apps (gateway in acme/prod, gateway
       in acme/staging) and no deployment is active
@@ -453,15 +455,15 @@ LOW (5)
   routes/weights-ignored  route acme/prod/canary.apps.cfguard.test
       route canary.apps.cfguard.test: destination canary-shop/web has weight 10 of 10, which
       Gorouter ignores
-      fix: cf unmap-route canary-shop apps.cfguard.test --hostname canary && cf map-route
-           canary-shop apps.cfguard.test --hostname canary
+      fix: cf unmap-route canary-shop apps.cfguard.test --hostname canary &&
+           cf map-route canary-shop apps.cfguard.test --hostname canary
 
 INFO (3)
   routes/lb-ineffective  route acme/prod/profile.apps.cfguard.test
       route profile.apps.cfguard.test uses loadbalancing=least-connection but has a single instance
       behind it
-      fix: cf scale APP -i 2 # or: cf update-route apps.cfguard.test --hostname profile
-           --remove-option loadbalancing
+      fix: cf scale APP -i 2 # or:
+           cf update-route apps.cfguard.test --hostname profile --remove-option loadbalancing
   routes/shared-across-spaces  route acme/prod/shared-gateway.apps.cfguard.test
       route shared-gateway.apps.cfguard.test spans 2 spaces (acme/prod, acme/staging)
       fix: cf unshare-route DOMAIN --hostname HOST -s SPACE # or cf unmap-route the foreign app

@@ -29,6 +29,7 @@ import {
   parseOAuthError,
   TRACE_HINT,
 } from './errors.js'
+import {describeRequest, pageOf, type ActivityListener} from './activity.js'
 import {createAgentPool} from './agents.js'
 import {backoffDelay, type HttpMethod, isRetryable, rateLimitWaitMs, RetryBudget} from './retry.js'
 import type {AccessTokenProvider} from './tokens.js'
@@ -37,6 +38,7 @@ import {describeUrl, originOf, parseSafeUrl} from './url.js'
 import {parseCfWarnings} from './warnings.js'
 
 export type {HttpMethod} from './retry.js'
+export type {ActivityEvent, ActivityListener} from './activity.js'
 
 /**
  * `bearer`: the session token (trusted origins only); `{bearerToken}`: a given token, same rule
@@ -133,6 +135,8 @@ export interface TransportOptions {
   random?: () => number
   now?: () => Date
   signal?: AbortSignal
+  /** Told of every request, list page and wait (a progress display; never a secret or a query). */
+  onActivity?: ActivityListener
 }
 
 /** Named origins of a foundation, from `GET /` (cf/ccv3/root.ts). */
@@ -206,6 +210,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
   let rateLimit: RateLimitState | null = null
   let sequence = 0
   const cancellation = createCancellation(options.signal)
+  const onActivity = options.onActivity
+  let activitySeq = 0
+  const tell: ActivityListener = (e) => {
+    // A display's fault never fails a request.
+    try {
+      onActivity?.(e)
+    } catch {
+      /* ignored */
+    }
+  }
 
   const stats: TransportStats = {
     requests: 0,
@@ -364,7 +378,20 @@ export function createTransport(options: TransportOptions = {}): Transport {
     }
   }
 
+  /** Every request, told to the activity listener (if any) when it starts and ends. */
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
+    if (!onActivity) return send<T>(req, '')
+    const label = describeRequest(req.url)
+    const id = ++activitySeq
+    tell({type: 'request', id, label, service: serviceFor(req.url, req.service)})
+    try {
+      return await send<T>(req, label)
+    } finally {
+      tell({type: 'finished', id})
+    }
+  }
+
+  async function send<T>(req: HttpRequest, label: string): Promise<HttpResponse<T>> {
     const id = ++sequence
     let url = buildUrl(req.url, req.query)
     const method: HttpMethod = req.method
@@ -427,7 +454,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           budget.take(timeout) &&
           mayResend()
         ) {
-          await pause(backoffDelay(failedAttempts, random))
+          await pause(backoffDelay(failedAttempts, random), service, 'retry')
           stats.retries++
           continue
         }
@@ -478,7 +505,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
         }
         stats.rateLimitWaits++
         stats.waitedMs += wait
-        await pause(wait)
+        await pause(wait, service, 'rate-limit')
         continue
       }
 
@@ -490,7 +517,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
           budget.take() &&
           mayResend()
         ) {
-          await pause(backoffDelay(failedAttempts, random))
+          await pause(backoffDelay(failedAttempts, random), service, 'retry')
           stats.retries++
           continue
         }
@@ -506,12 +533,17 @@ export function createTransport(options: TransportOptions = {}): Transport {
             : status >= 400
               ? parsed
               : decodeJson(text, status, headers, method, url, service)
+      if (onActivity && status < 300) {
+        const page = pageOf(url, data)
+        if (page) tell({type: 'page', label, ...page})
+      }
       return {status, headers, data: data as T, url, size: text.length}
     }
   }
 
-  async function pause(ms: number): Promise<void> {
+  async function pause(ms: number, service?: string, reason?: 'rate-limit' | 'retry'): Promise<void> {
     if (ms <= 0) return
+    if (service && reason) tell({type: 'wait', ms, service, reason})
     const waiting = cancellation.open()
     try {
       await sleep(ms, waiting.signal)

@@ -15,6 +15,7 @@ import type {Writable} from 'node:stream'
 import {Listr, ListrLogger, ProcessOutput, type ListrTask, type ListrTaskWrapper} from 'listr2'
 
 import {eventToLine, type RotationEvent} from '../../rotate/events.js'
+import {activeStatus} from './status.js'
 import type {RotationPlan} from '../../rotate/plan.js'
 import {redactText} from '../../redact.js'
 
@@ -27,6 +28,8 @@ export interface ProgressTarget {
 
 /** What actions report progress to (see actions/credentials.ts). */
 export interface Progress {
+  /** Drawn live at a terminal (worth reading instance counts for). */
+  live?: boolean
   /** The targets whose events follow (before the first event). */
   begin(targets: ProgressTarget[]): void
   event(event: RotationEvent): void
@@ -102,6 +105,7 @@ type Wrapper = ListrTaskWrapper<unknown, never, never>
 const OK_STATUSES = new Set(['completed', 'grace', 'retired', 'rolled-back', 'dry-run'])
 
 class TaskProgress implements Progress {
+  readonly live = true
   private readonly feeds = new Map<string, Feed>()
   private run: Promise<unknown> | null = null
 
@@ -111,6 +115,8 @@ class TaskProgress implements Progress {
   ) {}
 
   begin(targets: ProgressTarget[]): void {
+    // The task list has the terminal from here on: the status line steps aside.
+    activeStatus()?.pause()
     for (const t of targets) if (!this.feeds.has(t.guid)) this.feeds.set(t.guid, new Feed())
     const logger = new ListrLogger({processOutput: new ProcessOutput(this.stream, this.stream)})
     const tasks: ListrTask[] = targets.map((t) => ({
@@ -204,6 +210,9 @@ async function step(feed: Feed, id: string, task: Wrapper): Promise<void> {
     switch (e.type) {
       case 'step-start':
         task.output = 'running'
+        continue
+      case 'step-progress':
+        task.output = redactText(e.detail)
         continue
       case 'warning':
         task.output = redactText(e.detail)

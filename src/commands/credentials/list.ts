@@ -58,7 +58,7 @@ export default class CredentialsList extends BaseCommand<CredentialList> {
       policyPath: flags.policy,
       readCredentials: flags['read-credentials'],
     })
-    this.print(renderCredentialList(list))
+    this.print(renderCredentialList(list, this.ctx.width))
     return list
   }
 }

@@ -113,7 +113,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       includeShared: flags['include-shared'],
     })
     const ui = {
-      ...(await changeUi(this.jsonEnabled(), 'Go ahead?')),
+      ...(await changeUi(this.jsonEnabled() || this.quiet(), 'Go ahead?')),
       reveal: (t: string) => void process.stdout.write(t),
     }
     if (flags['all-due']) {
@@ -163,6 +163,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       print: (t) => this.print(t),
       json: this.jsonEnabled(),
       dryRun: flags['dry-run'],
+      width: this.ctx.width,
     })
     return result
   }

@@ -27,7 +27,7 @@ export default class IdentityList extends BaseCommand<IdentityInventory> {
       cache: !flags['no-cache'],
       concurrency: flags.concurrency,
     })
-    this.print(renderInventory(inventory))
+    this.print(renderInventory(inventory, this.ctx.width))
     const {warnIfIncomplete} = await import('../../actions/report-output.js')
     const exitCode = warnIfIncomplete(this.ctx, inventory.coverage.gaps, 'inventory')
     if (exitCode !== 0) process.exitCode = exitCode

@@ -40,6 +40,7 @@ export async function rollApps(
     ctx.warn(`app ${a.name} is stopped: not rolled, it picks up ${credentialsWord(state)} when it starts`)
   }
   const toRoll = apps.filter((a) => !isAppRolled(a, targetOf(a), labelled))
+  const board = new RollBoard(ctx, toRoll)
   const deadline = platform.now().getTime() + state.options.timeoutMs
   const limit = pLimit(state.options.parallelApps)
   const deployments = await Promise.all(
@@ -78,7 +79,9 @@ export async function rollApps(
             },
           }))
         state.changed = true
-        await waitForDeployment(platform, state, ctx, app, deployment, deadline, target.marker)
+        await board.update(app.guid, {status: 'deploying'})
+        await waitForDeployment(platform, state, ctx, app, deployment, deadline, target, board)
+        await board.update(app.guid, {status: 'deployed', fresh: board.total(app.guid)})
         return deployment.guid
       }),
     ),
@@ -97,8 +100,10 @@ async function waitForDeployment(
   app: AppInfo,
   first: DeploymentInfo,
   deadline: number,
-  marker: string,
+  target: RollTarget,
+  board: RollBoard,
 ): Promise<void> {
+  const marker = target.marker
   let d = first
   for (;;) {
     if (d.statusValue === 'FINALIZED') {
@@ -133,6 +138,76 @@ async function waitForDeployment(
     await ctx.heartbeat()
     await platform.sleep(pollDelay(platform, state, deadline))
     d = await platform.getDeployment(d.guid)
+    if (state.options.countInstances && d.statusValue === 'ACTIVE')
+      await countFresh(platform, app, target, board)
+  }
+}
+
+/** Instances of `app` started after the change, for the live display; a failed read is no news. */
+async function countFresh(
+  platform: RotationPlatform,
+  app: AppInfo,
+  target: RollTarget,
+  board: RollBoard,
+): Promise<void> {
+  let now: AppInfo | undefined
+  try {
+    ;[now] = await platform.listApps([app.guid])
+  } catch (err) {
+    // An API failure of this read only delays the display to the next poll.
+    if (err instanceof CfguardError) return
+    throw err
+  }
+  if (!now) return
+  const live = now.webInstances.filter((i) => i.state !== 'DOWN').length
+  const stale = staleInstances(now, target.since).length
+  await board.update(app.guid, {
+    fresh: Math.max(0, live - stale),
+    total: Math.max(live, board.total(app.guid)),
+  })
+}
+
+interface AppRoll {
+  name: string
+  status: 'waiting' | 'deploying' | 'deployed'
+  fresh: number
+  total: number
+}
+
+/** What the rolling step reports while it waits: apps deployed and instances replaced, of totals. */
+class RollBoard {
+  private readonly apps = new Map<string, AppRoll>()
+
+  constructor(
+    private readonly ctx: StepContext,
+    apps: AppInfo[],
+  ) {
+    for (const a of apps) {
+      const total = a.webInstances.filter((i) => i.state !== 'DOWN').length
+      this.apps.set(a.guid, {name: a.name, status: 'waiting', fresh: 0, total})
+    }
+  }
+
+  total(guid: string): number {
+    return this.apps.get(guid)?.total ?? 0
+  }
+
+  /** Resolves when the machine has passed the news on (see StepContext.progress). */
+  async update(guid: string, change: Partial<Omit<AppRoll, 'name'>>): Promise<void> {
+    const app = this.apps.get(guid)
+    if (!app) return
+    Object.assign(app, change)
+    const all = [...this.apps.values()]
+    const deployed = all.filter((a) => a.status === 'deployed').length
+    const fresh = all.reduce((n, a) => n + Math.min(a.fresh, a.total), 0)
+    const total = all.reduce((n, a) => n + a.total, 0)
+    const rolling = all.filter((a) => a.status === 'deploying').map((a) => `${a.name} ${a.fresh}/${a.total}`)
+    await this.ctx.progress(
+      `${deployed} of ${all.length} ${all.length === 1 ? 'app' : 'apps'} deployed, ` +
+        `${fresh} of ${total} ${total === 1 ? 'instance' : 'instances'} replaced` +
+        (rolling.length > 0 ? ` (rolling: ${rolling.join(', ')})` : ''),
+      {apps_deployed: deployed, apps: all.length, instances_replaced: fresh, instances: total},
+    )
   }
 }
 

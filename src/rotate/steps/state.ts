@@ -19,6 +19,8 @@ export interface ResolvedOptions {
   pollIntervalMs: number
   fingerprint: Fingerprint
   keySink: KeySink | null
+  /** Read each rolling app's instances at every poll to report instances replaced (live display). */
+  countInstances: boolean
 }
 
 export interface RunState {

@@ -65,7 +65,7 @@ describe('renderRouteTable', () => {
     expect(renderRouteTable(map, {width: 100})).to.equal(EXPECTED_100)
   })
 
-  it('no line exceeds the width, whatever the width and however long a url is', () => {
+  it('no line exceeds the width, except a single word longer than a line, which is never cut', () => {
     const longHost = `very-long-hostname-${'x'.repeat(40)}`
     const a = webApp('app-1', `app-with-a-long-name-${'y'.repeat(30)}`)
     const s = routeMapSnapshot()
@@ -85,10 +85,17 @@ describe('renderRouteTable', () => {
     })
     for (const width of [40, 41, 60, 79, 80, 100, 132]) {
       const text = renderRouteTable(map, {width})
-      const over = text.split('\n').filter((l) => l.length > width)
+      // Issue 16: a URL or name wider than the line used to be cut mid-word; now it is alone on
+      // its line, whole (copyable), and only such a line may be wider than the terminal.
+      const over = text.split('\n').filter((l) => l.length > width && /\s/.test(l.trim()))
       expect(over, `width ${width}`).to.deep.equal([])
+      for (const l of text.split('\n').filter((x) => x.length > width)) {
+        expect(l.trim().length, `width ${width}: ${l}`).to.be.greaterThan(width - Math.floor(width / 2))
+      }
       expect(text, 'nothing lost').to.contain('identity/missing')
-      expect(text.replace(/\s+/g, ''), 'the url is all there').to.contain(`${longHost}.apps.example.com/`)
+      expect(text, 'the url is whole on one line').to.contain(
+        `${longHost}.apps.example.com/${'segment/'.repeat(12)}end`,
+      )
     }
   })
 

@@ -19,8 +19,8 @@ const EXPECTED = [
   'HIGH (4)',
   '  identity/secret-in-env  app acme/prod/billing-api',
   '      app billing-api sets CLIENT_SECRET in its environment variables',
-  '      fix: move it into a user-provided service: cf cups billing-oidc -p credentials.json, then cf',
-  '           unset-env billing-api CLIENT_SECRET',
+  '      fix: move it into a user-provided service: cf cups billing-oidc -p credentials.json, then',
+  '           cf unset-env billing-api CLIENT_SECRET',
   '  identity/shared-client  service instance acme/prod/billing-oidc',
   '      client billing-client is bound to 2 apps in 2 spaces (prod, staging)',
   '      fix: create one UAA client per app and bind each app its own service instance',
@@ -83,7 +83,11 @@ describe('report/table', () => {
       for (const result of [auditResult(), allKindsResult(), emptyResult()]) {
         const text = formatTable(result, {rules: RULES, width, compliance: 'soc2', color: true})
         for (const line of text.replace(ANSI, '').split('\n')) {
-          expect([...line].length, `line over ${width}: ${line}`).to.be.at.most(width)
+          // Issue 16: a command is never broken over lines (it could not be pasted); only a
+          // command longer than the whole width may stick out, alone on its line.
+          if ([...line].length > width)
+            expect(line.trim(), `line over ${width}: ${line}`).to.match(/^cf(guard)? /)
+          else expect([...line].length).to.be.at.most(width)
         }
       }
     }

@@ -4,16 +4,23 @@ import {clean, mdCode, mdEscape, xmlEscape} from '../../../src/report/escape.js'
 import {wrap} from '../../../src/report/text.js'
 
 describe('report/text and escaping', () => {
-  it('wraps on spaces with a hanging indent and breaks words longer than a line', () => {
+  it('wraps on spaces with a hanging indent and never breaks a word, a URL or a command', () => {
     expect(wrap('one two three four', 9, '  ')).to.deep.equal(['one two', '  three', '  four'])
-    expect(wrap('abcdefghijkl', 5)).to.deep.equal(['abcde', 'fghij', 'kl'])
+    // Issue 16: words longer than a line used to be cut (`https://very` / `-long-host.e` …).
+    expect(wrap('abcdefghijkl', 5)).to.deep.equal(['abcdefghijkl'])
     expect(wrap('a https://very-long-host.example.com/path', 12, '', 12)).to.deep.equal([
       'a',
-      'https://very',
-      '-long-host.e',
-      'xample.com/p',
-      'ath',
+      'https://very-long-host.example.com/path',
     ])
+    // A command in backticks is one word: on its own line, moved left to fit the width.
+    expect(
+      wrap('fix: run `cfguard credentials rotate billing-oidc --dry-run` then look', 56, '        ', 50),
+    ).to.deep.equal([
+      'fix: run',
+      '     `cfguard credentials rotate billing-oidc --dry-run`',
+      '        then look',
+    ])
+    expect(wrap('see `cf events x` now', 80, '  ')).to.deep.equal(['see `cf events x` now'])
     expect(wrap('short', 40, '    ', 10)).to.deep.equal(['short'])
     expect(wrap('', 10)).to.deep.equal([''])
   })
