@@ -127,8 +127,20 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
     if (curlMissing) curlError = curlMissing
     for (let pair = 0; pair < spec.pairs && !curlError; pair++) {
       if (pair > 0) {
-        ctx.log(`${spec.title}: cfguard (pair ${pair + 1} of ${spec.pairs})`)
-        cfguardRuns.push(paired(await auditRun(sim, spec, ctx, env)))
+        // A fresh CFGUARD_HOME each time: with the first run's, this would be a cached run.
+        ctx.log(`${spec.title}: cfguard (pair ${pair + 1} of ${spec.pairs}, fresh CFGUARD_HOME)`)
+        const fresh = mkdtempSync(join(tmpdir(), 'cfguard-bench-home-'))
+        try {
+          const run = await auditRun(sim, spec, ctx, {...env, CFGUARD_HOME: fresh, CF_HOME: fresh})
+          if (run.requests !== cfguard.requests) {
+            throw new Error(
+              `cfguard made ${run.requests} requests in pair ${pair + 1}, ${cfguard.requests} in the first`,
+            )
+          }
+          cfguardRuns.push(paired(run))
+        } finally {
+          rmSync(fresh, {recursive: true, force: true})
+        }
       }
       ctx.log(`${spec.title}: curl-parallel baseline (pair ${pair + 1} of ${spec.pairs})`)
       try {
