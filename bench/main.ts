@@ -17,6 +17,7 @@ import {parseArgs} from 'node:util'
 import {CONCURRENCY, DEPENDENT_CHAIN, figure, TARGETS, type Figure} from './harness/figures.js'
 import {killRunning} from './harness/measure.js'
 import {
+  clientCpuTable,
   figuresTable,
   scenarioTable,
   seconds,
@@ -26,6 +27,7 @@ import {
 } from './harness/report.js'
 import type {BenchResults} from './harness/report.js'
 import {runScenario, type ScenarioResult, type ScenarioSpec} from './harness/scenario.js'
+import {benchClientCpu, type ClientCpuResult} from './harness/client-cpu.js'
 import {benchStartup, type StartupResult} from './harness/startup.js'
 import {ratio} from './harness/stats.js'
 
@@ -40,6 +42,8 @@ const {values: args} = parseArgs({
     rounds: {type: 'string'},
     only: {type: 'string'},
     seed: {type: 'string', default: '1'},
+    large: {type: 'boolean', default: false},
+    'no-naive': {type: 'boolean', default: false},
   },
   strict: true,
 })
@@ -50,7 +54,16 @@ const log = (line: string) => process.stderr.write(`bench: ${line}\n`)
 
 const SCENARIOS: ScenarioSpec[] = quick
   ? [
-      {id: 'baseline', title: '100 apps @ 2 ms', apps: 100, latencyMs: 2, seed, naive: true, cached: false},
+      {
+        id: 'baseline',
+        title: '100 apps @ 2 ms',
+        apps: 100,
+        latencyMs: 2,
+        seed,
+        naive: true,
+        cached: false,
+        pairs: 1,
+      },
       {
         id: 'large',
         title: '100 apps @ 2 ms (cached path)',
@@ -59,6 +72,7 @@ const SCENARIOS: ScenarioSpec[] = quick
         seed,
         naive: false,
         cached: true,
+        pairs: 0,
       },
     ]
   : [
@@ -68,8 +82,9 @@ const SCENARIOS: ScenarioSpec[] = quick
         apps: 1000,
         latencyMs: 10,
         seed,
-        naive: true,
+        naive: !args['no-naive'],
         cached: false,
+        pairs: 5,
       },
       {
         id: 'large',
@@ -79,8 +94,26 @@ const SCENARIOS: ScenarioSpec[] = quick
         seed,
         naive: false,
         cached: true,
+        pairs: 3,
       },
+      ...(args.large
+        ? [
+            {
+              id: 'xlarge',
+              title: '50,000 apps @ 25 ms',
+              apps: 50_000,
+              latencyMs: 25,
+              seed,
+              naive: false,
+              cached: false,
+              pairs: 1,
+            },
+          ]
+        : []),
     ]
+
+/** Wall / lower bound limit per foundation size (the issue's targets). */
+const LOWER_BOUND_LIMIT: Record<string, number> = {baseline: 1.5, large: 1.3, xlarge: 1.3}
 
 /** The audit entry point: `audit` once it exists, else `identity audit` (said in the notes). */
 function auditCommand(notes: string[]): {args: string[]; families: ('identity' | 'routes')[]} {
@@ -123,8 +156,13 @@ function git(): BenchResults['git'] {
   }
 }
 
-function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): Figure[] {
+function collectFigures(
+  scenarios: ScenarioResult[],
+  startup: StartupResult[],
+  clientCpu: ClientCpuResult[],
+): Figure[] {
   const figures: Figure[] = []
+  const count = (n: number) => n.toLocaleString('en-US')
   for (const s of scenarios) {
     const min = s.minimum
     figures.push(
@@ -132,8 +170,37 @@ function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): 
         'requestsOverMinimum',
         s.title,
         ratio(s.cfguard.requests, min?.total),
-        `${s.cfguard.requests.toLocaleString('en-US')} / ${min ? min.total.toLocaleString('en-US') : 'n/a'}`,
+        `${count(s.cfguard.requests)} / ${min ? count(min.total) : 'n/a'}`,
         s.minimumError,
+      ),
+      figure(
+        'requestsOverApiMinimum',
+        s.title,
+        ratio(s.cfguard.requests, s.apiMinimum.total),
+        `${count(s.cfguard.requests)} / ${count(s.apiMinimum.total)}` +
+          (s.curl ? `; the curl script made ${count(s.curl.runs[0]!.requests)}` : ''),
+      ),
+    )
+  }
+  for (const s of scenarios.filter((x) => x.curl !== null || x.curlError)) {
+    const curl = s.curl
+    const pairs = `${s.cfguardSeries.runs.length} / ${curl?.runs.length ?? 0} interleaved runs`
+    figures.push(
+      figure(
+        'wallOverCurl',
+        s.title,
+        ratio(s.cfguardSeries.medianWallMs, curl?.medianWallMs),
+        curl ? `${seconds(s.cfguardSeries.medianWallMs)} / ${seconds(curl.medianWallMs)} (${pairs})` : 'n/a',
+        s.curlError,
+      ),
+      figure(
+        'cpuOverCurl',
+        s.title,
+        ratio(s.cfguardSeries.medianCpuSeconds, curl?.medianCpuSeconds),
+        curl && curl.medianCpuSeconds !== null && s.cfguardSeries.medianCpuSeconds !== null
+          ? `${s.cfguardSeries.medianCpuSeconds.toFixed(2)} s / ${curl.medianCpuSeconds.toFixed(2)} s`
+          : 'n/a',
+        s.curlError,
       ),
     )
   }
@@ -142,9 +209,10 @@ function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): 
       figure(
         'wallOverLowerBound',
         s.title,
-        ratio(s.cfguard.wallMs, s.lowerBoundMs),
-        `${seconds(s.cfguard.wallMs)} / ${s.lowerBoundMs === null ? 'n/a' : seconds(s.lowerBoundMs)}`,
+        ratio(s.cfguardSeries.medianWallMs, s.lowerBoundMs),
+        `${seconds(s.cfguardSeries.medianWallMs)} / ${s.lowerBoundMs === null ? 'n/a' : seconds(s.lowerBoundMs)}`,
         s.minimumError,
+        LOWER_BOUND_LIMIT[s.id],
       ),
     )
   }
@@ -164,7 +232,7 @@ function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): 
         'cachedOverFirst',
         s.title,
         ratio(s.cached!.requests, s.cfguard.requests),
-        `${s.cached!.requests.toLocaleString('en-US')} / ${s.cfguard.requests.toLocaleString('en-US')}`,
+        `${count(s.cached!.requests)} / ${count(s.cfguard.requests)}`,
       ),
     )
   }
@@ -176,10 +244,20 @@ function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): 
       if (run) figures.push(figure('peakRssMb', `${s.title}${who}`, run.peakRssMb, 'cfguard process'))
     }
   }
+  for (const c of clientCpu) {
+    figures.push(
+      figure(
+        'clientCpuOverRaw',
+        `${c.bodyBytes / 1024} KB bodies, concurrency ${c.concurrency}`,
+        c.medianRatio,
+        `${c.medianTransportUs.toFixed(0)} µs / ${c.medianRawUs.toFixed(0)} µs (${c.rounds} interleaved rounds)`,
+      ),
+    )
+  }
   for (const c of startup.slice(1)) {
     figures.push(
       figure(
-        'startupOverNode',
+        c.firstRequest ? 'firstRequestOverNode' : 'startupOverNode',
         `\`${c.label}\``,
         c.medianRatio,
         `${c.medianMs.toFixed(0)} ms / ${startup[0]!.medianMs.toFixed(0)} ms`,
@@ -189,6 +267,24 @@ function collectFigures(scenarios: ScenarioResult[], startup: StartupResult[]): 
   return figures
 }
 
+/** Every command's `--help` (from the manifest), and the top-level one. */
+function helpCommands(): {label: string; args: string[]}[] {
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'oclif.manifest.json'), 'utf8')) as {
+    commands: Record<string, {hidden?: boolean}>
+  }
+  const ids = Object.entries(manifest.commands)
+    .filter(([, c]) => !c.hidden)
+    .map(([id]) => id)
+    .sort()
+  return [
+    {label: 'cfguard --help', args: ['--help']},
+    ...ids.map((id) => ({
+      label: `cfguard ${id.split(':').join(' ')} --help`,
+      args: [...id.split(':'), '--help'],
+    })),
+  ]
+}
+
 async function startupRounds(
   auditCommandArgs: string[],
   baseEnv: Record<string, string>,
@@ -196,12 +292,14 @@ async function startupRounds(
 ): Promise<StartupResult[]> {
   log(`start-up: ${rounds} interleaved rounds`)
   const home = mkdtempSync(join(tmpdir(), 'cfguard-bench-startup-'))
+  const network = [auditCommandArgs, ['identity', 'list'], ['routes', 'report'], ['credentials', 'list']]
   try {
     return await benchStartup(
       [
         {label: 'cfguard --version', args: ['--version']},
-        {label: 'cfguard --help', args: ['--help']},
-        {label: `cfguard ${auditCommandArgs.join(' ')} --help`, args: [...auditCommandArgs, '--help']},
+        {label: 'cfguard rules', args: ['rules']},
+        ...(quick ? helpCommands().slice(0, 2) : helpCommands()),
+        ...network.map((args) => ({label: `cfguard ${args.join(' ')}`, args, firstRequest: true})),
       ],
       {
         bin: BIN,
@@ -209,6 +307,11 @@ async function startupRounds(
         env: {...baseEnv, CFGUARD_HOME: home, CF_HOME: home},
         rounds,
         warmupRounds: quick ? 0 : 2,
+        firstRequestEnv: (url) => ({
+          CFGUARD_API: url,
+          CFGUARD_CLIENT_ID: 'bench-client',
+          CFGUARD_CLIENT_SECRET: 'bench-not-a-secret',
+        }),
       },
     )
   } finally {
@@ -235,6 +338,16 @@ async function main(): Promise<void> {
 
   const startup = wanted('startup') ? await startupRounds(auditArgs.slice(0, -2), baseEnv, rounds) : []
 
+  let clientCpu: ClientCpuResult[] = []
+  if (wanted('client-cpu')) {
+    log('client CPU per request: transport vs raw node:http, interleaved')
+    clientCpu = await benchClientCpu({
+      root: ROOT,
+      rounds: quick ? 1 : 7,
+      requests: quick ? () => 200 : undefined,
+    })
+  }
+
   const scenarios: ScenarioResult[] = []
   for (const spec of SCENARIOS.filter((s) => wanted(s.id))) {
     scenarios.push(
@@ -243,7 +356,7 @@ async function main(): Promise<void> {
   }
 
   const finishedAt = new Date()
-  const figures = collectFigures(scenarios, startup)
+  const figures = collectFigures(scenarios, startup, clientCpu)
   if (Math.max(loadAtStart, loadavg()[0]!) > cpus().length) {
     notes.push(
       `The 1-minute load average reached ${round2(Math.max(loadAtStart, loadavg()[0]!))} on ${cpus().length} cores: ` +
@@ -267,6 +380,7 @@ async function main(): Promise<void> {
     },
     git: git(),
     startup: {rounds, warmupRounds: quick ? 0 : 2, commands: startup},
+    clientCpu,
     scenarios,
     figures,
     notes,
@@ -284,6 +398,8 @@ async function main(): Promise<void> {
     scenarioTable(scenarios),
     '',
     ...(startup.length > 0 ? [startupTable(startup)] : []),
+    '',
+    clientCpuTable(clientCpu),
     '',
     ...notes.map((n) => `- ${n}`),
     '',

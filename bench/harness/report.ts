@@ -3,6 +3,7 @@ import {mkdirSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import {formatNumber, TARGETS, type Figure} from './figures.js'
+import type {ClientCpuResult} from './client-cpu.js'
 import type {ScenarioResult} from './scenario.js'
 import type {StartupResult} from './startup.js'
 
@@ -24,6 +25,8 @@ export interface BenchResults {
   }
   git: {commit: string | null; dirty: boolean | null}
   startup: {rounds: number; warmupRounds: number; commands: StartupResult[]}
+  /** Client CPU per request, transport vs raw node:http (client-cpu.ts). */
+  clientCpu: ClientCpuResult[]
   scenarios: ScenarioResult[]
   figures: Figure[]
   notes: string[]
@@ -31,7 +34,7 @@ export interface BenchResults {
 
 export function figuresTable(figures: Figure[]): string {
   const rows = figures.map((f) => {
-    const verdict = f.met === null ? 'n/a' : f.met ? 'met' : '**missed**'
+    const verdict = f.target === 'reported' ? '' : f.met === null ? 'n/a' : f.met ? 'met' : '**missed**'
     return `| ${f.label} | ${f.subject} | ${formatNumber(f.value, TARGETS[f.id].digits)} | ${f.target} | ${verdict} | ${f.detail}${f.note ? ` — ${f.note}` : ''} |`
   })
   return [
@@ -48,7 +51,7 @@ export function scenarioTable(scenarios: ScenarioResult[]): string {
     const runs = [
       ['cfguard', s.cfguard],
       ['cfguard, cached 2nd run', s.cached],
-      ['naive baseline', s.naive],
+      ['naive strawman (per_page=50, sequential)', s.naive],
     ] as const
     for (const [who, run] of runs) {
       if (!run) continue
@@ -58,6 +61,18 @@ export function scenarioTable(scenarios: ScenarioResult[]): string {
           `${ms(run.beforeFirstRequestMs)} | ${ms(run.networkSpanMs)} | ${ms(run.afterLastAnswerMs)} | ` +
           `${run.cpuSeconds === null ? 'n/a' : `${run.cpuSeconds.toFixed(1)} s`} | ${rss} | ` +
           `${run.auditEventsCreated.toLocaleString('en-US')} |`,
+      )
+    }
+    for (const [who, series] of [
+      ['cfguard, median of the interleaved runs', s.cfguardSeries],
+      ['curl-parallel baseline (collection only), median', s.curl],
+    ] as const) {
+      if (!series || (series === s.cfguardSeries && !s.curl)) continue
+      const rss = series.runs[0]?.peakRssMb
+      rows.push(
+        `| ${s.title} | ${who} (${series.runs.length}) | ${(series.runs[0]?.requests ?? 0).toLocaleString('en-US')} | ` +
+          `${seconds(series.medianWallMs)} | | | | ` +
+          `${series.medianCpuSeconds === null ? 'n/a' : `${series.medianCpuSeconds.toFixed(1)} s`} | ${rss == null ? 'n/a' : Math.round(rss)} | |`,
       )
     }
     rows.push(
@@ -74,9 +89,27 @@ export function scenarioTable(scenarios: ScenarioResult[]): string {
 
 export function startupTable(commands: StartupResult[]): string {
   return [
-    '| command | median (ms) | median ratio to `node -e 0` |',
-    '| --- | ---: | ---: |',
-    ...commands.map((c) => `| \`${c.label}\` | ${c.medianMs.toFixed(0)} | ${c.medianRatio.toFixed(2)} |`),
+    '| command | measured to | median (ms) | median ratio to `node -e 0` |',
+    '| --- | --- | ---: | ---: |',
+    ...commands.map(
+      (c) =>
+        `| \`${c.label}\` | ${c.firstRequest ? 'first request' : 'exit'} | ${c.medianMs.toFixed(0)} | ${c.medianRatio.toFixed(2)} |`,
+    ),
+  ].join('\n')
+}
+
+export function clientCpuTable(results: ClientCpuResult[]): string {
+  if (results.length === 0) return 'Client CPU per request: not measured in this run.'
+  return [
+    'Client CPU per request (µs, median over interleaved rounds; both clients read the body and parse the JSON):',
+    '',
+    '| body | concurrency | requests × rounds | raw node:http keep-alive | cfguard transport | ratio |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...results.map(
+      (r) =>
+        `| ${r.bodyBytes / 1024} KB | ${r.concurrency} | ${r.requestsPerRound.toLocaleString('en-US')} × ${r.rounds} | ` +
+        `${r.medianRawUs.toFixed(0)} | ${r.medianTransportUs.toFixed(0)} | ${r.medianRatio.toFixed(2)} |`,
+    ),
   ].join('\n')
 }
 
@@ -134,6 +167,8 @@ export function summaryMarkdown(results: BenchResults): string {
     `Start-up, ${results.startup.rounds} interleaved rounds after ${results.startup.warmupRounds} warm-up rounds:`,
     '',
     startupTable(results.startup.commands),
+    '',
+    clientCpuTable(results.clientCpu),
   ]
   for (const s of results.scenarios) {
     parts.push('', `Requests by endpoint, ${s.title}. ${sameData(s)}`, '', endpointTable(s))

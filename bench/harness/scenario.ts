@@ -3,15 +3,18 @@
  * CFGUARD_HOME), optionally a second (cached) run with the same home, and optionally the naive
  * baseline — each run a separate process, requests counted from the simulator's log.
  */
+import {execFileSync} from 'node:child_process'
 import {mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {apiMinimum, type ApiMinimum} from './api-minimum.js'
 import {minimumFor, type Minimum} from './cost.js'
 import {lowerBoundMs} from './figures.js'
 import {measure} from './measure.js'
 import type {FoundationCounts, RequestSummary} from './protocol.js'
 import {startSimProcess, type SimProcess} from './sim-control.js'
+import {median} from './stats.js'
 
 export interface ScenarioSpec {
   id: string
@@ -21,6 +24,8 @@ export interface ScenarioSpec {
   seed: number
   naive: boolean
   cached: boolean
+  /** cfguard and the curl-parallel baseline, interleaved: cfguard, curl, cfguard, curl… (0: no curl). */
+  pairs: number
 }
 
 export interface RunResult {
@@ -55,7 +60,21 @@ export interface NaiveRun extends RunResult {
   gathered: Record<string, number>
 }
 
-export interface ScenarioResult extends Omit<ScenarioSpec, 'naive' | 'cached'> {
+/** One run of the interleaved series (cfguard's audit or the curl script's collection). */
+export interface PairedRun {
+  wallMs: number
+  cpuSeconds: number | null
+  requests: number
+  peakRssMb: number | null
+}
+
+export interface Series {
+  runs: PairedRun[]
+  medianWallMs: number
+  medianCpuSeconds: number | null
+}
+
+export interface ScenarioResult extends Omit<ScenarioSpec, 'naive' | 'cached' | 'pairs'> {
   counts: FoundationCounts
   ccVersion: string
   simBuildMs: number
@@ -65,6 +84,13 @@ export interface ScenarioResult extends Omit<ScenarioSpec, 'naive' | 'cached'> {
   cfguard: CfguardRun
   cached: CfguardRun | null
   naive: NaiveRun | null
+  /** The minimum written down from the API (api-minimum.ts), independent of cfguard's cost model. */
+  apiMinimum: ApiMinimum
+  /** cfguard's audit runs of the interleaved series (the first is `cfguard`). */
+  cfguardSeries: Series
+  /** The curl-parallel baseline (bench/curl-parallel.sh), interleaved with cfguard; null if not run. */
+  curl: Series | null
+  curlError?: string
 }
 
 export interface ScenarioContext {
@@ -94,6 +120,35 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
     }
     ctx.log(`${spec.title}: cfguard ${ctx.auditArgs.join(' ')}`)
     const cfguard = await auditRun(sim, spec, ctx, env)
+    const cfguardRuns: PairedRun[] = [paired(cfguard)]
+    const curlRuns: PairedRun[] = []
+    let curlError: string | undefined
+    const curlMissing = spec.pairs > 0 ? missingTools() : null
+    if (curlMissing) curlError = curlMissing
+    for (let pair = 0; pair < spec.pairs && !curlError; pair++) {
+      if (pair > 0) {
+        // A fresh CFGUARD_HOME each time: with the first run's, this would be a cached run.
+        ctx.log(`${spec.title}: cfguard (pair ${pair + 1} of ${spec.pairs}, fresh CFGUARD_HOME)`)
+        const fresh = mkdtempSync(join(tmpdir(), 'cfguard-bench-home-'))
+        try {
+          const run = await auditRun(sim, spec, ctx, {...env, CFGUARD_HOME: fresh, CF_HOME: fresh})
+          if (run.requests !== cfguard.requests) {
+            throw new Error(
+              `cfguard made ${run.requests} requests in pair ${pair + 1}, ${cfguard.requests} in the first`,
+            )
+          }
+          cfguardRuns.push(paired(run))
+        } finally {
+          rmSync(fresh, {recursive: true, force: true})
+        }
+      }
+      ctx.log(`${spec.title}: curl-parallel baseline (pair ${pair + 1} of ${spec.pairs})`)
+      try {
+        curlRuns.push(await curlRun(sim, ctx))
+      } catch (err) {
+        curlError = err instanceof Error ? err.message : String(err)
+      }
+    }
     let cached: CfguardRun | null = null
     if (spec.cached) {
       ctx.log(`${spec.title}: cfguard again (cached, same CFGUARD_HOME)`)
@@ -126,6 +181,10 @@ export async function runScenario(spec: ScenarioSpec, ctx: ScenarioContext): Pro
       cfguard,
       cached,
       naive,
+      apiMinimum: apiMinimum(sim.counts),
+      cfguardSeries: series(cfguardRuns),
+      curl: curlRuns.length > 0 ? series(curlRuns) : null,
+      ...(curlError ? {curlError} : {}),
     }
   } finally {
     await sim.stop()
@@ -189,6 +248,55 @@ async function naiveRun(sim: SimProcess, spec: ScenarioSpec, ctx: ScenarioContex
   }
   const requests = await sim.requests()
   return {...runFields(run, requests, spec.latencyMs), elapsedMs: out.elapsedMs, gathered: out.gathered}
+}
+
+function paired(run: RunResult): PairedRun {
+  return {wallMs: run.wallMs, cpuSeconds: run.cpuSeconds, requests: run.requests, peakRssMb: run.peakRssMb}
+}
+
+function series(runs: PairedRun[]): Series {
+  const cpu = runs.map((r) => r.cpuSeconds).filter((c): c is number => c !== null)
+  return {
+    runs,
+    medianWallMs: Math.round(median(runs.map((r) => r.wallMs))),
+    medianCpuSeconds: cpu.length === runs.length ? Math.round(median(cpu) * 100) / 100 : null,
+  }
+}
+
+/** Why the curl baseline cannot run here (curl or jq missing), or null. */
+function missingTools(): string | null {
+  for (const tool of ['curl', 'jq']) {
+    try {
+      execFileSync(tool, ['--version'], {stdio: 'ignore'})
+    } catch {
+      return `${tool} is not installed: the curl-parallel baseline did not run`
+    }
+  }
+  return null
+}
+
+/** bench/curl-parallel.sh against the simulator: its wall and CPU (curl and jq included, via GNU time). */
+async function curlRun(sim: SimProcess, ctx: ScenarioContext): Promise<PairedRun> {
+  await sim.resetRequests()
+  const run = await measure('bash', [join(ctx.root, 'bench/curl-parallel.sh')], {
+    env: {
+      ...ctx.baseEnv,
+      CURL_API: sim.apiUrl,
+      CURL_CLIENT_ID: sim.admin.clientId,
+      CURL_CLIENT_SECRET: sim.admin.clientSecret,
+    },
+    cwd: ctx.root,
+    timeoutMs: 30 * 60_000,
+  })
+  if (run.code !== 0)
+    throw new Error(`curl-parallel baseline exited ${run.code ?? run.signal}: ${firstLines(run.stderr)}`)
+  const requests = await sim.requests()
+  return {
+    wallMs: Math.round(run.wallMs),
+    cpuSeconds: run.cpuSeconds,
+    requests: requests.total,
+    peakRssMb: run.peakRssMb === null ? null : Math.round(run.peakRssMb * 10) / 10,
+  }
 }
 
 function runFields(

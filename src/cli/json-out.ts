@@ -67,10 +67,13 @@ function isPlainContainer(value: unknown): value is unknown[] | Record<string, u
   return proto === Object.prototype || proto === null
 }
 
+function indented(text: string, indent: string): string {
+  return indent === '' ? text : text.replaceAll('\n', `\n${indent}`)
+}
+
 function* pieces(value: unknown, indent: string): Generator<string> {
   if (!isPlainContainer(value)) {
-    const text = JSON.stringify(value, null, 2)
-    yield indent === '' ? text : text.replaceAll('\n', `\n${indent}`)
+    yield indented(JSON.stringify(value, null, 2), indent)
     return
   }
   const inner = indent + INDENT
@@ -83,7 +86,11 @@ function* pieces(value: unknown, indent: string): Generator<string> {
       yield `${i === 0 ? '[' : ','}\n${inner}`
       const v = serializable(value[i], String(i))
       if (v === undefined) yield 'null'
-      else yield* pieces(v, inner)
+      else if (Array.isArray(v)) yield* pieces(v, inner)
+      // One element (a finding, an app…) in one JSON.stringify call: the same bytes as walking
+      // it here, a third less CPU for a 25 MB document (the generator's pieces cost more than
+      // the text), and an element is small enough to hold at once.
+      else yield indented(JSON.stringify(v, null, 2), inner)
     }
     yield `\n${indent}]`
     return

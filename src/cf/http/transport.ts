@@ -12,12 +12,7 @@
  */
 import {createRequire} from 'node:module'
 
-import axios, {
-  AxiosHeaders,
-  type AxiosInstance,
-  type AxiosResponse,
-  type InternalAxiosRequestConfig,
-} from 'axios'
+import type {AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults} from 'axios'
 
 import {CfguardError, isCfguardError} from '../../errors.js'
 import {boundText, redactText, registerSecret} from '../../redact.js'
@@ -30,11 +25,12 @@ import {
   TRACE_HINT,
 } from './errors.js'
 import {describeRequest, pageOf, type ActivityListener} from './activity.js'
+import {AttemptControl, createNodeAdapter} from './adapter.js'
 import {createAgentPool} from './agents.js'
 import {backoffDelay, type HttpMethod, isRetryable, rateLimitWaitMs, RetryBudget} from './retry.js'
 import type {AccessTokenProvider} from './tokens.js'
 import {isSensitivePath, type Tracer} from './trace.js'
-import {describeUrl, originOf, parseSafeUrl} from './url.js'
+import {checkSafeUrl, describeUrl, originOf, parseSafeUrl} from './url.js'
 import {parseCfWarnings} from './warnings.js'
 
 export type {HttpMethod} from './retry.js'
@@ -174,12 +170,6 @@ interface AttemptMeta {
   usedToken?: string
 }
 
-declare module 'axios' {
-  interface AxiosRequestConfig {
-    cfguardMeta?: AttemptMeta
-  }
-}
-
 const MAX_REDIRECTS = 5
 const MAX_RATE_LIMIT_WAITS = 5
 /**
@@ -239,20 +229,37 @@ export function createTransport(options: TransportOptions = {}): Transport {
     skipSslValidation: options.skipSslValidation,
   })
 
-  const instance: AxiosInstance = axios.create({
-    timeout: timeoutMs,
-    maxRedirects: 0,
-    // axios sends https requests through an http proxy in the clear (the proxy sees the token):
-    // its proxy support stays off; the agent of each request tunnels instead (agents.ts).
-    proxy: false,
-    responseType: 'text',
-    transformRequest: [(data: unknown) => data],
-    transformResponse: [(data: unknown) => data],
-    validateStatus: () => true,
-    maxContentLength: MAX_RESPONSE_BYTES,
-    maxBodyLength: -1,
-    transitional: {clarifyTimeoutError: true, silentJSONParsing: true, forcedJSONParsing: false},
-  })
+  // axios is loaded on the first request, not when a command imports the transport: commands
+  // that never go to the network (rules, help, local reports) do not pay for it.
+  let instance: AxiosInstance | null = null
+  const client = (): AxiosInstance => {
+    if (instance) return instance
+    const axios = loadAxios()
+    instance = axios.create()
+    // Only what cfguard sets: axios merges its instance defaults into every request's config, and
+    // the stock ones (header buckets per method, transforms, env classes…) cost CPU per request
+    // for nothing. No transforms: the body stays the text the adapter decoded.
+    const defaults: CreateAxiosDefaults = {
+      // cfguard's own adapter on node:http (adapter.ts): same behaviour, a fraction of the CPU.
+      adapter: createNodeAdapter(axios, {clarifyTimeoutError: true}),
+      timeout: timeoutMs,
+      maxRedirects: 0,
+      // axios sends https requests through an http proxy in the clear (the proxy sees the token):
+      // its proxy support stays off; the agent of each request tunnels instead (agents.ts).
+      proxy: false,
+      responseType: 'text',
+      validateStatus: () => true,
+      maxContentLength: MAX_RESPONSE_BYTES,
+      maxBodyLength: -1,
+      // No `transitional`: axios validates it on every request; the adapter reports timeouts as
+      // ETIMEDOUT (clarifyTimeoutError) itself.
+    }
+    // `instance.defaults` is the object axios merges from (the instance shares it): replace its contents.
+    const live = instance.defaults as unknown as Record<string, unknown>
+    for (const key of Object.keys(live)) delete live[key]
+    Object.assign(live, defaults)
+    return instance
+  }
 
   const addWarning = (message: string) => {
     const clean = boundText(redactText(message.trim()))
@@ -262,91 +269,75 @@ export function createTransport(options: TransportOptions = {}): Transport {
     options.warn?.(clean)
   }
 
-  // Request interceptors run last-registered-first: register in reverse of the execution order.
-  const requestSteps: ((c: InternalAxiosRequestConfig) => Promise<InternalAxiosRequestConfig>)[] = [
-    async function guardUrl(config) {
-      parseSafeUrl(String(config.url), 'request URL')
-      return config
-    },
-    async function authorize(config) {
-      const meta = config.cfguardMeta as AttemptMeta
-      const headers = AxiosHeaders.from(config.headers)
-      headers.delete('Authorization')
-      const url = String(config.url)
-      if (meta.auth === 'bearer' || (typeof meta.auth === 'object' && 'bearerToken' in meta.auth)) {
-        if (!isTrusted(url)) {
-          throw new CfguardError(
-            'BAD_RESPONSE',
-            `refusing to send the access token to ${safeHost(url)}: not one of the foundation's endpoints (CC, UAA, Log Cache, policy server)`,
-            {suggestions: [TRACE_HINT]},
-          )
-        }
-        const given =
-          typeof meta.auth === 'object' && 'bearerToken' in meta.auth ? meta.auth.bearerToken : null
-        if (given === null && !tokens) {
-          throw new CfguardError('NOT_LOGGED_IN', 'not logged in', {suggestions: ['run `cfguard login`']})
-        }
-        const token = given ?? (await (tokens as AccessTokenProvider).accessToken())
-        registerSecret(token)
-        meta.usedToken = token
-        headers.set('Authorization', `bearer ${token}`)
-      } else if (typeof meta.auth === 'object' && 'basic' in meta.auth) {
-        const {username, password} = meta.auth.basic
-        registerSecret(password)
-        headers.set('Authorization', `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`)
+  /**
+   * Per attempt, before it is sent: guard the URL (https, or http on loopback) → authorize (bearer
+   * only to trusted origins) → count + trace. Plain headers, no AxiosHeaders round trip.
+   */
+  async function prepare(
+    url: URL,
+    headers: Record<string, string>,
+    meta: AttemptMeta,
+    method: HttpMethod,
+    data: string | undefined,
+  ) {
+    checkSafeUrl(url, 'request URL')
+    if (meta.auth === 'bearer' || (typeof meta.auth === 'object' && 'bearerToken' in meta.auth)) {
+      if (!trusted.has(url.origin)) {
+        throw new CfguardError(
+          'BAD_RESPONSE',
+          `refusing to send the access token to ${url.host}: not one of the foundation's endpoints (CC, UAA, Log Cache, policy server)`,
+          {suggestions: [TRACE_HINT]},
+        )
       }
-      config.headers = headers
-      return config
-    },
-    async function countAndTrace(config) {
-      const meta = config.cfguardMeta as AttemptMeta
-      stats.requests++
-      stats.byService[meta.service] = (stats.byService[meta.service] ?? 0) + 1
-      if (meta.tokenGrant) stats.tokenRequests++
-      meta.startedAt = Date.now()
-      tracer?.request({
-        id: meta.id,
-        attempt: meta.attempt,
-        method: String(config.method).toUpperCase(),
-        url: String(config.url),
-        headers: AxiosHeaders.from(config.headers).toJSON() as Record<string, unknown>,
-        body: typeof config.data === 'string' ? config.data : undefined,
-        sensitive: meta.sensitive,
-      })
-      return config
-    },
-  ]
-  for (const step of [...requestSteps].reverse()) instance.interceptors.request.use(step)
+      const given = typeof meta.auth === 'object' && 'bearerToken' in meta.auth ? meta.auth.bearerToken : null
+      if (given === null && !tokens) {
+        throw new CfguardError('NOT_LOGGED_IN', 'not logged in', {suggestions: ['run `cfguard login`']})
+      }
+      const token = given ?? (await (tokens as AccessTokenProvider).accessToken())
+      registerSecret(token)
+      meta.usedToken = token
+      headers.Authorization = `bearer ${token}`
+    } else if (typeof meta.auth === 'object' && 'basic' in meta.auth) {
+      const {username, password} = meta.auth.basic
+      registerSecret(password)
+      headers.Authorization = `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`
+    }
+    stats.requests++
+    stats.byService[meta.service] = (stats.byService[meta.service] ?? 0) + 1
+    if (meta.tokenGrant) stats.tokenRequests++
+    meta.startedAt = Date.now()
+    tracer?.request({
+      id: meta.id,
+      attempt: meta.attempt,
+      method,
+      url: url.href,
+      headers: {...headers},
+      body: data,
+      sensitive: meta.sensitive,
+    })
+  }
 
-  instance.interceptors.response.use(
-    function traceResponse(res: AxiosResponse<string>) {
-      const meta = res.config.cfguardMeta as AttemptMeta
-      tracer?.response({
-        id: meta.id,
-        status: res.status,
-        url: String(res.config.url),
-        headers: plainHeaders(res.headers),
-        body: typeof res.data === 'string' ? res.data : '',
-        elapsedMs: Date.now() - meta.startedAt,
-        sensitive: meta.sensitive,
-      })
-      return res
-    },
-    function traceFailure(err: unknown) {
-      const config = (err as {config?: InternalAxiosRequestConfig}).config
-      const meta = config?.cfguardMeta
-      if (meta && !isCfguardError(err) && meta.startedAt > 0) {
-        tracer?.failure(meta.id, String(config?.url), networkMessage(err), Date.now() - meta.startedAt)
-      }
-      return Promise.reject(err)
-    },
-  )
-  instance.interceptors.response.use(function observe(res: AxiosResponse<string>) {
-    const headers = plainHeaders(res.headers)
-    for (const w of parseCfWarnings(headers['x-cf-warnings'])) addWarning(w)
+  /** Per answer: trace → observe (X-Cf-Warnings, X-RateLimit-*). */
+  function received(
+    url: string,
+    meta: AttemptMeta,
+    status: number,
+    headers: Record<string, string>,
+    text: string,
+  ) {
+    tracer?.response({
+      id: meta.id,
+      status,
+      url,
+      headers,
+      body: text,
+      elapsedMs: Date.now() - meta.startedAt,
+      sensitive: meta.sensitive,
+    })
+    const warnings = headers['x-cf-warnings']
+    if (warnings !== undefined) for (const w of parseCfWarnings(warnings)) addWarning(w)
     observeRateLimit(headers)
-    return res
-  })
+  }
 
   function observeRateLimit(headers: Record<string, string>): void {
     if (headers['x-ratelimit-remaining'] === undefined && headers['x-ratelimit-limit'] === undefined) return
@@ -393,11 +384,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
   async function send<T>(req: HttpRequest, label: string): Promise<HttpResponse<T>> {
     const id = ++sequence
-    let url = buildUrl(req.url, req.query)
+    let target = buildUrl(req.url, req.query)
+    let url = target.href
     const method: HttpMethod = req.method
     let auth: RequestAuth = req.auth ?? 'bearer'
-    const service = serviceFor(url, req.service)
+    const service = req.service || (trusted.get(target.origin) ?? target.host)
     const body = serializeBody(req)
+    const payload = method === 'GET' || method === 'HEAD' ? undefined : body.data
     const tokenGrant = req.tokenGrant === true
     const retry = req.retry !== false
     let attempt = 0
@@ -407,45 +400,47 @@ export function createTransport(options: TransportOptions = {}): Transport {
     let redirects = 0
     req.tokenLimiter?.take()
     const mayResend = () => req.tokenLimiter?.tryTake() ?? true
+    const http = client()
 
     // Once a request is for a secret endpoint it stays one: a redirect (301 adding a slash) must
     // not turn its bodies back into plain trace text.
     let sensitive = req.sensitive === true
     for (;;) {
       attempt++
-      sensitive ||= isSensitivePath(new URL(url).pathname)
+      sensitive ||= isSensitivePath(target.pathname)
       const meta: AttemptMeta = {id, attempt, auth, service, sensitive, tokenGrant, startedAt: 0}
       let res: AxiosResponse<string>
-      // Aborted by the run's signal (fanned out) or by the deadline, whichever comes first.
-      const attemptAbort = cancellation.open()
-      let overDeadline = false
+      // Aborted by the run's signal (fanned out) or by the deadline (the adapter's timer).
       const deadlineMs = timeoutMs * DEADLINE_TIMEOUTS
-      const deadlineTimer = setTimeout(() => {
-        overDeadline = true
-        attemptAbort.abort()
-      }, deadlineMs)
+      const control = cancellation.open(new AttemptControl(deadlineMs))
       try {
         const agent = agents.agentFor(url)
-        res = await instance.request<string>({
+        const headers: Record<string, string> = {
+          Accept: req.accept === 'text' ? '*/*' : 'application/json',
+          'User-Agent': USER_AGENT,
+          ...(body.contentType ? {'Content-Type': body.contentType} : {}),
+          ...req.headers,
+        }
+        for (const name of Object.keys(headers))
+          if (name.toLowerCase() === 'authorization') delete headers[name]
+        await prepare(target, headers, meta, method, payload)
+        res = await http.request<string>({
           url,
+          cfguardUrl: target,
           method,
           httpAgent: agent,
           httpsAgent: agent,
-          data: method === 'GET' || method === 'HEAD' ? undefined : body.data,
-          headers: {
-            Accept: req.accept === 'text' ? '*/*' : 'application/json',
-            'User-Agent': USER_AGENT,
-            ...(body.contentType ? {'Content-Type': body.contentType} : {}),
-            ...req.headers,
-          },
-          signal: attemptAbort.signal,
-          cfguardMeta: meta,
+          data: payload,
+          headers,
+          cfguardAttempt: control,
         })
       } catch (err) {
         if (isCfguardError(err)) throw err
+        if (meta.startedAt > 0)
+          tracer?.failure(meta.id, url, networkMessage(err), Date.now() - meta.startedAt)
         if (options.signal?.aborted) throw new CfguardError('INTERRUPTED', 'interrupted')
         if (isBodyTooLarge(err)) throw bodyTooLarge(method, url, service)
-        const code = overDeadline ? 'ETIMEDOUT' : networkCode(err)
+        const code = control.overDeadline ? 'ETIMEDOUT' : networkCode(err)
         failedAttempts++
         const timeout = code === 'ETIMEDOUT' || code === 'ECONNABORTED'
         if (
@@ -466,23 +461,24 @@ export function createTransport(options: TransportOptions = {}): Transport {
           message: networkMessage(err),
           cause: err,
           attempts: failedAttempts,
-          timeoutMs: overDeadline ? deadlineMs : timeoutMs,
+          timeoutMs: control.overDeadline ? deadlineMs : timeoutMs,
         })
       } finally {
-        clearTimeout(deadlineTimer)
-        cancellation.close(attemptAbort)
+        cancellation.close(control)
       }
 
       const status = res.status
-      const headers = plainHeaders(res.headers)
+      const headers = plainHeaders(res.cfguardHeaders ?? res.headers)
       const text = typeof res.data === 'string' ? res.data : ''
+      received(url, meta, status, headers, text)
 
       if (status >= 300 && status < 400 && status !== 304) {
         const next = followRedirect(url, method, headers.location, status, service, redirects)
         redirects++
         // Credentials never follow a redirect to another origin (curl's rule).
-        if (originOf(next) !== originOf(url)) auth = 'none'
-        url = next
+        if (next.origin !== target.origin) auth = 'none'
+        target = next
+        url = next.href
         attempt = 0
         continue
       }
@@ -492,7 +488,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       if (status === 401 && auth === 'bearer' && !authReplayed && tokens && isTokenRejection(parsed)) {
         authReplayed = true
         stats.authReplays++
-        await tokens.renewAfterRejection((res.config.cfguardMeta as AttemptMeta | undefined)?.usedToken ?? '')
+        await tokens.renewAfterRejection(meta.usedToken ?? '')
         continue
       }
 
@@ -544,7 +540,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   async function pause(ms: number, service?: string, reason?: 'rate-limit' | 'retry'): Promise<void> {
     if (ms <= 0) return
     if (service && reason) tell({type: 'wait', ms, service, reason})
-    const waiting = cancellation.open()
+    const waiting = cancellation.open(new AbortController())
     try {
       await sleep(ms, waiting.signal)
     } finally {
@@ -615,14 +611,13 @@ export function createTransport(options: TransportOptions = {}): Transport {
  * in flight; `AbortSignal.any` per attempt also grew the run signal's dependants.
  */
 function createCancellation(run: AbortSignal | undefined) {
-  const open = new Set<AbortController>()
+  const open = new Set<{abort(reason?: unknown): void}>()
   const fanOut = () => {
     for (const c of open) c.abort(run?.reason)
     open.clear()
   }
   return {
-    open(): AbortController {
-      const c = new AbortController()
+    open<C extends {abort(reason?: unknown): void}>(c: C): C {
       if (!run) return c
       if (run.aborted) {
         c.abort(run.reason)
@@ -632,7 +627,7 @@ function createCancellation(run: AbortSignal | undefined) {
       open.add(c)
       return c
     },
-    close(c: AbortController): void {
+    close(c: {abort(reason?: unknown): void}): void {
       if (open.delete(c) && open.size === 0) run?.removeEventListener('abort', fanOut)
     },
   }
@@ -645,7 +640,7 @@ function followRedirect(
   status: number,
   service: string,
   redirects: number,
-): string {
+): URL {
   const details = {method, url, service, status}
   if (!location) {
     throw new ApiError(
@@ -668,7 +663,7 @@ function followRedirect(
       TRACE_HINT,
     ])
   }
-  return parseSafeUrl(new URL(location, url).toString(), 'redirect URL').toString()
+  return parseSafeUrl(new URL(location, url).toString(), 'redirect URL')
 }
 
 function isBodyTooLarge(err: unknown): boolean {
@@ -728,14 +723,14 @@ function parseLenient(text: string): unknown {
   }
 }
 
-function buildUrl(base: string, query: HttpRequest['query']): string {
+function buildUrl(base: string, query: HttpRequest['query']): URL {
   const url = new URL(base)
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue
     if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v)
     else url.searchParams.append(key, String(value))
   }
-  return url.toString()
+  return url
 }
 
 function serializeBody(req: HttpRequest): {data?: string; contentType?: string} {
@@ -750,11 +745,12 @@ function serializeBody(req: HttpRequest): {data?: string; contentType?: string} 
 
 function plainHeaders(headers: unknown): Record<string, string> {
   const out: Record<string, string> = {}
-  const source =
-    headers instanceof AxiosHeaders ? headers.toJSON() : ((headers ?? {}) as Record<string, unknown>)
-  for (const [k, v] of Object.entries(source)) {
+  const h = headers as {toJSON?: () => Record<string, unknown>} | null | undefined
+  const source = typeof h?.toJSON === 'function' ? h.toJSON() : ((h ?? {}) as Record<string, unknown>)
+  for (const k in source) {
+    const v = source[k]
     if (v === undefined || v === null) continue
-    out[k.toLowerCase()] = Array.isArray(v) ? v.join(', ') : String(v)
+    out[k.toLowerCase()] = typeof v === 'string' ? v : Array.isArray(v) ? v.join(', ') : String(v)
   }
   return out
 }
@@ -769,14 +765,6 @@ function networkCode(err: unknown): string | undefined {
 
 function networkMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
-}
-
-function safeHost(url: string): string {
-  try {
-    return new URL(url).host
-  } catch {
-    return 'an unknown host'
-  }
 }
 
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -800,4 +788,12 @@ function packageVersion(): string {
   } catch {
     return 'dev'
   }
+}
+
+/**
+ * axios, loaded on the first request. The CommonJS build: one file (the ESM entry is some 80
+ * modules), and nothing else in cfguard imports axios, so there is one copy of its classes.
+ */
+function loadAxios(): AxiosStatic {
+  return createRequire(import.meta.url)('axios') as AxiosStatic
 }

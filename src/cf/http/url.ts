@@ -27,6 +27,11 @@ export function parseSafeUrl(input: string, what = 'URL'): URL {
       suggestions: ['give the full URL, e.g. --api https://api.sys.example.com'],
     })
   }
+  return checkSafeUrl(url, what, input)
+}
+
+/** The transport rule of `parseSafeUrl` for a URL already parsed. */
+export function checkSafeUrl(url: URL, what = 'URL', input: string = url.href): URL {
   if (url.protocol === 'https:') return url
   if (url.protocol === 'http:') {
     if (isLoopbackHost(url.hostname)) return url

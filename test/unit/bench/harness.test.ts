@@ -1,5 +1,6 @@
 import {expect} from 'chai'
 
+import {apiMinimum} from '../../../bench/harness/api-minimum.js'
 import {costCounts} from '../../../bench/harness/cost.js'
 import {endpointOf} from '../../../bench/harness/endpoints.js'
 import type {FoundationCounts} from '../../../bench/harness/protocol.js'
@@ -26,8 +27,21 @@ describe('bench harness (pure parts)', () => {
   })
 
   it('judges each figure against its target, and an unmeasurable one as n/a (never as met)', () => {
-    expect(figure('requestsOverMinimum', 'x', 1.05, '').met).to.equal(true)
-    expect(figure('requestsOverMinimum', 'x', 1.06, '').met).to.equal(false)
+    expect(figure('requestsOverMinimum', 'x', 1, '').met).to.equal(true)
+    expect(figure('requestsOverMinimum', 'x', 1.001, '').met).to.equal(false)
+    expect(figure('requestsOverApiMinimum', 'x', 1.001, '').met).to.equal(false)
+    expect(figure('wallOverCurl', 'x', 1, '').met).to.equal(true)
+    expect(figure('wallOverCurl', 'x', 1.01, '').met).to.equal(false)
+    expect(figure('clientCpuOverRaw', 'x', 1.51, '').met).to.equal(false)
+    expect(figure('firstRequestOverNode', 'x', 2.5, '').met).to.equal(true)
+    // a per-foundation limit (wall / lower bound: 1.5 at 1,000 apps, 1.3 at 10,000)
+    expect(figure('wallOverLowerBound', 'x', 1.4, '', undefined, 1.3)).to.include({
+      met: false,
+      target: '≤ 1.3',
+    })
+    expect(figure('wallOverLowerBound', 'x', 1.4, '')).to.include({met: true, target: '≤ 1.5'})
+    // reported, never judged
+    expect(figure('cpuOverCurl', 'x', 0.5, '')).to.include({met: null, target: 'reported', value: 0.5})
     expect(figure('naiveOverCfguard', 'x', 19.9, '').met).to.equal(false)
     expect(figure('naiveOverCfguard', 'x', 20, '').met).to.equal(true)
     expect(figure('cachedOverFirst', 'x', 0.2, '').met).to.equal(true)
@@ -47,7 +61,9 @@ describe('bench harness (pure parts)', () => {
     ])
     const lines = table.split('\n')
     expect(lines).to.have.length(5)
-    expect(lines[2]).to.equal('| requests / minimum | 1,000 apps | 1.01 | ≤ 1.05 | met | 1,012 / 1,000 |')
+    expect(lines[2]).to.equal(
+      "| requests / minimum (cfguard's cost model) | 1,000 apps | 1.01 | ≤ 1 | **missed** | 1,012 / 1,000 |",
+    )
     expect(lines[3]).to.equal(
       '| peak RSS of cfguard (MB) | 10,000 apps | 412 | ≤ 300 | **missed** | cfguard process |',
     )
@@ -106,6 +122,50 @@ describe('bench harness (pure parts)', () => {
     })
     expect(breakdown).to.include({session: 2, apps: 2, processes: 3, routes: 4, uaaClients: 11, env: 10_000})
     expect(Object.values(breakdown).reduce((a, b) => a + b, 0)).to.equal(10_033)
+  })
+
+  it('writes the minimum down from the API: one page per 5000 rows, 500 UAA clients a page, /env per app', () => {
+    const counts = {
+      orgs: 50,
+      spaces: 400,
+      apps: 10_000,
+      processes: 11_000,
+      processInstances: 20_000,
+      domains: 3,
+      routes: 15_010,
+      destinations: 15_000,
+      routePolicies: 0,
+      routeBindings: 0,
+      serviceOfferings: 4,
+      servicePlans: 4,
+      serviceInstances: 6433,
+      userProvidedServiceInstances: 6033,
+      managedServiceInstances: 400,
+      credentialBindings: 11_944,
+      appBindings: 11_944,
+      serviceKeys: 2,
+      deployments: 0,
+      activeDeployments: 0,
+      auditEvents: 20_457,
+      recentUpsAuditEvents: 2471,
+      unboundUserProvided: 5,
+      hiddenManagedBindings: 1,
+      networkPolicies: 0,
+      uaaClients: 5073,
+    }
+    const min = apiMinimum(counts)
+    expect(min.terms).to.include({
+      'GET /v3/apps': 2,
+      'GET /v3/processes?embed=process_instances': 3,
+      'GET /v3/routes?include=route_policies': 4,
+      'GET /v3/deployments?status_values=ACTIVE': 1,
+      'GET uaa:/oauth/clients': 11,
+      'GET /v3/apps/:guid/env': 10_000,
+      'GET /v3/service_instances/:guid/credentials': 5,
+      'GET /v3/service_credential_bindings/:guid/details': 3,
+    })
+    expect(min.perItem).to.equal(10_008)
+    expect(min.total).to.equal(10_008 + 2 + 2 + 1 + 3 + 4 + 1 + 1 + 2 + 3 + 1 + 1 + 11 + 1)
   })
 
   it('groups request paths by endpoint', () => {
