@@ -151,7 +151,7 @@ describe('e2e: login, logout, target', function () {
     expect(parseJson<TargetJson>(await cli(['target', '--json'])).result.user).to.equal('sso-user')
   })
 
-  it('login with client credentials stores the client id only; later runs need the secret from the environment', async () => {
+  it('login with client credentials stores the client id and its token, never the secret; target works while the token lives', async () => {
     const r = await cli(
       ['login', '--api', f.apiUrl, '--client-id', f.client.id, '--name', 'ci'],
       {},
@@ -161,13 +161,16 @@ describe('e2e: login, logout, target', function () {
     expect(r.stderr).to.contain('CFGUARD_CLIENT_SECRET')
     const raw = readFileSync(join(home, 'config.json'), 'utf8')
     expect(raw.includes(f.client.secret)).to.equal(false, 'the client secret was stored')
-    expect(store().targets.ci?.auth).to.deep.equal({kind: 'client', clientId: f.client.id})
+    const auth = store().targets.ci?.auth as Record<string, unknown> | undefined
+    // Keys and kinds only: a failure message must never print the stored token.
+    expect(Object.keys(auth ?? {}).sort()).to.deep.equal(['accessToken', 'clientId', 'kind'])
+    expect(auth?.kind).to.equal('client')
+    expect(auth?.clientId).to.equal(f.client.id)
+    expect(typeof auth?.accessToken === 'string' && (auth.accessToken as string).length > 0).to.equal(true)
 
-    expectOneErrorLine(
-      await cli(['target']),
-      4,
-      /uses client credentials of "cfguard-ci", which are never stored/,
-    )
+    const kept = await cli(['target', '--json'])
+    expect(kept.code, kept.stderr).to.equal(0)
+    expect(parseJson<TargetJson>(kept).result).to.deep.include({client: f.client.id, user: null})
     const t = await cli(['target', '--json'], {CFGUARD_CLIENT_SECRET: f.client.secret})
     expect(t.code, t.stderr).to.equal(0)
     expect(parseJson<TargetJson>(t).result).to.deep.include({client: f.client.id, user: null})

@@ -1,6 +1,6 @@
 /**
  * Progress of credential rotations, rendered from the engine's events only (the machine knows no
- * UI): a listr2 task list on a terminal, one plain line per event without one (`eventToLine`),
+ * UI): a listr2 task list on a terminal, one plain timestamped line per event without one (`eventToLine`),
  * nothing under --json (the events are in the result). Everything goes to stderr, so stdout stays
  * the result.
  *
@@ -54,8 +54,9 @@ export function createProgress(mode: ProgressMode, options: ProgressOptions = {}
   if (mode === 'lines') {
     return {
       begin() {},
+      // Without a terminal (cron logs, CI): each line carries when it happened.
       event: (e) => {
-        stream.write(`${eventToLine(e)}\n`)
+        stream.write(`${e.at} ${eventToLine(e)}\n`)
       },
       end: async () => {},
     }

@@ -66,11 +66,16 @@ describe('rotation progress rendering', () => {
     expect(text).to.match(/halted: billing-oidc: stopped at roll-apps/)
   })
 
-  it('lines: exactly one eventToLine per event; silent: nothing', async () => {
+  it('lines: exactly one eventToLine per event, after its ISO time; silent: nothing', async () => {
     const w = upsWorld()
     const {events} = await collect(rotate(w.fake, {serviceInstanceGuid: w.ups}, baseOptions({dryRun: true})))
     const target = {guid: w.ups, name: 'billing-oidc'}
-    expect(await play(events, 'lines', target)).to.equal(events.map((e) => `${eventToLine(e)}\n`).join(''))
+    expect(await play(events, 'lines', target)).to.equal(
+      events.map((e) => `${e.at} ${eventToLine(e)}\n`).join(''),
+    )
+    expect(await play(events, 'lines', target)).to.match(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z \[billing-oidc\] /,
+    )
     expect(await play(events, 'silent', target)).to.equal('')
   })
 })
