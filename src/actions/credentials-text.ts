@@ -103,9 +103,14 @@ export function renderRotationPlan(plan: RotationPlan, width = Number.POSITIVE_I
 
   if (plan.auditEvents.length > 0) {
     lines.push('  audit events this run writes:')
-    const width = Math.max(...plan.auditEvents.map((e) => e.type.length)) + 2
-    for (const e of plan.auditEvents)
-      lines.push(`    ${pad(e.type, width)}${pad(e.count === null ? '1+' : String(e.count), 4)}${e.why}`)
+    const typeWidth = Math.max(...plan.auditEvents.map((e) => e.type.length)) + 2
+    // Columns while each row fits the width; else the reason on its own line below its row.
+    const rows = plan.auditEvents.map((e) => ({
+      head: `    ${pad(e.type, typeWidth)}${pad(e.count === null ? '1+' : String(e.count), 4)}`,
+      why: e.why,
+    }))
+    const fits = rows.every((r) => r.head.length + r.why.length <= width)
+    for (const r of rows) lines.push(...(fits ? [r.head + r.why] : [r.head.trimEnd(), `        ${r.why}`]))
   }
   for (const g of plan.versionGates)
     lines.push(`  Cloud Controller ${g.actual} ${g.ok ? 'supports' : 'lacks'} ${g.feature} (${g.required}+)`)

@@ -30,6 +30,32 @@ describe('rotation plan and outcome text', () => {
     expect(text).to.match(/retire: the old secret stay valid until .* \(grace 1d\)/)
   })
 
+  it('at 80 columns the audit events keep their columns: a reason that does not fit goes on its own line', async () => {
+    const w = upsWorld()
+    const plan = await planOnly(w.fake, 'rotate', {serviceInstanceGuid: w.ups}, baseOptions())
+    const lines = renderRotationPlan(plan, 80).split('\n')
+    for (const line of lines) expect(line.length, line).to.be.at.most(80)
+    const start = lines.indexOf('  audit events this run writes:')
+    expect(start).to.be.greaterThan(0)
+    const block: string[] = []
+    for (const line of lines.slice(start + 1)) {
+      if (!line.startsWith('    ')) break
+      block.push(line)
+    }
+    const rows = block.filter((l) => /^ {4}audit\./.test(l))
+    expect(rows.length).to.be.greaterThan(2)
+    // Every count starts in the same column, and every reason is on the line after its row.
+    const countColumn = new Set(rows.map((r) => r.search(/ (\d+\+?)$/)))
+    expect(countColumn.size, rows.join('\n')).to.equal(1)
+    expect(block.length).to.equal(rows.length * 2)
+    for (let i = 1; i < block.length; i += 2) expect(block[i]).to.match(/^ {8}\S/)
+    // Wide enough: one line per event, as before.
+    const wide = renderRotationPlan(plan, 200).split('\n')
+    expect(
+      wide.some((l) => /^ {4}audit\.app\.deployment\.create\s+\d+\s+one rolling deployment/.test(l)),
+    ).to.equal(true)
+  })
+
   it('a managed plan on an old Cloud Controller states the version gate and the refusal', async () => {
     const w = managedWorld()
     w.fake.version = '3.200.0'
