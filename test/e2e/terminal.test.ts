@@ -9,8 +9,9 @@
  * process started and the CPU it had used), never by when this test happened to poll the pane.
  * Two checks do not depend on how busy the machine is: the CPU used before the first progress is
  * under 1 s, and the first progress comes before the first network connection (so it never waits
- * for the API). The wall-clock time is checked too, with room for a shared, loaded machine (on
- * this project's 2-core machine at load 9–11 it measured 0.5–0.9 s; 2.5 s is the bound). Pane
+ * for the API). The wall-clock time, as the process's own clock reads it from its start, is held
+ * to the issue's 1 s (0.2–0.35 s at load 3 on this project's 2-core machine, 0.5–0.9 s at load
+ * 9–11, while six engineers' test runs shared it). Pane
  * polling only checks that progress is on the screen while the command still runs (live, not
  * printed at the end); the simulator's latency makes runs last seconds, so many polls see it.
  */
@@ -91,7 +92,7 @@ function expectEarlyProgress(probe: PtyRun['probe']): void {
   expect(cpuMsAtFirstProgress as number, seen).to.be.below(1000)
   expect(firstConnectMs, 'the command made no API call').to.be.a('number')
   expect(firstProgressMs as number, seen).to.be.at.most(firstConnectMs as number)
-  expect(firstProgressMs as number, seen).to.be.below(2500)
+  expect(firstProgressMs as number, seen).to.be.below(1000)
 }
 
 function shellQuote(s: string): string {
