@@ -12,6 +12,7 @@ import {expect} from 'chai'
 import {type Browser, type Page, chromium} from 'playwright-core'
 
 import {formatHtml} from '../../src/report/html.js'
+import {ROOT} from '../helpers/cli.js'
 import {HOSTILE_APP, RULES, auditResult, routeMap} from '../helpers/report-fixtures.js'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -114,8 +115,9 @@ describe('HTML report in a browser', function () {
   })
 
   it('takes a screenshot', async () => {
-    // Kept after the run (overwritten by the next) so a person can look at the picture.
-    const shots = join(tmpdir(), 'cfguard-html-report-screenshots')
+    // Kept after the run (overwritten by the next) so a person can look at the picture: in the
+    // checkout's git-ignored test/.tmp, since the run's temporary root is removed at its end.
+    const shots = join(ROOT, 'test/.tmp/html-report-screenshots')
     mkdirSync(shots, {recursive: true})
     const shot = join(shots, 'report.png')
     await page.screenshot({path: shot, fullPage: true})
