@@ -264,7 +264,7 @@ export function classifyNetworkError(f: NetworkFailure): CfguardError {
       `the TLS certificate of ${host} is not trusted (${f.code}): give the CA that signed it with --ca-cert FILE`,
       details,
       [
-        'cfguard --ca-cert FILE (or CFGUARD_CA_CERT, or NODE_EXTRA_CA_CERTS) with the CA bundle of the foundation in PEM',
+        're-run with --ca-cert FILE (or CFGUARD_CA_CERT, or NODE_EXTRA_CA_CERTS): the CA bundle of the foundation, in PEM',
         'or, on a network you trust, add --skip-ssl-validation for this run',
       ],
     )
