@@ -23,12 +23,29 @@ import {registerSecret} from '../../redact.js'
 import {isLoopbackHost} from './url.js'
 
 /** Request options that describe one request, never the connection (the agent does not read them). */
-const REQUEST_ONLY = ['beforeRedirects', 'beforeRedirect', 'headers', 'auth', 'agents', 'http2Options']
+const REQUEST_ONLY = new Set([
+  'beforeRedirects',
+  'beforeRedirect',
+  'headers',
+  'auth',
+  'agents',
+  'http2Options',
+])
 
+/**
+ * The options without the request-only fields, copied field by field: not a whole copy and then
+ * `delete`s (a `delete` turns the copy into a slow dictionary-mode object, which the agent reads
+ * several times per request), nor an object rest (a slow runtime call in V8); either was ~2–4 %
+ * of a 2 KB request's client CPU. Own enumerable string and symbol keys, as a spread copies.
+ */
 function connectionOptions(options: unknown): unknown {
   if (options === null || typeof options !== 'object') return options // legacy addRequest(req, host, …)
-  const copy: Record<string, unknown> = {...(options as Record<string, unknown>)}
-  for (const key of REQUEST_ONLY) delete copy[key]
+  const source = options as Record<string | symbol, unknown>
+  const copy: Record<string | symbol, unknown> = {}
+  for (const key of Object.keys(source)) if (!REQUEST_ONLY.has(key)) copy[key] = source[key]
+  for (const symbol of Object.getOwnPropertySymbols(source)) {
+    if (Object.prototype.propertyIsEnumerable.call(source, symbol)) copy[symbol] = source[symbol]
+  }
   return copy
 }
 
