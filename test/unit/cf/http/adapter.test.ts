@@ -115,7 +115,7 @@ describe('cfguard axios adapter (node:http)', () => {
         data: '{}',
         cfguardAttempt: control,
         headers: {accept: 'text/plain', 'Content-Type': 'application/x-www-form-urlencoded'},
-      } as Partial<InternalAxiosRequestConfig>),
+      } as unknown as Partial<InternalAxiosRequestConfig>),
     )
     const sent = server.requests[0]!.headers
     expect(sent.accept).to.equal('application/json')
