@@ -1,10 +1,9 @@
 import type {ErrorObject} from 'ajv'
-import {stringify} from 'yaml'
 
 import {CfguardError} from '../errors.js'
 import {labelSelectorProblem} from './schema.js'
 import {closest} from './suggest.js'
-import {displayPath, pointerToPath, positionOf, type DataPath, type YamlSource} from './yaml-source.js'
+import {displayPath, pointerToPath, positionOf, yaml, type DataPath, type YamlSource} from './yaml-source.js'
 
 /** One problem in a file: where (a value, or with `key` the key itself) and what to do about it. */
 export interface FileProblem {
@@ -160,7 +159,7 @@ function exampleHint(at: DataPath, schema: SchemaNode): string {
 
 /** A value as YAML on one line. */
 export function inline(value: unknown): string {
-  return stringify(value, {collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0}).trim()
+  return yaml().stringify(value, {collectionStyle: 'flow', flowCollectionPadding: false, lineWidth: 0}).trim()
 }
 
 /** A value as people see it in a message; long strings are cut. */

@@ -1,14 +1,26 @@
 import {readFileSync} from 'node:fs'
 
-import {Ajv, type ErrorObject, type ValidateFunction} from 'ajv'
-import addFormatsPlugin from 'ajv-formats'
+import {createRequire} from 'node:module'
+
+import type {Ajv as AjvClass, ErrorObject, ValidateFunction} from 'ajv'
+import type addFormatsPlugin from 'ajv-formats'
 
 import {parseDuration} from '../model/duration.js'
 import {parseLabelSelector} from '../model/selector.js'
 
-// ajv-formats is CommonJS with `exports.default`; under Node16 resolution the default import is the module.
-const addFormats = ((addFormatsPlugin as unknown as {default?: unknown}).default ??
-  addFormatsPlugin) as typeof addFormatsPlugin.default
+/**
+ * ajv and ajv-formats (CommonJS, ~70 modules with their dependencies), loaded the first time a
+ * file is validated: a command that reads no policy or suppressions file never loads them.
+ */
+function loadAjv(): {Ajv: typeof AjvClass; addFormats: typeof addFormatsPlugin.default} {
+  const require = createRequire(import.meta.url)
+  const formats = require('ajv-formats') as {default?: typeof addFormatsPlugin.default}
+  return {
+    Ajv: (require('ajv') as {Ajv: typeof AjvClass}).Ajv,
+    // ajv-formats is CommonJS with `exports.default` (the module itself is the plugin too).
+    addFormats: (formats.default ?? formats) as typeof addFormatsPlugin.default,
+  }
+}
 
 export type SchemaName = 'policy' | 'suppressions'
 
@@ -45,6 +57,7 @@ let validators: Map<SchemaName, ValidateFunction> | undefined
 /** Compiled once per process: strict ajv, every error (the caller reports the first in file order). */
 export function validatorFor(name: SchemaName): ValidateFunction {
   if (!validators) {
+    const {Ajv, addFormats} = loadAjv()
     const ajv = new Ajv({allErrors: true, verbose: true, strict: true, allowUnionTypes: true})
     addFormats(ajv, ['date', 'uri'])
     ajv.addFormat('cfguard-duration', {type: 'string', validate: isDuration})

@@ -1,16 +1,20 @@
-import {
-  isAlias,
-  isMap,
-  isScalar,
-  isSeq,
-  LineCounter,
-  parseDocument,
-  visit,
-  type Document,
-  type Node,
-} from 'yaml'
+import {createRequire} from 'node:module'
+
+import type * as Yaml from 'yaml'
+import type {Document, LineCounter, Node} from 'yaml'
 
 import {CfguardError} from '../errors.js'
+
+let yamlModule: typeof Yaml | undefined
+
+/**
+ * The yaml package (CommonJS, 72 modules: about a tenth of `audit`'s start-up when it was imported
+ * with the config modules), loaded the first time a file is parsed or printed: a command that
+ * reads no policy, suppressions or baseline file never loads it.
+ */
+export function yaml(): typeof Yaml {
+  return (yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml)
+}
 
 /** A parsed YAML (or JSON) file that can point back at the line and column of any value or key. */
 export interface YamlSource {
@@ -32,6 +36,7 @@ export interface Position {
  * POLICY_INVALID line naming `file:line:column`.
  */
 export function parseYamlSource(text: string, file: string): YamlSource {
+  const {LineCounter, parseDocument} = yaml()
   const lineCounter = new LineCounter()
   const doc = parseDocument(text, {lineCounter, prettyErrors: true})
   const first = doc.errors[0]
@@ -55,6 +60,7 @@ export function toPlainData(src: YamlSource): unknown {
   } catch (err) {
     if (!(err instanceof ReferenceError) || !/alias/i.test(err.message)) throw err
     let offset = 0
+    const {visit} = yaml()
     visit(src.doc, {
       Alias(_key, node) {
         offset = node.range?.[0] ?? 0
@@ -77,6 +83,7 @@ function yamlProblem(message: string): string {
 
 /** The node at `path` (a JSON-pointer-like list of keys and indexes), or the nearest ancestor. */
 function locate(src: YamlSource, path: DataPath, wantKey: boolean): Node | null {
+  const {isAlias, isMap, isScalar, isSeq} = yaml()
   let node: unknown = src.doc.contents
   let found: Node | null = (node as Node | null) ?? null
   for (let i = 0; i < path.length; i++) {

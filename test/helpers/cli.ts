@@ -68,6 +68,11 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
       clearTimeout(timer)
       resolvePromise({code, signal, stdout, stderr})
     })
+    // A command that exits before reading its input (help, a usage error) closes the pipe: that
+    // EPIPE is not the test's failure (it surfaced as an uncaught error under load).
+    child.stdin.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') reject(err)
+    })
     child.stdin.end(options.input ?? '')
   })
 }

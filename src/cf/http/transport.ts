@@ -12,7 +12,7 @@
  */
 import {createRequire} from 'node:module'
 
-import type {AxiosInstance, AxiosResponse, AxiosStatic, CreateAxiosDefaults} from 'axios'
+import type {Axios, AxiosRequestConfig, AxiosResponse, AxiosStatic} from 'axios'
 
 import {CfguardError, isCfguardError} from '../../errors.js'
 import {boundText, redactText, registerSecret} from '../../redact.js'
@@ -231,33 +231,33 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
   // axios is loaded on the first request, not when a command imports the transport: commands
   // that never go to the network (rules, help, local reports) do not pay for it.
-  let instance: AxiosInstance | null = null
-  const client = (): AxiosInstance => {
+  let instance: Axios | null = null
+  const client = (): Axios => {
     if (instance) return instance
     const axios = loadAxios()
-    instance = axios.create()
     // Only what cfguard sets: axios merges its instance defaults into every request's config, and
     // the stock ones (header buckets per method, transforms, env classes…) cost CPU per request
     // for nothing. No transforms: the body stays the text the adapter decoded.
-    const defaults: CreateAxiosDefaults = {
+    const defaults: AxiosRequestConfig = {
       // cfguard's own adapter on node:http (adapter.ts): same behaviour, a fraction of the CPU.
       adapter: createNodeAdapter(axios, {clarifyTimeoutError: true}),
       timeout: timeoutMs,
-      maxRedirects: 0,
       // axios sends https requests through an http proxy in the clear (the proxy sees the token):
       // its proxy support stays off; the agent of each request tunnels instead (agents.ts).
       proxy: false,
-      responseType: 'text',
       validateStatus: () => true,
       maxContentLength: MAX_RESPONSE_BYTES,
-      maxBodyLength: -1,
+      // Not set, because the adapter does each of them whatever the config says and every key here
+      // costs axios a merge and a property check per request: `maxRedirects: 0` (it returns
+      // redirects; the transport's policy follows them), `responseType: 'text'` (it always
+      // decodes UTF-8 text), `maxBodyLength: -1` (it sends the body it is given).
       // No `transitional`: axios validates it on every request; the adapter reports timeouts as
       // ETIMEDOUT (clarifyTimeoutError) itself.
     }
-    // `instance.defaults` is the object axios merges from (the instance shares it): replace its contents.
-    const live = instance.defaults as unknown as Record<string, unknown>
-    for (const key of Object.keys(live)) delete live[key]
-    Object.assign(live, defaults)
+    // An `Axios` whose defaults are exactly these: `axios.create()` starts from the stock ones,
+    // and emptying those with `delete` left a slow dictionary-mode object that axios spreads
+    // into every request's config.
+    instance = new axios.Axios(defaults)
     return instance
   }
 
@@ -424,16 +424,16 @@ export function createTransport(options: TransportOptions = {}): Transport {
         for (const name of Object.keys(headers))
           if (name.toLowerCase() === 'authorization') delete headers[name]
         await prepare(target, headers, meta, method, payload)
-        res = await http.request<string>({
-          url,
-          cfguardUrl: target,
-          method,
-          httpAgent: agent,
-          httpsAgent: agent,
-          data: payload,
-          headers,
-          cfguardAttempt: control,
-        })
+        // Headers, parsed URL and agent travel with the attempt (adapter.ts, AttemptControl), not
+        // through axios's config merging; axios gets what it acts on.
+        control.headers = headers
+        control.url = target
+        control.agent = agent
+        res = await http.request<string>(
+          payload === undefined
+            ? {url, method, cfguardAttempt: control}
+            : {url, method, data: payload, cfguardAttempt: control},
+        )
       } catch (err) {
         if (isCfguardError(err)) throw err
         if (meta.startedAt > 0)
@@ -696,7 +696,8 @@ function decodeJson(
   url: string,
   service: string,
 ): unknown {
-  if (status === 204 || text.trim() === '') return undefined
+  // blank: `/\S/` stops at the first non-blank character instead of trimming the whole body
+  if (status === 204 || !/\S/.test(text)) return undefined
   try {
     return JSON.parse(text)
   } catch {

@@ -104,4 +104,38 @@ describe('cfguard axios adapter (node:http)', () => {
     expect(refused.code).to.equal('ECONNREFUSED')
     expect(axios.isAxiosError(refused)).to.equal(true)
   })
+
+  it("sends the attempt's headers first, then those axios added that the attempt does not have (any case)", async () => {
+    server = await startLoopback((_r, res) => json(res, 200, {}))
+    const control = new AttemptControl(0)
+    control.headers = {Accept: 'application/json', Authorization: 'bearer t0ken'}
+    await adapter(
+      config(`${server.url}/v3/apps`, {
+        method: 'post',
+        data: '{}',
+        cfguardAttempt: control,
+        headers: {accept: 'text/plain', 'Content-Type': 'application/x-www-form-urlencoded'},
+      } as unknown as Partial<InternalAxiosRequestConfig>),
+    )
+    const sent = server.requests[0]!.headers
+    expect(sent.accept).to.equal('application/json')
+    expect(sent.authorization).to.equal('bearer t0ken')
+    expect(sent['content-type']).to.equal('application/x-www-form-urlencoded')
+    expect(sent['content-length']).to.equal('2')
+  })
+
+  it('hands axios the response headers as the AxiosHeaders axios itself would make of them', async () => {
+    server = await startLoopback((r, res) => {
+      res.setHeader('X-Cf-Warnings', 'one')
+      if (r.path === '/cookies') res.setHeader('Set-Cookie', ['a=1', 'b=2'])
+      json(res, 200, {})
+    })
+    for (const path of ['/', '/cookies']) {
+      const res = await adapter(config(`${server.url}${path}`))
+      expect(res.headers).to.be.instanceOf(axios.AxiosHeaders)
+      const fromAxios = axios.AxiosHeaders.from(res.cfguardHeaders as Record<string, string>)
+      expect({...res.headers}).to.deep.equal({...fromAxios})
+      expect(res.headers['x-cf-warnings']).to.equal('one')
+    }
+  })
 })
