@@ -30,8 +30,9 @@ import type {RouteMap} from '../model/route-map.js'
 import type {Rule, RuleFamily} from '../model/rule.js'
 import type {RouteBaseline, Snapshot} from '../model/snapshot.js'
 import {attachFindings, buildRouteMap, type RouteMapOptions} from '../report/route-map.js'
-import type {RunContext} from './context.js'
-import {evaluate, type CollectionStats} from './evaluate.js'
+import type {RunContext} from '../context.js'
+import type {CollectionStats} from '../collect/types.js'
+import {evaluate} from './evaluate.js'
 import {openSession, type SessionOptions} from './session.js'
 
 export interface AuditRequest {

@@ -12,12 +12,14 @@ import {normalizeApiUrl} from '../cf/http/url.js'
 import type {UaaTokens} from '../cf/uaa/tokens.js'
 import {createTokenVerifier} from '../cf/uaa/verify.js'
 import {readCfCliConfig} from '../config/cf-cli-config.js'
+import {reachFor} from '../config/ca-cert.js'
 import {ConfigStore, type NamedRef, type StoredAuth, validateTargetName} from '../config/store.js'
 import {formatDuration} from '../model/duration.js'
 import {CfguardError, usageError} from '../errors.js'
 import {registerSecret} from '../redact.js'
-import type {RunContext} from './context.js'
-import {connect, identity, openSession, type Connection, type SessionOptions} from './session.js'
+import type {RunContext} from '../context.js'
+import {connect, identity, type Connection} from '../cf/session.js'
+import {openSession, type SessionOptions} from './session.js'
 
 /** Where secrets are read from; the terminal by default, replaceable in tests. */
 export interface SecretInput {
@@ -125,7 +127,11 @@ export async function login(
       ? {kind: 'passcode'}
       : {kind: 'password'}
 
-  const conn = await connect(ctx, {api, skipSslValidation: input.skipSslValidation === true, caCert})
+  const conn = await connect(
+    ctx,
+    api,
+    reachFor(ctx, {skipSslValidation: input.skipSslValidation === true, caCert}),
+  )
   try {
     const tokens = await grant(ctx, conn, method, input, io)
     const verify = createTokenVerifier({
@@ -316,11 +322,14 @@ export async function logout(ctx: RunContext, input: LogoutInput): Promise<Logou
     const stored = t.auth.kind === 'user' ? [t.auth.refreshToken, t.auth.accessToken] : [t.auth.accessToken]
     if (!stored.some(Boolean)) continue
     try {
-      const conn = await connect(ctx, {
-        api: t.api,
-        skipSslValidation: /^(1|true|yes|on)$/i.test(ctx.env.CFGUARD_SKIP_SSL_VALIDATION ?? ''),
-        caCert: ctx.env.CFGUARD_CA_CERT || t.caCert || null,
-      })
+      const conn = await connect(
+        ctx,
+        t.api,
+        reachFor(ctx, {
+          skipSslValidation: /^(1|true|yes|on)$/i.test(ctx.env.CFGUARD_SKIP_SSL_VALIDATION ?? ''),
+          caCert: ctx.env.CFGUARD_CA_CERT || t.caCert || null,
+        }),
+      )
       try {
         for (const token of stored) {
           if (token && (await conn.uaa.revoke(token))) revoked++

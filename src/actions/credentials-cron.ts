@@ -13,7 +13,7 @@ import {usageError} from '../errors.js'
 import {rotateAllDue, summarize, type CronCandidate, type CronItem} from '../rotate/cron.js'
 import type {RotationEvent} from '../rotate/events.js'
 import {fileSink, type KeySink} from '../rotate/sink.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import {
   cronCanRotate,
   rotationCandidates,

@@ -10,9 +10,10 @@ import {collectSnapshot} from '../collect/index.js'
 import type {Need, Snapshot} from '../model/snapshot.js'
 import {LABEL, ROLE_ROTATION_STATE} from '../rotate/annotations.js'
 import type {Holder, HolderFinder, HolderScan} from '../rotate/holders.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import {identityCollection} from './credentials-snapshot.js'
-import type {Session, SessionOptions} from './session.js'
+import type {Session} from '../cf/session.js'
+import type {SessionOptions} from './session.js'
 
 const SEARCHED: {need: Need; what: string}[] = [
   {need: 'upsCredentials', what: 'credentials of user-provided services'},

@@ -7,7 +7,7 @@
  */
 import {ALL_RULES} from '../checks/index.js'
 import {loadPolicy} from '../config/policy.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import {readUpsCredentials} from '../collect/ups-credentials.js'
 import {
@@ -20,7 +20,8 @@ import {
 } from './credentials-candidates.js'
 import {collectCredentialSnapshot} from './credentials-snapshot.js'
 import type {Snapshot} from '../model/snapshot.js'
-import {openSession, type Session, type SessionOptions} from './session.js'
+import {type Session} from '../cf/session.js'
+import {openSession, type SessionOptions} from './session.js'
 
 export interface ListOptions {
   maxAgeMs: number | null

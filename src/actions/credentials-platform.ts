@@ -14,9 +14,10 @@ import {keyedFingerprint, type Fingerprint} from '../model/fingerprint.js'
 import type {HolderFinder} from '../rotate/holders.js'
 import {createCfRotationPlatform} from '../rotate/platform-cf.js'
 import type {RotationPlatform} from '../rotate/platform.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import {holderFinder} from './credentials-holders.js'
-import {openSession, type Session, type SessionOptions} from './session.js'
+import {type Session} from '../cf/session.js'
+import {openSession, type SessionOptions} from './session.js'
 
 export interface RotationConnection {
   session: Session

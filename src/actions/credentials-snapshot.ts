@@ -7,8 +7,8 @@
 import {collectSnapshot, type CollectOptions} from '../collect/index.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import type {Snapshot} from '../model/snapshot.js'
-import type {RunContext} from './context.js'
-import type {Session} from './session.js'
+import type {RunContext} from '../context.js'
+import type {Session} from '../cf/session.js'
 
 export async function collectCredentialSnapshot(
   session: Session,

@@ -20,7 +20,7 @@ import type {Coverage} from '../model/finding.js'
 import type {App, ReadState, Snapshot} from '../model/snapshot.js'
 import {plural} from '../report/summary.js'
 import {runCollection} from './audit.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import type {SessionOptions} from './session.js'
 
 export interface IdentityListRequest {

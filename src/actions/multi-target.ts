@@ -17,7 +17,7 @@ import {formatTable} from '../report/table.js'
 import {wrap} from '../report/text.js'
 import type {FailOn, FormatOptions} from '../report/types.js'
 import {runAudit, type AuditRequest} from './audit.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import {buildTrafficReport, parseTrafficWindow} from './routes-report.js'
 
 /** Foundations audited at the same time by default (each has its own connection pool). */

@@ -13,7 +13,7 @@ import {
 import type {FailOn, FormatOptions} from '../report/types.js'
 import {isFailure, plural} from '../report/summary.js'
 import {SEVERITIES} from '../model/severity.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 
 export interface ReportRequest {
   format: ReportFormat

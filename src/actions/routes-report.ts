@@ -19,7 +19,7 @@ import type {FormatOptions} from '../report/types.js'
 import {attachFindings} from '../report/route-map.js'
 import {renderRouteTable, wrap} from '../report/routes-table.js'
 import {runAudit, type AuditRequest} from './audit.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 
 export interface RoutesReportRequest {
   /** The shared pipeline's request; its families are set to `routes` here. */

@@ -16,7 +16,7 @@ import {writeFileAtomic} from '../config/atomic-file.js'
 import type {CoverageGap} from '../model/finding.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {runCollection} from './audit.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import type {SessionOptions} from './session.js'
 
 export const SNAPSHOT_KIND = 'cfguard-snapshot'

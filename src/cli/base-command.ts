@@ -1,6 +1,6 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
+import {abortableSleep, cfguardHome, type RunContext} from '../context.js'
 import {closestNames} from '../config/suggest.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'

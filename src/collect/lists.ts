@@ -3,7 +3,7 @@
  * "page 1, then the other pages"; in scoped runs the binding lists wait for the service instance
  * list, whose GUIDs they filter by). Nothing here is one request per item.
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import {
   decodeApp,
   decodeAuditEvent,

@@ -4,7 +4,7 @@
  * are read (collect/traffic) and dropped, so memory holds stats, not log lines. Older Gorouter
  * line formats are parsed tolerantly; lines that do not parse are counted as skipped.
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import type {CcApp, CcRoute} from '../cf/ccv3/types.js'
 import {isCfguardError} from '../errors.js'
 import type {Access, Traffic} from '../model/snapshot.js'

@@ -12,7 +12,7 @@
  * wrote one `*.show` audit event on the platform; they are counted. Reads are gated per space
  * (gates.ts) and cached by key (cache-keys.ts).
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import type {CcApp, CcCredentialBinding, CcServiceInstance} from '../cf/ccv3/types.js'
 import type {CacheStore} from '../config/cache.js'
 import type {CredentialView, EnvVarView, ReadState} from '../model/snapshot.js'

@@ -7,7 +7,7 @@
  * (a denial skips the rest of that space). Values are classified on arrival, their secret parts
  * registered for redaction, and dropped: only views and keyed fingerprints leave this file.
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import type {CredentialView, ReadState} from '../model/snapshot.js'
 import {classifyCredentials} from './classify/index.js'
 import {Gates} from './gates.js'

@@ -4,7 +4,7 @@
  */
 import {expect} from 'chai'
 
-import {createContext} from '../../src/actions/context.js'
+import {createContext} from '../../src/context.js'
 import {planCredentialRotation} from '../../src/actions/credentials.js'
 import {renderRotationPlan} from '../../src/actions/credentials-text.js'
 import {tempDir} from '../helpers/cli.js'

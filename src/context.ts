@@ -1,7 +1,19 @@
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import type {ActivityListener} from '../cf/http/activity.js'
+/**
+ * What the transport is doing, for a progress display: a request went out (and what it reads), it
+ * finished, a list page arrived (and how many pages the list has), or the transport waits (a 429's
+ * Retry-After, a retry's back-off). Labels name resources, never a query, a guid or a token.
+ * (Declared here, at the bottom, so the context needs nothing above it; cf/http/activity.ts builds them.)
+ */
+export type ActivityEvent =
+  | {type: 'request'; id: number; label: string; service: string}
+  | {type: 'finished'; id: number}
+  | {type: 'page'; label: string; list: string; page: number; totalPages: number}
+  | {type: 'wait'; ms: number; service: string; reason: 'rate-limit' | 'retry'}
+
+export type ActivityListener = (event: ActivityEvent) => void
 
 /**
  * What an action needs from the process that runs it, without knowing oclif: time, where people's
