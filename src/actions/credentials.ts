@@ -30,7 +30,6 @@ import type {CcServiceInstance} from '../cf/ccv3/types.js'
 import type {RunContext} from '../context.js'
 import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './credentials-files.js'
 import {openRotation, resolveServiceInstance, type RotationConnection} from './credentials-platform.js'
-import {renderRotationPlan} from './credentials-text.js'
 import type {SessionOptions} from './session.js'
 
 export const ROTATION_KINDS = ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const
@@ -71,8 +70,8 @@ export interface RotationUi {
     event(e: RotationEvent): void
     end(): Promise<void>
   }
-  /** A yes/no question on a terminal; absent when nobody can answer. */
-  confirm?: (planText: string) => Promise<boolean>
+  /** Shows the plan and asks a yes/no question on a terminal; absent when nobody can answer. */
+  confirm?: (plan: RotationPlan) => Promise<boolean>
   /** Where `--reveal` prints new key credentials (stdout). */
   reveal?: (text: string) => void
 }
@@ -175,7 +174,7 @@ export async function runCredentialAction(
     if (!o.dryRun && !o.yes) {
       // A terminal without --yes: show the plan (no secret read), then ask.
       const plan = await planOnly(conn.platform, action, request, options)
-      if (plan.refusals.length === 0 && !(await ui.confirm?.(renderRotationPlan(plan, ctx.width)))) {
+      if (plan.refusals.length === 0 && !(await ui.confirm?.(plan))) {
         return cancelled(action, si, plan)
       }
     }

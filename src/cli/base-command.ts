@@ -155,6 +155,11 @@ export abstract class BaseCommand<T> extends Command {
     if (!this.jsonEnabled()) this.stderr(`warning: ${clean}\n`)
   }
 
+  /** Text exactly as given on stdout, even under --json (`--reveal`'s new key credentials). */
+  protected printRaw(text: string): void {
+    process.stdout.write(text)
+  }
+
   /** Human output (stdout); silent under --json. The status line is done by then. */
   protected print(text: string): void {
     this.stopStatus()

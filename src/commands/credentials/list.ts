@@ -49,7 +49,7 @@ export default class CredentialsList extends BaseCommand<CredentialList> {
     const {flags} = await this.parse(CredentialsList)
     const [{listCredentials}, {renderCredentialList}] = await Promise.all([
       import('../../actions/credentials-list.js'),
-      import('../../actions/credentials-text.js'),
+      import('../../cli/views/credentials.js'),
     ])
     const list = await listCredentials(this.ctx, sessionOptions(flags), {
       maxAgeMs: flags['max-age'] ?? null,

@@ -105,7 +105,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
     const [{runCredentialAction}, {rotateAllDueCredentials}, text] = await Promise.all([
       import('../../actions/credentials.js'),
       import('../../actions/credentials-cron.js'),
-      import('../../actions/credentials-text.js'),
+      import('../../cli/views/credentials.js'),
     ])
     const settings = rotationSettings(flags, {
       graceMs: flags.grace ?? null,
@@ -113,8 +113,8 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       includeShared: flags['include-shared'],
     })
     const ui = {
-      ...(await changeUi(this.jsonEnabled() || this.quiet(), 'Go ahead?')),
-      reveal: (t: string) => void process.stdout.write(t),
+      ...(await changeUi(this.jsonEnabled() || this.quiet(), 'Go ahead?', this.ctx.width)),
+      reveal: (t: string) => this.printRaw(t),
     }
     if (flags['all-due']) {
       if (args.service_instance) throw usageError('give a service instance or --all-due, not both')
