@@ -11,8 +11,8 @@ import {
   lastCredentialChange,
   type CredentialUnit,
   type LastChangeSource,
-} from '../checks/identity-helpers.js'
-import {indexSnapshot} from '../checks/lookup.js'
+} from '../derive/identity.js'
+import {indexSnapshot} from '../derive/lookup.js'
 import type {Policy} from '../model/policy.js'
 import {matchesLabels, parseLabelSelector} from '../model/selector.js'
 import {noMatchMessage} from '../config/suggest.js'

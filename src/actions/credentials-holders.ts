@@ -4,8 +4,8 @@
  * what did not change), then `findHolders`, which is pure. The engine calls the finder before it
  * plans, so `--dry-run`, a single rotation and every target of `--all-due` see the same radius.
  */
-import {credentialUnits, spaceLabel, unitApps, unitRef} from '../checks/identity-helpers.js'
-import {indexSnapshot} from '../checks/lookup.js'
+import {credentialUnits, spaceLabel, unitApps, unitRef} from '../derive/identity.js'
+import {indexSnapshot} from '../derive/lookup.js'
 import {collectSnapshot} from '../collect/index.js'
 import type {Need, Snapshot} from '../model/snapshot.js'
 import {LABEL, ROLE_ROTATION_STATE} from '../rotate/annotations.js'

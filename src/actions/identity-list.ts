@@ -11,9 +11,9 @@ import {
   ageInDays,
   type CredentialUnit,
   type IdentityKnowledge,
-} from '../checks/identity-helpers.js'
-import {indexSnapshot, placeOf} from '../checks/lookup.js'
-import {isSecretClass} from '../collect/classify/index.js'
+} from '../derive/identity.js'
+import {indexSnapshot, placeOf} from '../derive/lookup.js'
+import {isSecretClass} from '../derive/classify/index.js'
 import type {Coverage} from '../model/finding.js'
 import type {App, ReadState, Snapshot} from '../model/snapshot.js'
 import {runCollection} from './audit.js'

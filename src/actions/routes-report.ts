@@ -5,8 +5,8 @@
  * for tests; `routesReport` is the action.
  */
 import {plural} from '../report/summary.js'
-import {hostnameOf} from '../checks/routes/_shared.js'
-import {indexSnapshot} from '../checks/lookup.js'
+import {hostnameOf} from '../derive/routes.js'
+import {indexSnapshot} from '../derive/lookup.js'
 import {noMatchMessage} from '../config/suggest.js'
 import {usageError} from '../errors.js'
 import {parseDuration} from '../model/duration.js'

@@ -33,7 +33,7 @@ import type {
   Snapshot,
   Traffic,
 } from '../model/snapshot.js'
-import {sanitizeEndpoint} from './classify/index.js'
+import {sanitizeEndpoint} from '../derive/classify/index.js'
 import type {ItemRead, SecretReadResult} from './secrets.js'
 import type {Gathered} from './types.js'
 

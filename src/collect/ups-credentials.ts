@@ -9,7 +9,7 @@
  */
 import type {Session} from '../cf/session.js'
 import type {CredentialView, ReadState} from '../model/snapshot.js'
-import {classifyCredentials} from './classify/index.js'
+import {classifyCredentials} from '../derive/classify/index.js'
 import {Gates} from './gates.js'
 import {createLimiter} from './limiter.js'
 import {tokenScopes} from './lists.js'

@@ -1,11 +1,11 @@
 /**
  * Cloud Foundry route facts shared by the route rules and the route map (all pure).
  */
-import type {ResourceRef} from '../../model/finding.js'
-import type {Policy} from '../../model/policy.js'
-import {matchesSelector} from '../../model/selector.js'
-import type {App, Domain, HealthCheck, Process, Route, RouteBinding, Snapshot} from '../../model/snapshot.js'
-import {type SnapshotIndex, indexSnapshot, placeOf} from '../lookup.js'
+import type {ResourceRef} from '../model/finding.js'
+import type {Policy} from '../model/policy.js'
+import {matchesSelector} from '../model/selector.js'
+import type {App, Domain, HealthCheck, Process, Route, RouteBinding, Snapshot} from '../model/snapshot.js'
+import {type SnapshotIndex, indexSnapshot, placeOf} from './lookup.js'
 
 /** What a route without an explicit `loadbalancing` option uses: Gorouter's operator default. */
 export const DEFAULT_ALGORITHM = 'default'

@@ -4,7 +4,7 @@
  * classified view, whether they carry identity, the apps that receive them, and when the
  * credential last changed. Pure.
  */
-import {hasIdentityHint, isSsoOffering} from '../collect/classify/sso.js'
+import {hasIdentityHint, isSsoOffering} from './classify/sso.js'
 import type {Finding, ResourceRef} from '../model/finding.js'
 import type {
   App,
@@ -14,7 +14,7 @@ import type {
   ServiceInstance,
   Snapshot,
 } from '../model/snapshot.js'
-import {serviceInstanceRef} from './finding.js'
+import {serviceInstanceRef} from './refs.js'
 import {indexSnapshot, placeOf} from './lookup.js'
 
 /** Annotation cfguard writes when a rotation finishes (ISO 8601): a record, not a credential change. */
