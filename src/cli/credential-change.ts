@@ -6,7 +6,7 @@
  */
 import {Args, Flags} from '@oclif/core'
 
-import type {RotationResult, RotationSettings, RotationUi} from '../actions/credentials.js'
+import type {RotationResult, RotationSettings, RotationUi} from '../actions/credentials/change.js'
 import type * as CredentialsText from './views/credentials.js'
 import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
@@ -183,7 +183,7 @@ export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResu
   public async run(): Promise<RotationResult> {
     const {args, flags} = await this.parse(this.ctor as unknown as typeof CredentialFollowUpCommand)
     const [{runCredentialAction}, text] = await Promise.all([
-      import('../actions/credentials.js'),
+      import('../actions/credentials/change.js'),
       import('./views/credentials.js'),
     ])
     const result = await runCredentialAction(

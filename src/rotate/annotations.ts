@@ -102,7 +102,7 @@ export const SAME_WRITE_MS = 60_000
 /**
  * When the secret a user-provided service holds was put in place (ISO, or `unknown`), from
  * cfguard's marks and the newest audit event that carried credentials (null: none visible). The
- * identity audit derives the same from a snapshot (checks/identity-helpers.ts lastCredentialChange).
+ * identity audit derives the same from a snapshot (derive/identity.ts lastCredentialChange).
  */
 export function secretSetAtOf(
   annotations: Record<string, string>,

@@ -5,7 +5,7 @@
 import {expect} from 'chai'
 
 import {createContext} from '../../src/context.js'
-import {planCredentialRotation} from '../../src/actions/credentials.js'
+import {planCredentialRotation} from '../../src/actions/credentials/change.js'
 import {renderRotationPlan} from '../../src/cli/views/credentials.js'
 import {tempDir} from '../helpers/cli.js'
 import {withSimulator} from '../helpers/sim.js'

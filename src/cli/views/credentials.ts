@@ -5,7 +5,7 @@
  */
 import {renderTable} from '../render/table.js'
 import {formatDuration} from '../../model/duration.js'
-import type {RotationCandidate} from '../../actions/credentials-candidates.js'
+import type {RotationCandidate} from '../../actions/credentials/candidates.js'
 import type {RotationOutcome} from '../../rotate/events.js'
 import {kindLabel} from '../../rotate/phase.js'
 import {describeHolder} from '../../rotate/holders.js'

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {CronResult} from '../../actions/credentials-cron.js'
-import type {RotationResult} from '../../actions/credentials.js'
+import type {CronResult} from '../../actions/credentials/cron.js'
+import type {RotationResult} from '../../actions/credentials/change.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {changeFlags, changeUi, reportResult, rotationSettings} from '../../cli/credential-change.js'
 import {durationFlag, sessionOptions} from '../../cli/flags.js'
@@ -103,8 +103,8 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
   public async run(): Promise<RotationResult | CronResult> {
     const {args, flags} = await this.parse(CredentialsRotate)
     const [{runCredentialAction}, {rotateAllDueCredentials}, text] = await Promise.all([
-      import('../../actions/credentials.js'),
-      import('../../actions/credentials-cron.js'),
+      import('../../actions/credentials/change.js'),
+      import('../../actions/credentials/cron.js'),
       import('../../cli/views/credentials.js'),
     ])
     const settings = rotationSettings(flags, {

@@ -11,13 +11,13 @@ import {
   lastCredentialChange,
   type CredentialUnit,
   type LastChangeSource,
-} from '../derive/identity.js'
-import {indexSnapshot} from '../derive/lookup.js'
-import type {Policy} from '../model/policy.js'
-import {matchesLabels, parseLabelSelector} from '../model/selector.js'
-import {noMatchMessage} from '../config/suggest.js'
-import {usageError} from '../errors.js'
-import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../model/snapshot.js'
+} from '../../derive/identity.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import type {Policy} from '../../model/policy.js'
+import {matchesLabels, parseLabelSelector} from '../../model/selector.js'
+import {noMatchMessage} from '../../config/suggest.js'
+import {usageError} from '../../errors.js'
+import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../../model/snapshot.js'
 import {
   ANNOTATION,
   decodeJournal,
@@ -25,8 +25,8 @@ import {
   LABEL,
   ROLE_ROTATION_STATE,
   stateServiceName,
-} from '../rotate/annotations.js'
-import type {RotationKind} from '../rotate/types.js'
+} from '../../rotate/annotations.js'
+import type {RotationKind} from '../../rotate/types.js'
 
 export interface CandidateOptions {
   /** Maximum credential age (`--max-age`); default the policy's maxCredentialAgeDays. */

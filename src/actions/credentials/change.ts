@@ -7,12 +7,12 @@
  * `planCredentialRotation` is the read-only entry the demo uses: a plan, nothing changed, no
  * secret read.
  */
-import {noMatchMessage} from '../config/suggest.js'
+import {noMatchMessage} from '../../config/suggest.js'
 import {readFile, stat} from 'node:fs/promises'
 
-import {CfguardError, usageError} from '../errors.js'
-import {registerSecret} from '../redact.js'
-import {ANNOTATION} from '../rotate/annotations.js'
+import {CfguardError, usageError} from '../../errors.js'
+import {registerSecret} from '../../redact.js'
+import {ANNOTATION} from '../../rotate/annotations.js'
 import {
   planOnly,
   retire,
@@ -20,17 +20,17 @@ import {
   rotate,
   type EngineOptions,
   type RotationRequest,
-} from '../rotate/engine.js'
-import type {RotationEvent, RotationOutcome} from '../rotate/events.js'
-import type {RotationPlan} from '../rotate/plan.js'
-import type {RotationPlatform} from '../rotate/platform.js'
-import {fileSink, revealSink, type KeySink} from '../rotate/sink.js'
-import type {RotationAction, RotationKind} from '../rotate/types.js'
-import type {CcServiceInstance} from '../cf/ccv3/types.js'
-import type {RunContext} from '../context.js'
-import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './credentials-files.js'
-import {openRotation, resolveServiceInstance, type RotationConnection} from './credentials-platform.js'
-import type {SessionOptions} from './session.js'
+} from '../../rotate/engine.js'
+import type {RotationEvent, RotationOutcome} from '../../rotate/events.js'
+import type {RotationPlan} from '../../rotate/plan.js'
+import type {RotationPlatform} from '../../rotate/platform.js'
+import {fileSink, revealSink, type KeySink} from '../../rotate/sink.js'
+import type {RotationAction, RotationKind} from '../../rotate/types.js'
+import type {CcServiceInstance} from '../../cf/ccv3/types.js'
+import type {RunContext} from '../../context.js'
+import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './files.js'
+import {openRotation, resolveServiceInstance, type RotationConnection} from './platform.js'
+import type {SessionOptions} from '../session.js'
 
 export const ROTATION_KINDS = ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const
 

@@ -5,11 +5,11 @@
  * judged that way: it is listed under `unjudged` with a coverage gap, or, with
  * `--read-credentials`, its credentials are read (one `.show` audit event each) and it is judged.
  */
-import {ALL_RULES} from '../checks/index.js'
-import {loadPolicy} from '../config/policy.js'
-import type {RunContext} from '../context.js'
-import {loadOrCreateSalt} from '../config/salt.js'
-import {readUpsCredentials} from '../collect/ups-credentials.js'
+import {ALL_RULES} from '../../checks/index.js'
+import {loadPolicy} from '../../config/policy.js'
+import type {RunContext} from '../../context.js'
+import {loadOrCreateSalt} from '../../config/salt.js'
+import {readUpsCredentials} from '../../collect/ups-credentials.js'
 import {
   rotationCandidates,
   unjudgedServices,
@@ -17,11 +17,11 @@ import {
   checkSelector,
   type RotationCandidate,
   type UnjudgedService,
-} from './credentials-candidates.js'
-import {collectCredentialSnapshot} from './credentials-snapshot.js'
-import type {Snapshot} from '../model/snapshot.js'
-import {type Session} from '../cf/session.js'
-import {openSession, type SessionOptions} from './session.js'
+} from './candidates.js'
+import {collectCredentialSnapshot} from './snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
+import {type Session} from '../../cf/session.js'
+import {openSession, type SessionOptions} from '../session.js'
 
 export interface ListOptions {
   maxAgeMs: number | null
