@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import {writeFileAtomic} from '../config/atomic-file.js'
+import {writeFileAtomic} from '../util/atomic-file.js'
 import {ExitCode} from '../errors.js'
 import type {AuditResult, CoverageGap} from '../model/finding.js'
 import {

@@ -7,7 +7,7 @@
 import {plural} from '../report/summary.js'
 import {hostnameOf} from '../derive/routes.js'
 import {indexSnapshot} from '../derive/lookup.js'
-import {noMatchMessage} from '../config/suggest.js'
+import {noMatchMessage} from '../util/suggest.js'
 import {usageError} from '../errors.js'
 import {parseDuration} from '../model/duration.js'
 import type {AuditResult, Finding} from '../model/finding.js'

@@ -12,7 +12,7 @@
 import {resolve} from 'node:path'
 import {createRequire} from 'node:module'
 
-import {writeFileAtomic} from '../config/atomic-file.js'
+import {writeFileAtomic} from '../util/atomic-file.js'
 import type {CoverageGap} from '../model/finding.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {runCollection} from './audit.js'

@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {abortableSleep, cfguardHome, type RunContext} from '../context.js'
-import {closestNames} from '../config/suggest.js'
+import {closestNames} from '../util/suggest.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'
 import {fitLines} from '../report/text.js'

@@ -14,7 +14,7 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from './atomic-file.js'
+import {writeFileAtomic} from '../util/atomic-file.js'
 
 export const CACHE_FORMAT = 'cfguard-collection-cache'
 export const CACHE_VERSION = 1

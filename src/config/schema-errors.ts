@@ -3,7 +3,7 @@ import {stringify} from 'yaml'
 
 import {CfguardError} from '../errors.js'
 import {labelSelectorProblem} from './schema.js'
-import {closest} from './suggest.js'
+import {closest} from '../util/suggest.js'
 import {displayPath, pointerToPath, positionOf, type DataPath, type YamlSource} from './yaml-source.js'
 
 /** One problem in a file: where (a value, or with `key` the key itself) and what to do about it. */

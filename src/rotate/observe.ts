@@ -4,7 +4,7 @@
  * memory; the `Observation` carries fingerprints at most and may be printed.
  */
 
-import {noMatchMessage} from '../config/suggest.js'
+import {noMatchMessage} from '../util/suggest.js'
 import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
 import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
 import type {Fingerprint} from '../model/fingerprint.js'

@@ -15,7 +15,7 @@ import {
 import {indexSnapshot} from '../../derive/lookup.js'
 import type {Policy} from '../../model/policy.js'
 import {matchesLabels, parseLabelSelector} from '../../model/selector.js'
-import {noMatchMessage} from '../../config/suggest.js'
+import {noMatchMessage} from '../../util/suggest.js'
 import {usageError} from '../../errors.js'
 import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../../model/snapshot.js'
 import {

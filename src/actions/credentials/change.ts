@@ -7,7 +7,7 @@
  * `planCredentialRotation` is the read-only entry the demo uses: a plan, nothing changed, no
  * secret read.
  */
-import {noMatchMessage} from '../../config/suggest.js'
+import {noMatchMessage} from '../../util/suggest.js'
 import {readFile, stat} from 'node:fs/promises'
 
 import {CfguardError, usageError} from '../../errors.js'

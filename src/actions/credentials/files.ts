@@ -19,7 +19,7 @@ import {
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {openForAppend, writeFileAtomic} from '../../config/atomic-file.js'
+import {openForAppend, writeFileAtomic} from '../../util/atomic-file.js'
 import {CfguardError} from '../../errors.js'
 import {auditLine, type RotationEvent} from '../../rotate/events.js'
 

@@ -3,7 +3,7 @@
  * (`pagination.next.href`, same origin only, no loops, bounded), the list verbs (`list`,
  * `listAll`, `listWithIncluded`, `single`, `first`) with GUID batching, and 201-vs-202 handling.
  */
-import {noMatchMessage} from '../../config/suggest.js'
+import {noMatchMessage} from '../../util/suggest.js'
 import {CfguardError} from '../../errors.js'
 import {ApiError, TRACE_HINT} from '../http/errors.js'
 import type {HttpMethod, HttpResponse, Transport} from '../http/transport.js'
