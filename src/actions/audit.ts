@@ -23,7 +23,7 @@ import {loadOrCreateSalt} from '../config/salt.js'
 import type {SuppressionNotice} from '../config/suppressions-apply.js'
 import {closest} from '../util/suggest.js'
 import {usageError} from '../errors.js'
-import {parseDuration} from '../model/duration.js'
+import {DAY_MS, parseDuration} from '../model/duration.js'
 import type {AuditResult} from '../model/finding.js'
 import type {Policy} from '../model/policy.js'
 import type {RouteMap} from '../model/route-map.js'
@@ -102,8 +102,6 @@ export interface AuditFlagValues {
   'check-issuers'?: boolean
   'verify-credentials'?: boolean
 }
-
-const DAY_MS = 86_400_000
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined

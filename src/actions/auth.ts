@@ -16,6 +16,7 @@ import {reachFor} from '../config/ca-cert.js'
 import {ConfigStore, type NamedRef, type StoredAuth, validateTargetName} from '../config/store.js'
 import {CfguardError, usageError} from '../errors.js'
 import {registerSecret} from '../redact.js'
+import {readStdin} from '../util/stdin.js'
 import type {RunContext} from '../context.js'
 import {connect, identity, type Connection} from '../cf/session.js'
 import {openSession, type SessionOptions} from './session.js'
@@ -29,11 +30,7 @@ export interface SecretInput {
 }
 
 export const terminalInput: SecretInput = {
-  async readStdin() {
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
-  },
+  readStdin: () => readStdin(),
   prompt(question, hidden) {
     return new Promise((resolve, reject) => {
       const rl = createInterface({input: process.stdin, output: process.stderr, terminal: true})

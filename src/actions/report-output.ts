@@ -11,7 +11,8 @@ import {
   type ReportInput,
 } from '../report/index.js'
 import type {FailOn, FormatOptions} from '../report/types.js'
-import {isFailure, plural} from '../report/summary.js'
+import {isFailure} from '../report/summary.js'
+import {plural} from '../util/plural.js'
 import {SEVERITIES} from '../model/severity.js'
 import type {RunContext} from '../context.js'
 

@@ -4,7 +4,7 @@
  * access logs say per host and instance. The pure parts (traffic view, table text) are exported
  * for tests; `routesReport` is the action.
  */
-import {plural} from '../report/summary.js'
+import {plural} from '../util/plural.js'
 import {hostnameOf} from '../derive/routes.js'
 import {indexSnapshot} from '../derive/lookup.js'
 import {noMatchMessage} from '../util/suggest.js'

@@ -13,9 +13,9 @@ import {BaseCommand} from './base-command.js'
 import {activeStatus} from './render/status.js'
 import {fitLines} from '../report/text.js'
 import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
+import {DAY_MS} from '../model/duration.js'
 
 const HOUR_MS = 3_600_000
-const DAY_MS = 24 * HOUR_MS
 const DEFAULT_TIMEOUT_MS = 15 * 60_000
 const DEFAULT_POLL_INTERVAL_MS = 5000
 

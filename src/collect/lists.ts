@@ -48,10 +48,10 @@ import type {Access, NetworkPolicy, ServiceOffering, UaaClient} from '../model/s
 import type {Limiter} from './limiter.js'
 import {createPageLimit, listPaged, type PagedList} from './paging.js'
 import type {CollectOptions, Gathered} from './types.js'
+import {DAY_MS} from '../model/duration.js'
 
 /** Audit events are pruned after 31 days by default (cf-api.md §7): older ones are not asked for. */
 export const AUDIT_WINDOW_DAYS = 31
-const DAY_MS = 86_400_000
 
 /** Audit event types the identity rules read: UPS creates/updates carrying `credentials`. */
 export const AUDIT_EVENT_TYPES: readonly string[] = [

@@ -16,6 +16,7 @@ import type {
 } from '../model/snapshot.js'
 import {serviceInstanceRef} from './refs.js'
 import {indexSnapshot, placeOf} from './lookup.js'
+import {DAY_MS} from '../model/duration.js'
 
 /** Annotation cfguard writes when a rotation finishes (ISO 8601): a record, not a credential change. */
 export const ROTATED_AT_ANNOTATION = 'cfguard.io/rotated-at'
@@ -35,8 +36,6 @@ export const UPS_CREDENTIAL_EVENT_TYPES: readonly string[] = [
   'audit.user_provided_service_instance.create',
   'audit.user_provided_service_instance.update',
 ]
-
-export const DAY_MS = 86_400_000
 
 export type CredentialSource = 'user-provided' | 'binding' | 'key'
 

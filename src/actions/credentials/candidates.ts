@@ -7,12 +7,12 @@
  */
 import {
   credentialUnits,
-  DAY_MS,
   lastCredentialChange,
   type CredentialUnit,
   type LastChangeSource,
 } from '../../derive/identity.js'
 import {indexSnapshot} from '../../derive/lookup.js'
+import {DAY_MS} from '../../model/duration.js'
 import type {Policy} from '../../model/policy.js'
 import {matchesLabels, parseLabelSelector} from '../../model/selector.js'
 import {noMatchMessage} from '../../util/suggest.js'

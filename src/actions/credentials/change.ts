@@ -28,6 +28,7 @@ import {fileSink, revealSink, type KeySink} from '../../rotate/sink.js'
 import type {RotationAction, RotationKind} from '../../rotate/types.js'
 import type {CcServiceInstance} from '../../cf/ccv3/types.js'
 import type {RunContext} from '../../context.js'
+import {readStdin} from '../../util/stdin.js'
 import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './files.js'
 import {openRotation, resolveServiceInstance, type RotationConnection} from './platform.js'
 import type {SessionOptions} from '../session.js'
@@ -385,16 +386,6 @@ async function readSecret(read: () => Promise<string>, from: string): Promise<st
       'put the secret (one line) in the file or on stdin',
     )
   return secret
-}
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = ''
-    process.stdin.setEncoding('utf8')
-    process.stdin.on('data', (d: string) => (text += d))
-    process.stdin.on('end', () => resolve(text))
-    process.stdin.on('error', reject)
-  })
 }
 
 /** CF audit events by this token since `since` (CC keeps seconds): what the run caused. */

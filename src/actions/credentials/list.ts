@@ -5,6 +5,7 @@
  * judged that way: it is listed under `unjudged` with a coverage gap, or, with
  * `--read-credentials`, its credentials are read (one `.show` audit event each) and it is judged.
  */
+import {DAY_MS} from '../../model/duration.js'
 import {ALL_RULES} from '../../checks/index.js'
 import {loadPolicy} from '../../config/policy.js'
 import type {RunContext} from '../../context.js'
@@ -91,11 +92,11 @@ export async function listCredentials(
         what: 'credential change events (ages fall back to creation)',
         why: snapshot.access.auditEvents.why ?? 'not read',
       })
-    const maxAgeMs = o.olderThanMs ?? o.maxAgeMs ?? policy.maxCredentialAgeDays * 86_400_000
+    const maxAgeMs = o.olderThanMs ?? o.maxAgeMs ?? policy.maxCredentialAgeDays * DAY_MS
     return {
       target: snapshot.target,
       generatedAt: now.toISOString(),
-      maxAgeDays: Math.round((maxAgeMs / 86_400_000) * 100) / 100,
+      maxAgeDays: Math.round((maxAgeMs / DAY_MS) * 100) / 100,
       credentials,
       unjudged,
       gaps,

@@ -11,6 +11,7 @@ import {
   orderFindings,
 } from '../../derive/identity.js'
 import {indexSnapshot} from '../../derive/lookup.js'
+import {plural} from '../../util/plural.js'
 
 /** Credentials (and env vars) linked by one client id or one secret fingerprint. */
 interface Group {
@@ -85,10 +86,6 @@ export const sharedClient: Rule = {
     }
     return orderFindings(findings)
   },
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }
 
 function sorted(values: (string | null | undefined)[]): string[] {

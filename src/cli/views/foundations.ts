@@ -1,6 +1,6 @@
 /** `audit --targets`: one row per foundation (pure). */
 import type {AuditResult} from '../../model/finding.js'
-import {plural} from '../../report/summary.js'
+import {plural} from '../../util/plural.js'
 import {formatTable} from '../../report/table.js'
 import type {FormatOptions} from '../../report/types.js'
 import {wrap} from '../../report/text.js'

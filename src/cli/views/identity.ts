@@ -1,7 +1,7 @@
 /** `identity list` as a table (pure: inventory → string). */
 import {renderTable} from '../render/table.js'
 import {fitLines} from '../../report/text.js'
-import {plural} from '../../report/summary.js'
+import {plural} from '../../util/plural.js'
 import type {IdentityEntry, IdentityInventory, IdentitySource} from '../../actions/identity-list.js'
 
 const SOURCE_LABEL: Record<IdentitySource, string> = {

@@ -1,5 +1,5 @@
 /** `routes report` text views: the routes table and the traffic table (pure). */
-import {plural} from '../../report/summary.js'
+import {plural} from '../../util/plural.js'
 import type {AuditResult} from '../../model/finding.js'
 import type {TrafficReport} from '../../model/route-map.js'
 import {formatTable} from '../../report/table.js'
