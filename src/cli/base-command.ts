@@ -31,7 +31,7 @@ export interface JsonErrorEnvelope {
 }
 
 /**
- * Output policy for every command (DESIGN.md, Output contract):
+ * Output policy for every command (docs/architecture.md, Output contract):
  * - `run()` returns the typed result; under --json it is printed once as {status, result, warnings};
  * - people's messages (info, warnings, progress) go to stderr, results to stdout;
  * - errors become one line plus next steps on stderr (or the JSON error envelope) and the

@@ -181,7 +181,7 @@ function toBinding(
   const si = instances.get(b.serviceInstanceGuid)
   let cred: {credentials: CredentialBinding['credentials']; credentialsRead: ReadState}
   if (si?.type === 'user-provided') {
-    // A UPS's bindings carry copies of its credentials (cf-api.md §5.3).
+    // A UPS's bindings carry copies of its credentials (docs/platform-facts.md §5.3).
     cred = {credentials: si.credentials, credentialsRead: si.credentialsRead}
   } else {
     cred = credentialsOf(input.secrets?.bindings.get(b.guid), input.secrets !== null)

@@ -50,7 +50,9 @@ import {createPageLimit, listPaged, type PagedList} from './paging.js'
 import type {CollectOptions, Gathered} from './types.js'
 import {DAY_MS} from '../model/duration.js'
 
-/** Audit events are pruned after 31 days by default (cf-api.md §7): older ones are not asked for. */
+/**
+ * Audit events are pruned after 31 days by default (docs/platform-facts.md §7): older ones are not asked for.
+ */
 export const AUDIT_WINDOW_DAYS = 31
 
 /** Audit event types the identity rules read: UPS creates/updates carrying `credentials`. */

@@ -1,5 +1,5 @@
 /**
- * The secret-bearing reads, the cheapest way (cf-api.md §3.2, §5.2, §5.5):
+ * The secret-bearing reads, the cheapest way (docs/platform-facts.md §3.2, §5.2, §5.5):
  * 1. one `GET /v3/apps/:guid/env` per app in scope: its own variables and every bound credential
  *    at once (VCAP_SERVICES shows the newest succeeded binding per instance); at the same time UPS
  *    `/credentials` for user-provided services bound to no app in scope, and `/details` for

@@ -1,5 +1,5 @@
 /**
- * Reads the credentials of chosen user-provided services (cf-api.md §5.2) for the credential
+ * Reads the credentials of chosen user-provided services (docs/platform-facts.md §5.2) for the credential
  * commands, which otherwise read no secret: a service whose name, tags and labels carry no
  * identity word (`ignition-config`) can only be judged by what it holds. One
  * `GET /v3/service_instances/:guid/credentials` per service, each writing one

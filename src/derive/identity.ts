@@ -56,7 +56,7 @@ export interface CredentialUnit {
   appBindings: CredentialBinding[]
   /**
    * Managed app binding: it is the newest succeeded binding of its (app, instance) pair, the one
-   * VCAP_SERVICES shows (cf-api.md §5.6). Always true for user-provided services and keys.
+   * VCAP_SERVICES shows (docs/platform-facts.md §5.6). Always true for user-provided services and keys.
    */
   active: boolean
 }

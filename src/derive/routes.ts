@@ -76,7 +76,7 @@ export function appName(ix: SnapshotIndex, appGuid: string): string {
 
 /**
  * Every process of one type of an app, oldest first (created_at, then guid). Usually one; during a
- * rolling deployment CC runs two `web` processes, the old one and its clone (cf-api.md §3.7).
+ * rolling deployment CC runs two `web` processes, the old one and its clone (docs/platform-facts.md §3.7).
  */
 export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): Process[] {
   return (ix.processesByApp.get(appGuid) ?? [])

@@ -3,7 +3,7 @@
  * `CREDENTIALS_UPDATED_AT` (drift) and `SECRET_SET_AT` (age), never `ROTATED_AT` (a record of
  * when a rotation finished, after its apps were rolled); `credentials list` reads
  * the lease, the retire-after mark and the rotation-state label. Keys follow CC's rules
- * (prefix + name of 1–63 characters, cf-api.md §6); values are plain text, no secrets.
+ * (prefix + name of 1–63 characters, docs/platform-facts.md §6); values are plain text, no secrets.
  */
 
 export const ANNOTATION = {

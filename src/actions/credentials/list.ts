@@ -109,7 +109,7 @@ export async function listCredentials(
 
 /**
  * The snapshot with what could be judged judged: with `read`, the credentials of the
- * user-provided services nothing else tells about are read (cf-api.md §5.2: one
+ * user-provided services nothing else tells about are read (docs/platform-facts.md §5.2: one
  * `audit.user_provided_service_instance.show` event each) and classified; what stays unjudged is
  * returned with the reason.
  */

@@ -6,7 +6,7 @@ import {appRef, routeRef} from '../../derive/refs.js'
 import {indexSnapshot} from '../../derive/lookup.js'
 import {isInternalRoute} from '../../derive/routes.js'
 
-/** CC's default destination port for buildpack apps (docs/cf-api.md §4.3). */
+/** CC's default destination port for buildpack apps (docs/platform-facts.md §4.3). */
 const DEFAULT_PORT = 8080
 
 export const internalUnreachableRule: Rule = {

@@ -62,8 +62,8 @@ export const trafficImbalanceRule: Rule = {
       if (instances < 2) continue
       const hashed = routes.some((r) => algorithmOf(r) === 'hash')
       const fair = total / instances
-      // A rolling deployment's new process reuses the indexes 0..n (cf-api.md §3.7): when an index
-      // shows up for two instances, the instance guid tells them apart in the label and the key.
+      // A rolling deployment's new process reuses the indexes 0..n (docs/platform-facts.md §3.7): when an
+      // index shows up for two instances, the instance guid tells them apart in the label and the key.
       const perIndex = new Map<string, number>()
       for (const st of stats) {
         const k = `${st.appGuid}:${st.instanceIndex}`

@@ -1,5 +1,5 @@
 /**
- * Steps of a user-provided service rotation (DESIGN.md "Rotation protocol", steps 2–7), of its
+ * Steps of a user-provided service rotation (docs/architecture.md "Rotation protocol", steps 2–7), of its
  * retirement and of its rollback. Each step re-reads what it is about to change and acts only
  * when the platform agrees with the phase; a step whose work is already on the platform says so
  * and moves on. UAA's DELETE removes the *older* secret, so it runs only when both the new and
