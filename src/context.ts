@@ -45,10 +45,18 @@ export function cfguardHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.CFGUARD_HOME && env.CFGUARD_HOME !== '' ? env.CFGUARD_HOME : join(homedir(), '.cfguard')
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * The one abortable sleep: resolves after `ms`, rejects at once when `signal` aborts, with
+ * `reason()` (default: the signal's own reason).
+ */
+export function abortableSleep(
+  ms: number,
+  signal?: AbortSignal,
+  reason: () => unknown = () => signal?.reason,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason)
+      reject(reason())
       return
     }
     const timer = setTimeout(() => {
@@ -57,7 +65,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms)
     const onAbort = () => {
       clearTimeout(timer)
-      reject(signal?.reason)
+      reject(reason())
     }
     signal?.addEventListener('abort', onAbort, {once: true})
   })
