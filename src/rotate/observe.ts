@@ -5,7 +5,8 @@
  */
 
 import {noMatchMessage} from '../util/suggest.js'
-import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
+import {decodeJournal, decodeLease, type Lease} from './annotations.js'
+import {ANNOTATION, LABEL} from '../model/annotations.js'
 import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
 import type {Fingerprint} from '../model/fingerprint.js'
 import {followerAppGuids, observeFollowers} from './followers.js'

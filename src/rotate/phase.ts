@@ -6,7 +6,8 @@
 
 import type {Observation} from './observe.js'
 import type {Phase, RotationKind} from './types.js'
-import {changeMarker, LABEL} from './annotations.js'
+import {changeMarker} from './annotations.js'
+import {LABEL} from '../model/annotations.js'
 import type {AppInfo, BindingInfo, DeploymentInfo, ProbeResult} from './platform.js'
 
 /** Facts about a user-provided service rotation (kinds ups-uaa and ups-external). */

@@ -4,7 +4,8 @@
  * must look at), as data for the plan. Pure.
  */
 
-import {ANNOTATION, rotatedKindOf} from './annotations.js'
+import {rotatedKindOf} from './annotations.js'
+import {ANNOTATION} from '../model/annotations.js'
 import type {Observation} from './observe.js'
 import {existingRotationId} from './phase.js'
 import type {PlanOptions, Refusal, VersionGate} from './plan.js'

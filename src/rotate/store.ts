@@ -15,7 +15,8 @@
  * transport's redaction by key name (`..._credential`).
  */
 
-import {ANNOTATION, LABEL, ROLE_ROTATION_STATE, stateServiceName} from './annotations.js'
+import {ROLE_ROTATION_STATE, stateServiceName} from './annotations.js'
+import {ANNOTATION, LABEL} from '../model/annotations.js'
 import type {RotationPlatform, ServiceInstanceInfo} from './platform.js'
 import {registerSecret} from '../redact.js'
 

@@ -18,14 +18,8 @@ import {matchesLabels, parseLabelSelector} from '../../model/selector.js'
 import {noMatchMessage} from '../../util/suggest.js'
 import {usageError} from '../../errors.js'
 import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../../model/snapshot.js'
-import {
-  ANNOTATION,
-  decodeJournal,
-  decodeLease,
-  LABEL,
-  ROLE_ROTATION_STATE,
-  stateServiceName,
-} from '../../rotate/annotations.js'
+import {decodeJournal, decodeLease, ROLE_ROTATION_STATE, stateServiceName} from '../../rotate/annotations.js'
+import {ANNOTATION, LABEL} from '../../model/annotations.js'
 import type {RotationKind} from '../../rotate/types.js'
 
 export interface CandidateOptions {

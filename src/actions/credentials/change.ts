@@ -12,7 +12,7 @@ import {readFile, stat} from 'node:fs/promises'
 
 import {CfguardError, usageError} from '../../errors.js'
 import {registerSecret} from '../../redact.js'
-import {ANNOTATION} from '../../rotate/annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {
   planOnly,
   retire,

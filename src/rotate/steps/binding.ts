@@ -9,7 +9,8 @@
  * "old binding deleted" and "new binding created" still knows the app.
  */
 
-import {ANNOTATION, decodeJournal, encodeJournal, LABEL, rotatedKindOf} from '../annotations.js'
+import {decodeJournal, encodeJournal, rotatedKindOf} from '../annotations.js'
+import {ANNOTATION, LABEL} from '../../model/annotations.js'
 import {halted, refused} from '../halt.js'
 import type {Step} from '../machine.js'
 import {bindingRollTarget, isAppRolled} from '../phase.js'

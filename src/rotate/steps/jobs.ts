@@ -4,7 +4,7 @@
  * run's timeout, keeping the lease alive meanwhile.
  */
 
-import {ANNOTATION} from '../annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {halted} from '../halt.js'
 import type {StepContext} from '../machine.js'
 import type {BindingInfo, RotationPlatform} from '../platform.js'

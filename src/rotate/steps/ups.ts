@@ -6,7 +6,8 @@
  * the previous secret are accepted and every instance runs the new one — never from doubt.
  */
 
-import {ANNOTATION, encodeRotationRecord, secretSetAtOf} from '../annotations.js'
+import {encodeRotationRecord, secretSetAtOf} from '../annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {secretAt, secretLeaves, withSecret, type SecretLocator} from '../credentials.js'
 import {assertFollowersHold, followerAppGuids, moveFollowers} from '../followers.js'
 import {halted, NeedsHumanError, refused} from '../halt.js'
