@@ -14,24 +14,26 @@ import {cwd as processCwd} from 'node:process'
 
 import {ALL_RULES} from '../checks/index.js'
 import {collectSnapshot} from '../collect/index.js'
-import {routeBaselineOfDocument} from '../collect/baseline.js'
+import {routeBaselineOfDocument} from '../derive/baseline.js'
 import {DEFAULT_CONCURRENCY} from '../collect/limiter.js'
 import {parseBaseline, type Baseline} from '../config/baseline.js'
 import {MAX_BASELINE_BYTES, readNamedFile} from '../config/files.js'
 import {loadPolicy} from '../config/policy.js'
 import {loadOrCreateSalt} from '../config/salt.js'
 import type {SuppressionNotice} from '../config/suppressions-apply.js'
-import {closest} from '../config/suggest.js'
+import {closest} from '../util/suggest.js'
 import {usageError} from '../errors.js'
-import {parseDuration} from '../model/duration.js'
+import {DAY_MS, parseDuration} from '../model/duration.js'
 import type {AuditResult} from '../model/finding.js'
 import type {Policy} from '../model/policy.js'
 import type {RouteMap} from '../model/route-map.js'
 import type {Rule, RuleFamily} from '../model/rule.js'
 import type {RouteBaseline, Snapshot} from '../model/snapshot.js'
-import {attachFindings, buildRouteMap, type RouteMapOptions} from '../report/route-map.js'
-import type {RunContext} from './context.js'
-import {evaluate, type CollectionStats} from './evaluate.js'
+import {buildRouteMap, type RouteMapOptions} from '../derive/route-map.js'
+import {attachFindings} from '../report/route-map.js'
+import type {RunContext} from '../context.js'
+import type {CollectionStats} from '../collect/types.js'
+import {evaluate} from './evaluate.js'
 import {openSession, type SessionOptions} from './session.js'
 
 export interface AuditRequest {
@@ -100,8 +102,6 @@ export interface AuditFlagValues {
   'check-issuers'?: boolean
   'verify-credentials'?: boolean
 }
-
-const DAY_MS = 86_400_000
 
 function list(value: string | undefined): string[] | undefined {
   if (value === undefined) return undefined

@@ -12,12 +12,14 @@ import {normalizeApiUrl} from '../cf/http/url.js'
 import type {UaaTokens} from '../cf/uaa/tokens.js'
 import {createTokenVerifier} from '../cf/uaa/verify.js'
 import {readCfCliConfig} from '../config/cf-cli-config.js'
+import {reachFor} from '../config/ca-cert.js'
 import {ConfigStore, type NamedRef, type StoredAuth, validateTargetName} from '../config/store.js'
-import {formatDuration} from '../model/duration.js'
 import {CfguardError, usageError} from '../errors.js'
 import {registerSecret} from '../redact.js'
-import type {RunContext} from './context.js'
-import {connect, identity, openSession, type Connection, type SessionOptions} from './session.js'
+import {readStdin} from '../util/stdin.js'
+import type {RunContext} from '../context.js'
+import {connect, identity, type Connection} from '../cf/session.js'
+import {openSession, type SessionOptions} from './session.js'
 
 /** Where secrets are read from; the terminal by default, replaceable in tests. */
 export interface SecretInput {
@@ -28,11 +30,7 @@ export interface SecretInput {
 }
 
 export const terminalInput: SecretInput = {
-  async readStdin() {
-    const chunks: Buffer[] = []
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer)
-    return Buffer.concat(chunks).toString('utf8')
-  },
+  readStdin: () => readStdin(),
   prompt(question, hidden) {
     return new Promise((resolve, reject) => {
       const rl = createInterface({input: process.stdin, output: process.stderr, terminal: true})
@@ -125,7 +123,11 @@ export async function login(
       ? {kind: 'passcode'}
       : {kind: 'password'}
 
-  const conn = await connect(ctx, {api, skipSslValidation: input.skipSslValidation === true, caCert})
+  const conn = await connect(
+    ctx,
+    api,
+    reachFor(ctx, {skipSslValidation: input.skipSslValidation === true, caCert}),
+  )
   try {
     const tokens = await grant(ctx, conn, method, input, io)
     const verify = createTokenVerifier({
@@ -316,11 +318,14 @@ export async function logout(ctx: RunContext, input: LogoutInput): Promise<Logou
     const stored = t.auth.kind === 'user' ? [t.auth.refreshToken, t.auth.accessToken] : [t.auth.accessToken]
     if (!stored.some(Boolean)) continue
     try {
-      const conn = await connect(ctx, {
-        api: t.api,
-        skipSslValidation: /^(1|true|yes|on)$/i.test(ctx.env.CFGUARD_SKIP_SSL_VALIDATION ?? ''),
-        caCert: ctx.env.CFGUARD_CA_CERT || t.caCert || null,
-      })
+      const conn = await connect(
+        ctx,
+        t.api,
+        reachFor(ctx, {
+          skipSslValidation: /^(1|true|yes|on)$/i.test(ctx.env.CFGUARD_SKIP_SSL_VALIDATION ?? ''),
+          caCert: ctx.env.CFGUARD_CA_CERT || t.caCert || null,
+        }),
+      )
       try {
         for (const token of stored) {
           if (token && (await conn.uaa.revoke(token))) revoked++
@@ -419,71 +424,6 @@ export async function showOrSetTarget(ctx: RunContext, input: TargetInput): Prom
   } finally {
     session.close()
   }
-}
-
-const SOURCES: Record<TargetInfo['source'], string> = {
-  store: 'cfguard login',
-  'cf-cli': 'the cf CLI session (read-only)',
-  env: 'environment (CFGUARD_*)',
-}
-
-function expiry(iso: string | null, now: Date): string {
-  if (!iso) return 'unknown'
-  const left = Date.parse(iso) - now.getTime()
-  return `${iso} (${left > 0 ? `in ${formatDuration(left)}` : 'expired'})`
-}
-
-function lines(rows: [string, string][]): string {
-  const width = Math.max(...rows.map(([k]) => k.length)) + 2
-  return rows.map(([k, v]) => `${`${k}:`.padEnd(width)}${v}`).join('\n')
-}
-
-function who(t: TargetSummary): [string, string] {
-  return t.user ? ['user', t.user] : ['client', t.client ?? 'unknown']
-}
-
-export function renderTarget(t: TargetInfo, now: Date): string {
-  const rows: [string, string][] = [
-    ['API', t.api],
-    ['CC API version', t.ccVersion],
-    who(t),
-    ['org', t.org?.name ?? '(none)'],
-    ['space', t.space?.name ?? '(none)'],
-    ['token expires', expiry(t.tokenExpiresAt, now)],
-    ['from', t.name ? `${SOURCES[t.source]}, target "${t.name}"` : SOURCES[t.source]],
-  ]
-  if (t.storedTargets.length > 0) {
-    rows.push([
-      'stored targets',
-      t.storedTargets.map((n) => (n === t.current ? `${n} (current)` : n)).join(', '),
-    ])
-  }
-  if (t.cfCliSession) {
-    rows.push([
-      'cf CLI session',
-      t.cfCliSession.used
-        ? `${t.cfCliSession.api ?? '(no API)'} (used by this run)`
-        : `${t.cfCliSession.api ?? '(no API)'} (not used: --cf-session uses it for one run)`,
-    ])
-  }
-  return lines(rows)
-}
-
-export function renderLogin(r: LoginResult, now: Date): string {
-  return `Logged in.\n${lines([
-    ['API', r.api],
-    ['CC API version', r.ccVersion],
-    who(r),
-    ['org', r.org?.name ?? '(none)'],
-    ['space', r.space?.name ?? '(none)'],
-    ['token expires', expiry(r.tokenExpiresAt, now)],
-    ['target', `"${r.name}" (current), saved in ${r.storedIn}`],
-  ])}`
-}
-
-export function renderLogout(r: LogoutResult): string {
-  if (r.loggedOut.length === 0) return 'Not logged in.'
-  return `Logged out of ${r.loggedOut.map((n) => `"${n}"`).join(', ')}${r.revoked > 0 ? ` (${r.revoked} token${r.revoked === 1 ? '' : 's'} revoked at UAA)` : ''}.`
 }
 
 export type {TokenSet}

@@ -20,13 +20,10 @@ import {usageError} from '../errors.js'
 import type {AuditResult} from '../model/finding.js'
 import type {Rule} from '../model/rule.js'
 import {registerSecret} from '../redact.js'
-import {formatTable} from '../report/table.js'
-import type {FormatOptions} from '../report/types.js'
 import type {RotationPlan} from '../rotate/plan.js'
 import {runAudit} from './audit.js'
-import type {RunContext} from './context.js'
-import {planCredentialRotation} from './credentials.js'
-import {renderRotationPlan} from './credentials-text.js'
+import type {RunContext} from '../context.js'
+import {planCredentialRotation} from './credentials/change.js'
 import {buildTrafficReport} from './routes-report.js'
 import {openSession} from './session.js'
 import {takeSnapshot} from './snapshot.js'
@@ -149,30 +146,4 @@ async function changeRoutes(ctx: RunContext): Promise<void> {
   } finally {
     session.close()
   }
-}
-
-/** The demo's human output: the audit report, what changed for drift, and the rotation plan. */
-export function renderDemo(run: DemoRun, options: FormatOptions): string {
-  const {result} = run
-  const parts = [
-    formatTable(result.audit, {
-      title: 'cfguard demo — audit',
-      failOn: 'never',
-      rules: run.rules,
-      ...options,
-    }),
-    [
-      'The policy this audit used (cfguard.yml):',
-      ...result.policy
-        .trimEnd()
-        .split('\n')
-        .map((l) => `  ${l}`),
-      '',
-      'Changed after the baseline snapshot (reported as routes/drift):',
-      ...result.drift.map((d) => `  - ${d}`),
-      '',
-    ].join('\n'),
-    `Rotation plan for ${result.rotation.serviceInstance} (dry run: nothing was changed)\n${renderRotationPlan(result.rotation.plan, options.width)}`,
-  ]
-  return parts.join('\n')
 }

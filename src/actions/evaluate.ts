@@ -2,18 +2,12 @@ import {runChecks, selectRules, type CheckSelection} from '../checks/index.js'
 import type {Baseline} from '../config/baseline.js'
 import {applyBaseline} from '../config/baseline.js'
 import {applySuppressions, type SuppressionNotice} from '../config/suppressions-apply.js'
-import type {AuditResult, CoverageGap} from '../model/finding.js'
+import type {AuditResult} from '../model/finding.js'
 import type {Policy} from '../model/policy.js'
 import type {Rule} from '../model/rule.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {summarize} from '../report/summary.js'
-
-export interface CollectionStats {
-  /** Gaps found while collecting (what could not be read and why). */
-  gaps: CoverageGap[]
-  auditEventsCreated: number
-  requests: number
-}
+import type {CollectionStats} from '../collect/types.js'
 
 export interface EvaluateInput {
   snapshot: Snapshot

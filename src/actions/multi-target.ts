@@ -12,12 +12,10 @@ import {CfguardError, ExitCode, isCfguardError, usageError} from '../errors.js'
 import type {AuditResult, CoverageGap, FoundationOutcome} from '../model/finding.js'
 import type {RouteMap} from '../model/route-map.js'
 import type {Rule} from '../model/rule.js'
-import {exceedsFailOn, plural, summarize} from '../report/summary.js'
-import {formatTable} from '../report/table.js'
-import {wrap} from '../report/text.js'
-import type {FailOn, FormatOptions} from '../report/types.js'
+import {exceedsFailOn, summarize} from '../report/summary.js'
+import type {FailOn} from '../report/types.js'
 import {runAudit, type AuditRequest} from './audit.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import {buildTrafficReport, parseTrafficWindow} from './routes-report.js'
 
 /** Foundations audited at the same time by default (each has its own connection pool). */
@@ -292,25 +290,4 @@ export async function auditFoundations(
     exitCode: multiTargetExitCode(merged, request.failOn),
     merged: true,
   }
-}
-
-/**
- * The table view of a multi-foundation audit: one line per foundation (its API, CC version and
- * findings by severity, or why it was not audited), then the findings report.
- */
-export function renderFoundationsTable(result: AuditResult, options: FormatOptions): string {
-  const width = Math.max(60, options.width ?? 100)
-  const lines = ['Foundations']
-  for (const f of result.foundations ?? []) {
-    const text = f.error
-      ? `${f.name}: NOT AUDITED (exit ${f.error.exitCode}): ${f.error.message}`
-      : `${f.name}: ${f.target?.api ?? '?'} (CC ${f.target?.ccVersion ?? '?'}), ${plural(
-          Object.values(f.summary ?? {}).reduce((n, c) => n + c, 0),
-          'finding',
-        )} (${Object.entries(f.summary ?? {})
-          .map(([sev, n]) => `${n} ${sev}`)
-          .join(', ')})`
-    lines.push(...wrap(text, width, '      ', width - 2).map((l, i) => (i === 0 ? `  ${l}` : l)))
-  }
-  return `${lines.join('\n')}\n\n${formatTable(result, options)}`
 }

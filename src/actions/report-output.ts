@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import {writeFileAtomic} from '../config/atomic-file.js'
+import {writeFileAtomic} from '../util/atomic-file.js'
 import {ExitCode} from '../errors.js'
 import type {AuditResult, CoverageGap} from '../model/finding.js'
 import {
@@ -11,9 +11,10 @@ import {
   type ReportInput,
 } from '../report/index.js'
 import type {FailOn, FormatOptions} from '../report/types.js'
-import {isFailure, plural} from '../report/summary.js'
+import {isFailure} from '../report/summary.js'
+import {plural} from '../util/plural.js'
 import {SEVERITIES} from '../model/severity.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 
 export interface ReportRequest {
   format: ReportFormat

@@ -1,5 +1,4 @@
 import {ALL_RULES} from '../checks/index.js'
-import {renderTable} from '../cli/render/table.js'
 import {usageError} from '../errors.js'
 import type {Severity} from '../model/severity.js'
 
@@ -29,22 +28,4 @@ export function listRules(filter?: string): RuleInfo[] {
       optIn: r.optIn ?? null,
     }))
     .sort((a, b) => a.id.localeCompare(b.id))
-}
-
-export function renderRules(rules: RuleInfo[], detailed: boolean, width = 120): string {
-  if (detailed) {
-    return rules
-      .map((r) => `${r.id}  (${r.severity})\n${r.title}\n\n${r.docs}\n\nSOC 2: ${r.soc2.join(', ') || '-'}\n`)
-      .join('\n')
-  }
-  return renderTable(
-    rules,
-    [
-      {header: 'RULE', kind: 'token', get: (r) => r.id},
-      {header: 'SEVERITY', kind: 'token', get: (r) => r.severity},
-      {header: 'SOC 2', kind: 'text', get: (r) => r.soc2.join(', ')},
-      {header: 'TITLE', kind: 'text', get: (r) => r.title},
-    ],
-    {width},
-  )
 }

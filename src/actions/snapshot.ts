@@ -12,11 +12,11 @@
 import {resolve} from 'node:path'
 import {createRequire} from 'node:module'
 
-import {writeFileAtomic} from '../config/atomic-file.js'
+import {writeFileAtomic} from '../util/atomic-file.js'
 import type {CoverageGap} from '../model/finding.js'
 import type {Snapshot} from '../model/snapshot.js'
 import {runCollection} from './audit.js'
-import type {RunContext} from './context.js'
+import type {RunContext} from '../context.js'
 import type {SessionOptions} from './session.js'
 
 export const SNAPSHOT_KIND = 'cfguard-snapshot'
@@ -147,19 +147,4 @@ export async function takeSnapshot(ctx: RunContext, request: SnapshotRequest): P
  */
 export function snapshotGaps(gaps: CoverageGap[]): CoverageGap[] {
   return gaps.map((g) => (g.why === '--no-secrets' ? {...g, why: '--secrets was not given'} : g))
-}
-
-/** The human line after writing a snapshot file. */
-export function renderSnapshotSummary(s: SnapshotSummary): string {
-  const c = s.counts
-  const lines = [
-    `snapshot of ${s.target.api} (CC ${s.target.ccVersion}) written to ${s.file}`,
-    `  ${c.apps} apps, ${c.processes} processes, ${c.routes} routes on ${c.domains} domains, ${c.serviceInstances} service instances, ${c.bindings} bindings in ${c.spaces} spaces`,
-    s.secretsRead
-      ? `  credentials and env vars read and classified (no values stored); ${s.auditEventsCreated} audit events created`
-      : '  no secret-bearing reads (--secrets adds classified credentials and env vars)',
-    `  ${s.requests} API requests; use it as a reviewed baseline: cfguard audit --baseline ${s.file}`,
-  ]
-  for (const g of s.gaps) lines.push(`  not read: ${g.what} (${g.why})`)
-  return `${lines.join('\n')}\n`
 }

@@ -3,8 +3,6 @@ import {createHash} from 'node:crypto'
 import type {Evidence, Finding, ResourceRef} from '../model/finding.js'
 import type {Rule} from '../model/rule.js'
 import type {Severity} from '../model/severity.js'
-import type {App, Route, ServiceInstance, Snapshot} from '../model/snapshot.js'
-import {indexSnapshot, placeOf} from './lookup.js'
 
 export interface FindingInput {
   resource: ResourceRef
@@ -38,18 +36,6 @@ export function makeFinding(rule: RuleHead, input: FindingInput): Finding {
 export function findingFingerprint(ruleId: string, resource: ResourceRef, key = ''): string {
   const h = createHash('sha256').update(`${ruleId}\u0000${resource.kind}\u0000${resource.guid}\u0000${key}`)
   return h.digest('hex').slice(0, 32)
-}
-
-export function appRef(s: Snapshot, app: App): ResourceRef {
-  return {kind: 'app', guid: app.guid, name: app.name, ...placeOf(indexSnapshot(s), app.spaceGuid)}
-}
-
-export function routeRef(s: Snapshot, route: Route): ResourceRef {
-  return {kind: 'route', guid: route.guid, name: route.url, ...placeOf(indexSnapshot(s), route.spaceGuid)}
-}
-
-export function serviceInstanceRef(s: Snapshot, si: ServiceInstance): ResourceRef {
-  return {kind: 'service_instance', guid: si.guid, name: si.name, ...placeOf(indexSnapshot(s), si.spaceGuid)}
 }
 
 /** Deterministic order: by severity is the report's job; rules sort by resource name then key. */

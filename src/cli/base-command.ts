@@ -1,7 +1,7 @@
 import {Command, Flags, type Interfaces} from '@oclif/core'
 
-import {abortableSleep, cfguardHome, type RunContext} from '../actions/context.js'
-import {closestNames} from '../config/suggest.js'
+import {abortableSleep, cfguardHome, type RunContext} from '../context.js'
+import {closestNames} from '../util/suggest.js'
 import {CfguardError, type CfguardErrorCode, ExitCode, isCfguardError} from '../errors.js'
 import {boundText, MAX_SERVER_TEXT, redactText, terminalSafe} from '../redact.js'
 import {fitLines} from '../report/text.js'
@@ -31,7 +31,7 @@ export interface JsonErrorEnvelope {
 }
 
 /**
- * Output policy for every command (DESIGN.md, Output contract):
+ * Output policy for every command (docs/architecture.md, Output contract):
  * - `run()` returns the typed result; under --json it is printed once as {status, result, warnings};
  * - people's messages (info, warnings, progress) go to stderr, results to stdout;
  * - errors become one line plus next steps on stderr (or the JSON error envelope) and the
@@ -153,6 +153,11 @@ export abstract class BaseCommand<T> extends Command {
     const clean = serverSafe(message)
     this.warnings.push(clean)
     if (!this.jsonEnabled()) this.stderr(`warning: ${clean}\n`)
+  }
+
+  /** Text exactly as given on stdout, even under --json (`--reveal`'s new key credentials). */
+  protected printRaw(text: string): void {
+    process.stdout.write(text)
   }
 
   /** Human output (stdout); silent under --json. The status line is done by then. */

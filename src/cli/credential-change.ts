@@ -6,16 +6,16 @@
  */
 import {Args, Flags} from '@oclif/core'
 
-import type {RotationResult, RotationSettings, RotationUi} from '../actions/credentials.js'
-import type * as CredentialsText from '../actions/credentials-text.js'
+import type {RotationResult, RotationSettings, RotationUi} from '../actions/credentials/change.js'
+import type * as CredentialsText from './views/credentials.js'
 import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
 import {activeStatus} from './render/status.js'
 import {fitLines} from '../report/text.js'
 import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
+import {DAY_MS} from '../model/duration.js'
 
 const HOUR_MS = 3_600_000
-const DAY_MS = 24 * HOUR_MS
 const DEFAULT_TIMEOUT_MS = 15 * 60_000
 const DEFAULT_POLL_INTERVAL_MS = 5000
 
@@ -106,16 +106,20 @@ export function rotationSettings(
 export async function changeUi(
   silent: boolean,
   question: string,
+  width?: number,
 ): Promise<Required<Omit<RotationUi, 'reveal'>>> {
-  const render = await import('./render/tasks.js')
+  const [render, {renderRotationPlan}] = await Promise.all([
+    import('./render/tasks.js'),
+    import('./views/credentials.js'),
+  ])
   return {
     progress: render.createProgress(
       render.progressMode({json: silent, isTTY: Boolean(process.stderr.isTTY)}),
     ),
-    confirm: async (planText: string) => {
+    confirm: async (plan) => {
       const status = activeStatus()
       status?.pause()
-      process.stderr.write(`${planText}\n`)
+      process.stderr.write(`${renderRotationPlan(plan, width)}\n`)
       try {
         return await render.confirm(question)
       } finally {
@@ -179,8 +183,8 @@ export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResu
   public async run(): Promise<RotationResult> {
     const {args, flags} = await this.parse(this.ctor as unknown as typeof CredentialFollowUpCommand)
     const [{runCredentialAction}, text] = await Promise.all([
-      import('../actions/credentials.js'),
-      import('../actions/credentials-text.js'),
+      import('../actions/credentials/change.js'),
+      import('./views/credentials.js'),
     ])
     const result = await runCredentialAction(
       this.ctx,
@@ -192,7 +196,7 @@ export abstract class CredentialFollowUpCommand extends BaseCommand<RotationResu
         reveal: false,
         secretStdin: false,
       },
-      await changeUi(this.jsonEnabled() || this.quiet(), this.question),
+      await changeUi(this.jsonEnabled() || this.quiet(), this.question, this.ctx.width),
     )
     reportResult(result, text, {
       print: (t) => this.print(t),

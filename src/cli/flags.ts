@@ -5,7 +5,7 @@
 import {Flags} from '@oclif/core'
 
 import type {SessionOptions} from '../actions/session.js'
-import {unwritableReason} from '../config/atomic-file.js'
+import {unwritableReason} from '../util/atomic-file.js'
 import {usageError} from '../errors.js'
 import {parseDuration} from '../model/duration.js'
 

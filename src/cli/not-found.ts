@@ -3,7 +3,7 @@
  * never a question (the oclif plugin this replaces asked "Did you mean …? (Y/n)" at a terminal).
  * Pure; the command_not_found hook prints it.
  */
-import {closestNames} from '../config/suggest.js'
+import {closestNames} from '../util/suggest.js'
 
 export interface UnknownCommand {
   message: string

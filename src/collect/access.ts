@@ -70,7 +70,3 @@ export function gapsFor(
     ...(g.failed && failuresIncomplete ? {failed: true} : {}),
   }))
 }
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
-}

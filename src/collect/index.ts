@@ -6,14 +6,13 @@
  */
 import {createRequire} from 'node:module'
 
-import type {RunContext} from '../actions/context.js'
-import type {Session} from '../actions/session.js'
-import type {CollectionStats} from '../actions/evaluate.js'
-import {createTransport} from '../cf/http/transport.js'
+import type {RunContext} from '../context.js'
+import {extraTransport, type Session} from '../cf/session.js'
 import {cacheDir, CacheStore} from '../config/cache.js'
 import type {CoverageGap} from '../model/finding.js'
 import type {Access, Instance, Need, Snapshot} from '../model/snapshot.js'
-import {gapsFor, plural, summarizeAccess, type ItemState} from './access.js'
+import {gapsFor, summarizeAccess, type ItemState} from './access.js'
+import {plural} from '../util/plural.js'
 import {saltId} from './cache-keys.js'
 import {readProcessStats, withMissingInstances} from './instances.js'
 import {joinSnapshot} from './join.js'
@@ -32,7 +31,7 @@ import {
   type ItemRead,
   type SecretReadResult,
 } from './secrets.js'
-import type {CollectOptions, Gathered} from './types.js'
+import type {CollectionStats, CollectOptions, Gathered} from './types.js'
 
 export type {CollectFamily, CollectOptions} from './types.js'
 export {minimumRequests, requestBreakdown, type CostOptions, type FoundationCounts} from './cost.js'
@@ -65,17 +64,11 @@ export async function collectSnapshot(
   const unsubscribe = session.transport.onRateLimit((state) => limiter.observe(state))
   const probeTransport =
     identity && (options.checkIssuers || options.verifyCredentials)
-      ? createTransport({
+      ? // One place builds every transport: the session's settings, trace included.
+        extraTransport(ctx, session.reach, {
           timeoutMs: PROBE_TIMEOUT_MS,
           maxAttempts: 1,
-          // The session's CA bundle and proxy environment, so issuers are reached as the API is.
-          ...session.reach,
           skipSslValidation: options.skipSslValidation ?? session.reach.skipSslValidation,
-          warn: ctx.warn,
-          sleep: ctx.sleep,
-          now: ctx.now,
-          signal: ctx.signal,
-          ...(ctx.activity ? {onActivity: ctx.activity} : {}),
         })
       : null
   try {

@@ -6,7 +6,7 @@
  * stays unknown (`actual: null`) and `access.instances` says so. From 3.211 on, the process list
  * embeds every instance's state and none of this runs.
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import type {CcApp, CcProcess, CcRoute} from '../cf/ccv3/types.js'
 import {isCfguardError} from '../errors.js'
 import type {Access, Instance} from '../model/snapshot.js'

@@ -33,7 +33,7 @@ import type {
   Snapshot,
   Traffic,
 } from '../model/snapshot.js'
-import {sanitizeEndpoint} from './classify/index.js'
+import {sanitizeEndpoint} from '../derive/classify/index.js'
 import type {ItemRead, SecretReadResult} from './secrets.js'
 import type {Gathered} from './types.js'
 
@@ -181,7 +181,7 @@ function toBinding(
   const si = instances.get(b.serviceInstanceGuid)
   let cred: {credentials: CredentialBinding['credentials']; credentialsRead: ReadState}
   if (si?.type === 'user-provided') {
-    // A UPS's bindings carry copies of its credentials (cf-api.md §5.3).
+    // A UPS's bindings carry copies of its credentials (docs/platform-facts.md §5.3).
     cred = {credentials: si.credentials, credentialsRead: si.credentialsRead}
   } else {
     cred = credentialsOf(input.secrets?.bindings.get(b.guid), input.secrets !== null)

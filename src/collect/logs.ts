@@ -1,10 +1,10 @@
 /**
  * `--traffic`: Gorouter access logs (RTR) from Log Cache for every STARTED app with a route, over
- * the window, newest first (cf-api.md §10). Each app's envelopes are aggregated as soon as they
- * are read (collect/traffic) and dropped, so memory holds stats, not log lines. Older Gorouter
+ * the window, newest first (docs/platform-facts.md §§11–12). Each app's envelopes are aggregated as soon as
+ * they are read (collect/traffic) and dropped, so memory holds stats, not log lines. Older Gorouter
  * line formats are parsed tolerantly; lines that do not parse are counted as skipped.
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import type {CcApp, CcRoute} from '../cf/ccv3/types.js'
 import {isCfguardError} from '../errors.js'
 import type {Access, Traffic} from '../model/snapshot.js'

@@ -4,7 +4,7 @@
  * - `--check-issuers`: OIDC discovery of each distinct issuer (`<issuer>/.well-known/openid-configuration`),
  *   the `issuer` it names, and how many keys its `jwks_uri` serves;
  * - `--verify-credentials`: one client-credentials grant per distinct (client id, secret
- *   fingerprint) at its token endpoint (probeClientSecret reads UAA's answers, cf-api.md §8.1).
+ *   fingerprint) at its token endpoint (probeClientSecret reads UAA's answers, docs/platform-facts.md §9.1).
  * Only https, or plain http to a loopback host, is ever contacted: a plain-http issuer elsewhere
  * is already `identity/insecure-issuer`, and a secret must not cross the network readable.
  */

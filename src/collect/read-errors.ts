@@ -17,7 +17,7 @@ const ITEM_FAILURES = new Set(['API_UNAVAILABLE', 'BAD_RESPONSE', 'API_ERROR', '
 export type SecretRead = 'env' | 'credentials' | 'details'
 
 /**
- * Classifies an error from a secret-bearing read (cf-api.md §3.2, §5.2, §5.5, §11):
+ * Classifies an error from a secret-bearing read (docs/platform-facts.md §3.2, §5.2, §5.5, §8):
  * 403 CF-FeatureDisabled (env var visibility flags, whole foundation), 403 CF-NotAuthorized (role),
  * 404 on binding details (CC answers 404, not 403, to roles that may not read them). Throws what
  * is not about one item.

@@ -2,7 +2,7 @@
  * Route reservations for `identity/redirect-uri-takeover` in scoped runs: a UAA client's redirect
  * URI whose host lies on a foundation domain but that no *visible* route serves may still be
  * served from a space outside the scope. `GET /v3/domains/:guid/route_reservations?host=&path=`
- * answers for every space (cf-api.md §4.4), so each such host is asked once per path prefix
+ * answers for every space (docs/platform-facts.md §4.4), so each such host is asked once per path prefix
  * (`""`, `/login`, `/login/callback`: a route with a shorter path serves longer ones).
  */
 import type {CcCore} from '../cf/ccv3/core.js'

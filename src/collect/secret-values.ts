@@ -3,7 +3,7 @@
  * register them for redaction (so no error, warning or trace can print them), and — only for
  * `--verify-credentials` — find the client secret a fingerprint stands for.
  */
-import {classifyValue, fingerprintSecret} from './classify/index.js'
+import {classifyValue, fingerprintSecret} from '../derive/classify/index.js'
 import {isSecretKey, registerSecret} from '../redact.js'
 
 const MAX_DEPTH = 10

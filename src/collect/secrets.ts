@@ -1,5 +1,5 @@
 /**
- * The secret-bearing reads, the cheapest way (cf-api.md §3.2, §5.2, §5.5):
+ * The secret-bearing reads, the cheapest way (docs/platform-facts.md §3.2, §5.2, §5.5):
  * 1. one `GET /v3/apps/:guid/env` per app in scope: its own variables and every bound credential
  *    at once (VCAP_SERVICES shows the newest succeeded binding per instance); at the same time UPS
  *    `/credentials` for user-provided services bound to no app in scope, and `/details` for
@@ -12,11 +12,11 @@
  * wrote one `*.show` audit event on the platform; they are counted. Reads are gated per space
  * (gates.ts) and cached by key (cache-keys.ts).
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import type {CcApp, CcCredentialBinding, CcServiceInstance} from '../cf/ccv3/types.js'
 import type {CacheStore} from '../config/cache.js'
 import type {CredentialView, EnvVarView, ReadState} from '../model/snapshot.js'
-import {classifyCredentials, classifyEnvVars} from './classify/index.js'
+import {classifyCredentials, classifyEnvVars} from '../derive/classify/index.js'
 import {detailsKey, envKey, upsKey} from './cache-keys.js'
 import {Gates, type GateResult} from './gates.js'
 import type {Limiter} from './limiter.js'

@@ -1,4 +1,4 @@
-import type {Scope} from '../actions/session.js'
+import type {Scope} from '../cf/session.js'
 import type {
   CcApp,
   CcAuditEvent,
@@ -23,6 +23,14 @@ import type {
   ServicePlan,
   UaaClient,
 } from '../model/snapshot.js'
+
+/** What collecting cost and missed, beside the snapshot. */
+export interface CollectionStats {
+  /** Gaps found while collecting (what could not be read and why). */
+  gaps: CoverageGap[]
+  auditEventsCreated: number
+  requests: number
+}
 
 export type CollectFamily = 'identity' | 'routes'
 

@@ -1,5 +1,5 @@
 /**
- * Reads the credentials of chosen user-provided services (cf-api.md §5.2) for the credential
+ * Reads the credentials of chosen user-provided services (docs/platform-facts.md §5.2) for the credential
  * commands, which otherwise read no secret: a service whose name, tags and labels carry no
  * identity word (`ignition-config`) can only be judged by what it holds. One
  * `GET /v3/service_instances/:guid/credentials` per service, each writing one
@@ -7,9 +7,9 @@
  * (a denial skips the rest of that space). Values are classified on arrival, their secret parts
  * registered for redaction, and dropped: only views and keyed fingerprints leave this file.
  */
-import type {Session} from '../actions/session.js'
+import type {Session} from '../cf/session.js'
 import type {CredentialView, ReadState} from '../model/snapshot.js'
-import {classifyCredentials} from './classify/index.js'
+import {classifyCredentials} from '../derive/classify/index.js'
 import {Gates} from './gates.js'
 import {createLimiter} from './limiter.js'
 import {tokenScopes} from './lists.js'

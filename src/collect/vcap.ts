@@ -1,5 +1,5 @@
 /**
- * Decoding `GET /v3/apps/:guid/env` (pure; cf-api.md §3.2): the app's own variables, and the
+ * Decoding `GET /v3/apps/:guid/env` (pure; docs/platform-facts.md §3.2): the app's own variables, and the
  * bindings VCAP_SERVICES shows — or why it shows none (file-based bindings, service-binding-k8s,
  * a space supporter's redaction). Values are returned as read; the caller classifies and drops
  * them at once.

@@ -61,7 +61,8 @@ export default class Audit extends ReportCommand {
 
   public async run(): Promise<AuditResult> {
     const {flags} = await this.parse(Audit)
-    const {auditFoundations, renderFoundationsTable} = await import('../actions/multi-target.js')
+    const {auditFoundations} = await import('../actions/multi-target.js')
+    const {renderFoundationsTable} = await import('../cli/views/foundations.js')
     const {auditRequestFromFlags} = await import('../actions/audit.js')
     const audit = await auditFoundations(this.ctx, {
       audit: auditRequestFromFlags(flags, ['identity', 'routes']),

@@ -15,7 +15,8 @@ export default class Demo extends BaseCommand<DemoResult> {
 
   public async run(): Promise<DemoResult> {
     await this.parse(Demo)
-    const {runDemo, renderDemo} = await import('../actions/demo.js')
+    const {runDemo} = await import('../actions/demo.js')
+    const {renderDemo} = await import('../cli/views/demo.js')
     const run = await runDemo(this.ctx)
     this.print(renderDemo(run, {width: this.ctx.width, color: this.ctx.color === true}))
     return run.result

@@ -59,7 +59,8 @@ export default class Login extends BaseCommand<LoginResult> {
 
   public async run(): Promise<LoginResult> {
     const {flags} = await this.parse(Login)
-    const {login, loginHint, renderLogin} = await import('../actions/auth.js')
+    const {login, loginHint} = await import('../actions/auth.js')
+    const {renderLogin} = await import('../cli/views/target.js')
     const result = await login(this.ctx, {
       api: flags.api,
       skipSslValidation: flags['skip-ssl-validation'],

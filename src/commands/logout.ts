@@ -23,7 +23,8 @@ export default class Logout extends BaseCommand<LogoutResult> {
 
   public async run(): Promise<LogoutResult> {
     const {flags} = await this.parse(Logout)
-    const {logout, renderLogout} = await import('../actions/auth.js')
+    const {logout} = await import('../actions/auth.js')
+    const {renderLogout} = await import('../cli/views/target.js')
     const result = await logout(this.ctx, {name: flags.name, all: flags.all})
     this.print(renderLogout(result))
     return result

@@ -15,7 +15,8 @@ export default class Rules extends BaseCommand<RuleInfo[]> {
 
   public async run(): Promise<RuleInfo[]> {
     const {args} = await this.parse(Rules)
-    const {listRules, renderRules} = await import('../actions/rules.js')
+    const {listRules} = await import('../actions/rules.js')
+    const {renderRules} = await import('../cli/views/rules.js')
     const rules = listRules(args.rule)
     this.print(renderRules(rules, Boolean(args.rule), this.ctx.width))
     return rules

@@ -83,7 +83,8 @@ export default class Sim extends BaseCommand<undefined> {
 
   public async run(): Promise<undefined> {
     const {flags} = await this.parse(Sim)
-    const {serveSimulator, renderSimServing} = await import('../actions/sim.js')
+    const {serveSimulator} = await import('../actions/sim.js')
+    const {renderSimServing} = await import('../cli/views/sim.js')
     const {serving, stop} = await serveSimulator({
       scenario: flags.scenario as 'demo' | 'generated' | 'empty',
       apps: flags.apps,

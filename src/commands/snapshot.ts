@@ -39,7 +39,8 @@ export default class Snapshot extends BaseCommand<SnapshotDocument | SnapshotSum
 
   public async run(): Promise<SnapshotDocument | SnapshotSummary> {
     const {flags} = await this.parse(Snapshot)
-    const {takeSnapshot, renderSnapshotSummary} = await import('../actions/snapshot.js')
+    const {takeSnapshot} = await import('../actions/snapshot.js')
+    const {renderSnapshotSummary} = await import('../cli/views/snapshot.js')
     const outcome = await takeSnapshot(this.ctx, {
       session: sessionOptions(flags),
       output: flags.output,

@@ -29,7 +29,8 @@ export default class Target extends BaseCommand<TargetInfo> {
 
   public async run(): Promise<TargetInfo> {
     const {flags} = await this.parse(Target)
-    const {showOrSetTarget, renderTarget} = await import('../actions/auth.js')
+    const {showOrSetTarget} = await import('../actions/auth.js')
+    const {renderTarget} = await import('../cli/views/target.js')
     const info = await showOrSetTarget(this.ctx, {
       api: flags.api,
       skipSslValidation: flags['skip-ssl-validation'],

@@ -7,6 +7,8 @@ import {readFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 
 import {certificatesIn} from '../cf/http/agents.js'
+import type {Reach} from '../cf/session.js'
+import type {RunContext} from '../context.js'
 import {CfguardError} from '../errors.js'
 
 export interface CaCert {
@@ -48,4 +50,24 @@ export function loadCaCert(path: string, what = '--ca-cert', warn?: (message: st
     )
   }
   return {path: absolute, pem: `${certs.join('\n')}\n`}
+}
+
+/**
+ * How a run reaches a target: TLS verification (warned about when off), the --ca-cert bundle
+ * (loaded and checked here) and the proxy environment. For cf/session.ts `connect`.
+ */
+export function reachFor(
+  ctx: RunContext,
+  target: {skipSslValidation: boolean; caCert?: string | null},
+): Reach {
+  if (target.skipSslValidation) {
+    ctx.warn(
+      'TLS certificate verification is off for this run (--skip-ssl-validation): use it only on a network you trust',
+    )
+  }
+  return {
+    skipSslValidation: target.skipSslValidation,
+    caPem: target.caCert ? loadCaCert(target.caCert, '--ca-cert', ctx.warn).pem : null,
+    env: ctx.env,
+  }
 }

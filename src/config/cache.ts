@@ -14,11 +14,12 @@ import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {writeFileAtomic} from './atomic-file.js'
+import {DAY_MS} from '../model/duration.js'
+import {writeFileAtomic} from '../util/atomic-file.js'
 
 export const CACHE_FORMAT = 'cfguard-collection-cache'
 export const CACHE_VERSION = 1
-const RETENTION_MS = 30 * 86_400_000
+const RETENTION_MS = 30 * DAY_MS
 
 export interface CacheEntry<V> {
   key: string

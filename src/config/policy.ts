@@ -1,6 +1,6 @@
 import {dirname, resolve} from 'node:path'
 
-import {parseDuration} from '../model/duration.js'
+import {DAY_MS, parseDuration} from '../model/duration.js'
 import {DEFAULT_POLICY, type AppSelector, type IdentitySource, type Policy} from '../model/policy.js'
 import type {Severity} from '../model/severity.js'
 import {findOneOf, readNamedFile} from './files.js'
@@ -32,8 +32,6 @@ export interface PolicyFile {
 }
 
 export const POLICY_FILE_NAMES = ['cfguard.yml', 'cfguard.yaml'] as const
-
-const DAY_MS = 86_400_000
 
 export interface ParsePolicyOptions {
   /** The file name as shown in messages (`cfguard.yml`, `ci/policy.yml`). */

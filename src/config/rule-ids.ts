@@ -1,4 +1,4 @@
-import {closest} from './suggest.js'
+import {closest} from '../util/suggest.js'
 import {displayPath, type DataPath} from './yaml-source.js'
 import type {FileProblem} from './schema-errors.js'
 

@@ -2,7 +2,7 @@ import type {ErrorObject} from 'ajv'
 
 import {CfguardError} from '../errors.js'
 import {labelSelectorProblem} from './schema.js'
-import {closest} from './suggest.js'
+import {closest} from '../util/suggest.js'
 import {displayPath, pointerToPath, positionOf, yaml, type DataPath, type YamlSource} from './yaml-source.js'
 
 /** One problem in a file: where (a value, or with `key` the key itself) and what to do about it. */

@@ -21,7 +21,7 @@ import {hostname} from 'node:os'
 import {join} from 'node:path'
 
 import {CfguardError} from '../errors.js'
-import {writeFileAtomic} from './atomic-file.js'
+import {writeFileAtomic} from '../util/atomic-file.js'
 import {registerSecret} from '../redact.js'
 
 export interface NamedRef {

@@ -1,6 +1,7 @@
 import type {Finding, ResourceRef} from '../model/finding.js'
 import type {Suppression} from '../model/policy.js'
 import {globToRegExp} from '../model/selector.js'
+import {DAY_MS} from '../model/duration.js'
 
 export interface SuppressedFinding {
   fingerprint: string
@@ -34,8 +35,6 @@ export interface ApplySuppressionsOptions {
 
 /** An active, used suppression this close to its end gets a heads-up before the gate breaks. */
 export const EXPIRY_NOTICE_DAYS = 14
-
-const DAY_MS = 86_400_000
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 

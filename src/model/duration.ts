@@ -1,19 +1,22 @@
 import {CfguardError} from '../errors.js'
 
+/** One day in milliseconds (the one definition). */
+export const DAY_MS = 86_400_000
+
 const UNITS: Record<string, number> = {
   ms: 1,
   s: 1000,
   m: 60_000,
   h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
+  d: DAY_MS,
+  w: 7 * DAY_MS,
 }
 
 /**
  * The longest duration accepted anywhere (100 years): beyond it `now + duration` is no longer a
  * date (JavaScript dates end at ±8.64e15 ms) and every later step would crash on "Invalid time".
  */
-export const MAX_DURATION_MS = 36_500 * 86_400_000
+export const MAX_DURATION_MS = 36_500 * DAY_MS
 
 /** Parses `90d`, `15m`, `2h30m`, `500ms`, `45s`. Throws a usage error naming the bad input. */
 export function parseDuration(input: string, what = 'duration'): number {

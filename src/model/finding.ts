@@ -77,7 +77,7 @@ export interface FoundationOutcome {
   error: {code: string; message: string; exitCode: number} | null
 }
 
-/** The result of `audit`, `identity audit` and `routes report` (DESIGN.md, Output contract). */
+/** The result of `audit`, `identity audit` and `routes report` (docs/architecture.md, Output contract). */
 export interface AuditResult {
   schemaVersion: 1
   target: {api: string; ccVersion: string; org: string | null; space: string | null}

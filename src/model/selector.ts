@@ -3,7 +3,7 @@ import type {AppSelector} from './policy.js'
 import type {Labels} from './snapshot.js'
 
 /**
- * CC label selectors (docs/cf-api.md §2.3), evaluated in memory: comma-separated requirements,
+ * CC label selectors (docs/platform-facts.md §2.3), evaluated in memory: comma-separated requirements,
  * ANDed: `key`, `!key`, `key=value`, `key==value`, `key!=value`, `key in (a,b)`, `key notin (a,b)`.
  */
 export type Requirement =

@@ -3,7 +3,7 @@
  * Produced by `collect/`, consumed by the pure `checks/`, `report/` and `rotate/plan`.
  *
  * It never holds a secret value. Credentials and env vars are classified at collection time
- * (`collect/classify`) into shapes, key names and keyed fingerprints (HMAC with the installation
+ * (`derive/classify`) into shapes, key names and keyed fingerprints (HMAC with the installation
  * salt), so a snapshot can be written to disk (`cfguard snapshot`), cached and diffed.
  *
  * Times are ISO 8601 UTC strings. Lists are sorted by guid so two snapshots of one foundation
@@ -327,7 +327,7 @@ export interface RouteReservation {
 }
 
 /**
- * `--baseline`: the reviewed route map, from a snapshot file (`collect/baseline.ts`). Routes are
+ * `--baseline`: the reviewed route map, from a snapshot file (`derive/baseline.ts`). Routes are
  * compared by url, destinations by app guid + process type + port. `spaceGuid` (optional, for
  * files written before it existed) lets an audit scoped to some spaces ignore baseline routes of
  * other spaces; `appName` only makes messages about removed destinations readable.

@@ -8,7 +8,8 @@ import {buildCompliance} from './compliance.js'
 import {clean, htmlEscape} from './escape.js'
 import {routeMapSvg} from './html-svg.js'
 import {SCRIPT, STYLE} from './html-style.js'
-import {DEFAULT_FAIL_ON, groupBySeverity, isFailure, plural, resourcePath, ruleSet} from './summary.js'
+import {DEFAULT_FAIL_ON, groupBySeverity, isFailure, resourcePath, ruleSet} from './summary.js'
+import {plural} from '../util/plural.js'
 import type {FailOn, FormatOptions, RuleMeta} from './types.js'
 
 const h = (text: string | number | null | undefined) =>

@@ -14,7 +14,7 @@ import {cmp, sortForReport} from './summary.js'
 import type {FormatOptions} from './types.js'
 
 /**
- * The result as the DESIGN.md JSON document, with a stable key order (the contract's), findings
+ * The result as the docs/architecture.md JSON document, with a stable key order (the contract's), findings
  * sorted worst first then by rule and resource, evidence keys sorted, and free text redacted by
  * shape. Two runs over the same foundation give byte-identical output apart from generatedAt.
  */

@@ -3,7 +3,8 @@ import type {AuditResult, Finding} from '../model/finding.js'
 import {SEVERITIES, type Severity} from '../model/severity.js'
 import {buildCompliance} from './compliance.js'
 import {clean, mdCode, mdEscape} from './escape.js'
-import {DEFAULT_FAIL_ON, groupBySeverity, isFailure, plural, resourcePath, sortForReport} from './summary.js'
+import {DEFAULT_FAIL_ON, groupBySeverity, isFailure, resourcePath, sortForReport} from './summary.js'
+import {plural} from '../util/plural.js'
 import type {FormatOptions} from './types.js'
 
 const MARK: Record<Severity, string> = {critical: '🟣', high: '🔴', medium: '🟠', low: '🟡', info: '⚪'}

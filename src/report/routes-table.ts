@@ -9,6 +9,7 @@ import type {
   RouteMapDomain,
   RouteMapRoute,
 } from '../model/route-map.js'
+import {plural} from '../util/plural.js'
 
 export interface RouteTableOptions {
   /** Maximum line width (columns); at least 40. */
@@ -116,10 +117,6 @@ function instanceSummary(appState: string, c: InstanceCounts): string {
 /** `routes/stopped-app` → `stopped-app`; other families keep their prefix. */
 function shortRule(id: string): string {
   return id.startsWith('routes/') ? id.slice('routes/'.length) : id
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`
 }
 
 /**

@@ -91,7 +91,3 @@ export function ruleSet(
 export function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
-
-export function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`
-}

@@ -1,6 +1,6 @@
 /**
  * Where the client id and secret sit inside a user-provided service's credentials object, and how
- * to produce the same object with only the secret changed (cf-api.md §5.3: a PATCH replaces the
+ * to produce the same object with only the secret changed (docs/platform-facts.md §5.3: a PATCH replaces the
  * whole object). Pure.
  */
 

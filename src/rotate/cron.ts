@@ -7,7 +7,8 @@
 
 import pLimit from 'p-limit'
 
-import {ANNOTATION, stateServiceName} from './annotations.js'
+import {stateServiceName} from './annotations.js'
+import {ANNOTATION} from '../model/annotations.js'
 import {retire, rotate, type EngineOptions} from './engine.js'
 import type {EventTarget, RotationEvent, RotationOutcome} from './events.js'
 import {errorSummary} from './machine.js'

@@ -7,7 +7,7 @@
  * those left behind.
  */
 
-import {ANNOTATION} from './annotations.js'
+import {ANNOTATION} from '../model/annotations.js'
 import {locateSecret, secretLeaves, withSecret} from './credentials.js'
 import {halted, NeedsHumanError} from './halt.js'
 import type {Follower} from './holders.js'

@@ -1,5 +1,5 @@
 /**
- * The blast radius of a secret change (DESIGN.md "Rotation protocol"): every other place that
+ * The blast radius of a secret change (docs/architecture.md "Rotation protocol"): every other place that
  * holds the client being rotated — user-provided services, managed bindings, service keys, plain
  * env vars — found by client id or by the same secret fingerprint, across every space the token
  * can see. Other user-provided services can be rotated together (`--include-shared`: they follow

@@ -4,8 +4,9 @@
  * memory; the `Observation` carries fingerprints at most and may be printed.
  */
 
-import {noMatchMessage} from '../config/suggest.js'
-import {ANNOTATION, decodeJournal, decodeLease, LABEL, type Lease} from './annotations.js'
+import {noMatchMessage} from '../util/suggest.js'
+import {decodeJournal, decodeLease, type Lease} from './annotations.js'
+import {ANNOTATION, LABEL} from '../model/annotations.js'
 import {locateSecret, secretLeaves, type SecretLocator} from './credentials.js'
 import type {Fingerprint} from '../model/fingerprint.js'
 import {followerAppGuids, observeFollowers} from './followers.js'

@@ -6,7 +6,8 @@
 
 import type {Observation} from './observe.js'
 import type {Phase, RotationKind} from './types.js'
-import {changeMarker, LABEL} from './annotations.js'
+import {changeMarker} from './annotations.js'
+import {LABEL} from '../model/annotations.js'
 import type {AppInfo, BindingInfo, DeploymentInfo, ProbeResult} from './platform.js'
 
 /** Facts about a user-provided service rotation (kinds ups-uaa and ups-external). */
@@ -305,7 +306,9 @@ export function staleInstances(app: AppInfo, sinceIso: string | null): AppInfo['
   return live.filter((i) => i.since === null || Date.parse(i.since) < boundary)
 }
 
-/** When a binding became what an app gets at its next start (cf-api.md §5.6: newest succeeded). */
+/**
+ * When a binding became what an app gets at its next start (docs/platform-facts.md §5.6: newest succeeded).
+ */
 export function usableSince(binding: BindingInfo): string {
   const done = Date.parse(binding.lastOperation.updatedAt)
   return done > Date.parse(binding.createdAt) ? binding.lastOperation.updatedAt : binding.createdAt

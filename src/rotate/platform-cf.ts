@@ -6,8 +6,8 @@
  *
  * Errors: transport, auth and API failures stay `CfguardError`s (exit 4/5). The outcomes the
  * engine branches on come back as values: a taken companion name, CC's refusals of a second
- * binding (cf-api.md §5.6, by CC's detail text — CC sends all of them as CF-UnprocessableEntity),
- * UAA's "already has two secrets" / "only one secret" 400s (§8.6).
+ * binding (docs/platform-facts.md §5.6, by CC's detail text — CC sends all of them as
+ * CF-UnprocessableEntity), UAA's "already has two secrets" / "only one secret" 400s (§9.5).
  *
  * Secret changes are sent once (`uaa.changeClientSecret` is never retried by the transport: a
  * repeated DELETE after a cut response would drop the next-older secret), so a lost answer fails
@@ -175,7 +175,7 @@ export function createCfRotationPlatform(deps: CfPlatformDeps): RotationPlatform
           metadata: input.metadata,
         })
         if (binding) return {status: 'created', binding: bindingInfo(binding)}
-        // Managed: 202 + job; the binding is visible at once (cf-api.md §5.5). CC allows one
+        // Managed: 202 + job; the binding is visible at once (docs/platform-facts.md §5.5). CC allows one
         // create in progress per (app, instance), so the pair's newest binding is this one.
         const pair = await cc.serviceCredentialBindings.listAll({
           serviceInstanceGuids: [input.serviceInstanceGuid],
@@ -428,7 +428,10 @@ function nameTaken(err: unknown): boolean {
   return /name is taken/i.test(ccDetail(err))
 }
 
-/** CC's 422s on a binding create (cf-api.md §5.6; all CF-UnprocessableEntity, told apart by detail). */
+/**
+ * CC's 422s on a binding create (docs/platform-facts.md §5.6; all CF-UnprocessableEntity, told apart by
+ * detail).
+ */
 function bindingRefusal(err: unknown): BindingRefusal | null {
   const detail = ccDetail(err)
   if (/too many bindings/i.test(detail)) return 'limit'
@@ -439,7 +442,7 @@ function bindingRefusal(err: unknown): BindingRefusal | null {
 }
 
 /**
- * Why `/stats` could not say (cf-api.md §2.5: 503 = an internal upstream such as Diego is
+ * Why `/stats` could not say (docs/platform-facts.md §2.5: 503 = an internal upstream such as Diego is
  * unavailable, CC's `CF-InstancesUnavailable`), or null for failures that are not about the
  * instances (auth, a vanished process, a bug) and must stay errors.
  */

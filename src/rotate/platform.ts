@@ -1,6 +1,6 @@
 /**
  * The port the rotation engine drives: every platform operation it needs, in domain terms and
- * close to one CC v3 / UAA call each (docs/cf-api.md §3.5, §3.7, §5, §6, §8), so the adapter over
+ * close to one CC v3 / UAA call each (docs/platform-facts.md §3.5, §3.7, §§5–6, §9), so the adapter over
  * `src/cf/` stays thin. Secrets cross this boundary only as values of credentials objects, the
  * `secret`/`oldSecret` of a secret change and the probe input; the engine registers each one with
  * `registerSecret` the moment it sees it.
@@ -12,7 +12,7 @@
 
 export type Annotations = Record<string, string>
 
-/** CC metadata PATCH: deep merge; a `null` value deletes the key (cf-api.md §6). */
+/** CC metadata PATCH: deep merge; a `null` value deletes the key (docs/platform-facts.md §6). */
 export interface MetadataPatch {
   labels?: Record<string, string | null>
   annotations?: Record<string, string | null>
@@ -52,7 +52,7 @@ export interface BindingInfo {
   annotations: Annotations
 }
 
-/** Why CC refused `POST /v3/service_credential_bindings` with 422 (cf-api.md §5.6). */
+/** Why CC refused `POST /v3/service_credential_bindings` with 422 (docs/platform-facts.md §5.6). */
 export type BindingRefusal =
   /** "The app has too many bindings to this service instance (limit: N)" */
   | 'limit'
@@ -94,7 +94,7 @@ export interface AppInfo {
   instancesUnknown?: string
 }
 
-/** `GET /v3/deployments/:guid` (cf-api.md §3.7). */
+/** `GET /v3/deployments/:guid` (docs/platform-facts.md §3.7). */
 export interface DeploymentInfo {
   guid: string
   appGuid: string
@@ -108,7 +108,9 @@ export interface DeploymentInfo {
   error: string | null
 }
 
-/** `GET /oauth/clients/:id` (no secret; the number of secrets is not exposed, cf-api.md §8.4). */
+/**
+ * `GET /oauth/clients/:id` (no secret; the number of secrets is not exposed, docs/platform-facts.md §9.4).
+ */
 export interface UaaClientInfo {
   clientId: string
   authorizedGrantTypes: string[]
@@ -116,13 +118,13 @@ export interface UaaClientInfo {
 
 export type SecretChangeMode = 'ADD' | 'DELETE' | 'UPDATE'
 
-/** UAA 200, or the two 400s a rotation must tell apart (cf-api.md §8.6). */
+/** UAA 200, or the two 400s a rotation must tell apart (docs/platform-facts.md §9.5). */
 export type SecretChangeOutcome = 'ok' | 'two-secrets' | 'one-secret'
 
 /**
  * A secret tried at a token endpoint with `grant_type=client_credentials`: `accepted` on a token
  * or UAA's "Unauthorized grant type" / RFC 6749 `unauthorized_client` (right secret, grant not
- * allowed, cf-api.md §8.1); `rejected` on "Bad credentials" / `invalid_client`; `error` when the
+ * allowed, docs/platform-facts.md §9.1); `rejected` on "Bad credentials" / `invalid_client`; `error` when the
  * endpoint could not say (network, 5xx, unknown endpoint).
  */
 export type ProbeResult = 'accepted' | 'rejected' | 'error'
@@ -137,7 +139,8 @@ export interface RotationPlatform {
   findServiceInstance(spaceGuid: string, name: string): Promise<ServiceInstanceInfo | null>
   /**
    * Time of the newest `audit.user_provided_service_instance.create|update` of `guid` whose
-   * request carried `credentials` (cf-api.md §7); null when none is visible (pruned after 31 days).
+   * request carried `credentials` (docs/platform-facts.md §7); null when none is visible (pruned after 31
+   * days).
    */
   lastCredentialsEvent(guid: string): Promise<string | null>
   /** `GET /v3/service_instances/:guid/credentials` (writes audit `...user_provided_service_instance.show`). */

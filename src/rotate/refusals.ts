@@ -1,10 +1,11 @@
 /**
- * Why a rotate / retire / rollback must not start: the preflight checks of DESIGN.md's rotation
+ * Why a rotate / retire / rollback must not start: the preflight checks of docs/architecture.md's rotation
  * protocol (lease, permissions, active deployments, version gates, grace periods, states a person
  * must look at), as data for the plan. Pure.
  */
 
-import {ANNOTATION, rotatedKindOf} from './annotations.js'
+import {rotatedKindOf} from './annotations.js'
+import {ANNOTATION} from '../model/annotations.js'
 import type {Observation} from './observe.js'
 import {existingRotationId} from './phase.js'
 import type {PlanOptions, Refusal, VersionGate} from './plan.js'
@@ -169,7 +170,7 @@ function rotateRefusals(
     })
   }
   if (phase !== 'idle') return out
-  // A fresh start: the preflight of DESIGN.md's rotation protocol.
+  // A fresh start: the preflight of docs/architecture.md's rotation protocol.
   // Only the same credential: a key family and the app bindings of one instance rotate apart.
   const same =
     obs.rotatedKind === null ||

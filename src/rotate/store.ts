@@ -5,7 +5,7 @@
  *
  * Why there: it is on the platform (a re-run on another host resumes), it has exactly the access
  * rules of the secret it protects (UPS credentials are readable by admins and space developers
- * only, cf-api.md §5.2; every read leaves an `audit.user_provided_service_instance.show`), it
+ * only, docs/platform-facts.md §5.2; every read leaves an `audit.user_provided_service_instance.show`), it
  * needs no extra service or local disk, and `POST /v3/service_instances` fails on a taken name, so
  * creating it is an atomic "only one pending secret per target". Annotations would be readable by
  * every space role; the target UPS itself would copy the pending secret into bindings.
@@ -15,7 +15,8 @@
  * transport's redaction by key name (`..._credential`).
  */
 
-import {ANNOTATION, LABEL, ROLE_ROTATION_STATE, stateServiceName} from './annotations.js'
+import {ROLE_ROTATION_STATE, stateServiceName} from './annotations.js'
+import {ANNOTATION, LABEL} from '../model/annotations.js'
 import type {RotationPlatform, ServiceInstanceInfo} from './platform.js'
 import {registerSecret} from '../redact.js'
 

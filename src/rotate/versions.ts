@@ -1,4 +1,4 @@
-/** CC API version gates the rotation relies on (cf-api.md §12), as data. */
+/** CC API version gates the rotation relies on (docs/platform-facts.md §1.3), as data. */
 export const MIN_CC_VERSION = {
   /** `strategy: multiple` credential bindings (RFC-0040). */
   bindingStrategyMultiple: '3.205.0',

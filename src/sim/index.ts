@@ -1,6 +1,6 @@
 /**
  * The foundation simulator: a stateful Cloud Controller v3 (+ policy server), UAA and Log Cache
- * over real HTTP on loopback, built from docs/cf-api.md. It shares no code with the client.
+ * over real HTTP on loopback, built from docs/platform-facts.md. It shares no code with the client.
  */
 import {randomBytes} from 'node:crypto'
 

@@ -24,7 +24,7 @@ export interface SimulatorOptions {
   accessTokenValiditySeconds?: number
   refreshTokenValiditySeconds?: number
   /**
-   * UAA's access-token format for grants that do not send `token_format` (cf-api.md §8.1;
+   * UAA's access-token format for grants that do not send `token_format` (docs/platform-facts.md §9.1;
    * default `jwt`). `opaque`: as if every client asked `token_format=opaque`.
    */
   accessTokenFormat?: 'jwt' | 'opaque'

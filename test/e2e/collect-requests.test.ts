@@ -6,7 +6,7 @@
 import {expect} from 'chai'
 
 import {minimumRequests, type CostOptions} from '../../src/collect/index.js'
-import type {Session} from '../../src/actions/session.js'
+import type {Session} from '../../src/cf/session.js'
 import type {Simulator} from '../../src/sim/index.js'
 import {tempDir} from '../helpers/cli.js'
 import {ccAs, useSimulator} from '../helpers/sim.js'

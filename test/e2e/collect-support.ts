@@ -1,6 +1,7 @@
 /** Shared by the collector's simulator tests: one collection in process, and the foundation's size. */
-import {createContext} from '../../src/actions/context.js'
-import {openSession, type Session} from '../../src/actions/session.js'
+import {createContext} from '../../src/context.js'
+import {type Session} from '../../src/cf/session.js'
+import {openSession} from '../../src/actions/session.js'
 import {collectSnapshot, type CollectOptions, type FoundationCounts} from '../../src/collect/index.js'
 import {AUDIT_EVENT_TYPES} from '../../src/collect/lists.js'
 import {loadOrCreateSalt} from '../../src/config/salt.js'

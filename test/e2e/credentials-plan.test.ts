@@ -4,9 +4,9 @@
  */
 import {expect} from 'chai'
 
-import {createContext} from '../../src/actions/context.js'
-import {planCredentialRotation} from '../../src/actions/credentials.js'
-import {renderRotationPlan} from '../../src/actions/credentials-text.js'
+import {createContext} from '../../src/context.js'
+import {planCredentialRotation} from '../../src/actions/credentials/change.js'
+import {renderRotationPlan} from '../../src/cli/views/credentials.js'
 import {tempDir} from '../helpers/cli.js'
 import {withSimulator} from '../helpers/sim.js'
 import {cliEnv, managedWorld, upsWorld} from './rotate-world.js'

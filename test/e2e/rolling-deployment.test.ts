@@ -8,7 +8,7 @@
  */
 import {expect} from 'chai'
 
-import type {CredentialList} from '../../src/actions/credentials-list.js'
+import type {CredentialList} from '../../src/actions/credentials/list.js'
 import type {AuditResult} from '../../src/model/finding.js'
 import type {InstanceCounts} from '../../src/model/route-map.js'
 import {parseJson, runCli} from '../helpers/cli.js'

@@ -65,7 +65,7 @@ describe('reliability: the local rotation lock under contention', function () {
       JSON.stringify({pid: 2 ** 22 + 7, host: hostname(), startedAt: '2026-01-01T00:00:00Z'}),
     )
     const env = {
-      LOCK_MODULE: pathToFileURL(join(ROOT, 'lib/actions/credentials-files.js')).href,
+      LOCK_MODULE: pathToFileURL(join(ROOT, 'lib/actions/credentials/files.js')).href,
       LOCK_HOME: home,
       LOCK_LOG: log,
       LOCK_ROUNDS: String(ROUNDS),

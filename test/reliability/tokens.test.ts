@@ -9,8 +9,9 @@ import {chmodSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:
 import {join} from 'node:path'
 import {createHash} from 'node:crypto'
 
-import {createContext} from '../../src/actions/context.js'
-import {openSession, type Session} from '../../src/actions/session.js'
+import {createContext} from '../../src/context.js'
+import {type Session} from '../../src/cf/session.js'
+import {openSession} from '../../src/actions/session.js'
 import {isCfguardError} from '../../src/errors.js'
 import type {Simulator} from '../../src/sim/index.js'
 import {cfLoginTokens} from '../helpers/canary.js'

@@ -1,4 +1,7 @@
-/** `/v3/apps` (+ env, environment_variables, start/stop/restart, permissions) — cf-api.md §3.1–3.3, §3.6. */
+/**
+ * `/v3/apps` (+ env, environment_variables, start/stop/restart, permissions) —
+ * docs/platform-facts.md §3.1–3.3, §3.6.
+ */
 import {type CcCore, enc} from './core.js'
 import {decodeApp, decodeAppEnv} from './decode.js'
 import type {MetadataPatch} from './metadata.js'

@@ -1,4 +1,4 @@
-/** `/v3/audit_events` — always filter by `createdAts` on big foundations (cf-api.md §7). */
+/** `/v3/audit_events` — always filter by `createdAts` on big foundations (docs/platform-facts.md §7). */
 import {type CcCore, enc} from './core.js'
 import {decodeAuditEvent} from './decode.js'
 import type {CommonListOptions, Not} from './query.js'

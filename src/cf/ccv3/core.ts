@@ -3,7 +3,8 @@
  * (`pagination.next.href`, same origin only, no loops, bounded), the list verbs (`list`,
  * `listAll`, `listWithIncluded`, `single`, `first`) with GUID batching, and 201-vs-202 handling.
  */
-import {noMatchMessage} from '../../config/suggest.js'
+import {abortableSleep} from '../../context.js'
+import {noMatchMessage} from '../../util/suggest.js'
 import {CfguardError} from '../../errors.js'
 import {ApiError, TRACE_HINT} from '../http/errors.js'
 import type {HttpMethod, HttpResponse, Transport} from '../http/transport.js'
@@ -93,7 +94,7 @@ export class CcCore {
     this.transport = options.transport
     this.apiUrl = options.apiUrl.replace(/\/+$/, '')
     this.now = options.now ?? (() => new Date())
-    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)))
+    this.sleep = options.sleep ?? ((ms) => abortableSleep(ms))
     this.signal = options.signal
     this.maxPages = options.maxPages ?? DEFAULT_MAX_PAGES
     this.maxListMib = options.maxListMib ?? DEFAULT_MAX_LIST_MIB

@@ -1,4 +1,4 @@
-/** `/v3/deployments` — zero-downtime rolling (or canary) deployments, cf-api.md §3.7. */
+/** `/v3/deployments` — zero-downtime rolling (or canary) deployments, docs/platform-facts.md §3.7. */
 import {type CcCore, enc} from './core.js'
 import {decodeDeployment} from './decode.js'
 import type {MetadataPatch} from './metadata.js'

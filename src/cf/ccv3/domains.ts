@@ -1,4 +1,4 @@
-/** `/v3/domains` — cf-api.md §4.6. */
+/** `/v3/domains` — docs/platform-facts.md §4.6. */
 import {type CcCore, enc} from './core.js'
 import {decodeDomain} from './decode.js'
 import type {CommonListOptions} from './query.js'

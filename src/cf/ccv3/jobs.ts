@@ -1,4 +1,4 @@
-/** `/v3/jobs`: the other half of every 202 Accepted (cf-api.md §2.7). */
+/** `/v3/jobs`: the other half of every 202 Accepted (docs/platform-facts.md §2.7). */
 import {CfguardError, type CfguardErrorCode} from '../../errors.js'
 import {type CcCore, enc} from './core.js'
 import {decodeJob} from './decode.js'

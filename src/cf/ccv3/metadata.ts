@@ -1,4 +1,7 @@
-/** Labels and annotations on any resource: `PATCH /v3/<resource>/:guid {"metadata": …}` (cf-api.md §6). */
+/**
+ * Labels and annotations on any resource: `PATCH /v3/<resource>/:guid {"metadata": …}`
+ * (docs/platform-facts.md §6).
+ */
 import {type CcCore, enc} from './core.js'
 import {decodeMetadata} from './decode.js'
 import type {Metadata} from '../../model/snapshot.js'

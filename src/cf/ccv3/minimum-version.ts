@@ -1,6 +1,6 @@
 /**
  * CC API version gates as data (like the cf CLI's ccversion/minimum_version.go), from
- * cf-api.md §12. The version is `links.cloud_controller_v3.meta.version` of `GET /`.
+ * docs/platform-facts.md §1.3. The version is `links.cloud_controller_v3.meta.version` of `GET /`.
  */
 import {CfguardError} from '../../errors.js'
 

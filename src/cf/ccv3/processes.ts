@@ -1,4 +1,4 @@
-/** `/v3/processes` (+ stats, process_instances, scale) — cf-api.md §3.4–3.5. */
+/** `/v3/processes` (+ stats, process_instances, scale) — docs/platform-facts.md §3.4–3.5. */
 import {type CcCore, enc} from './core.js'
 import {decodeInstanceStats, decodeProcess} from './decode.js'
 import type {MetadataPatch} from './metadata.js'

@@ -1,6 +1,6 @@
 /**
  * Root discovery: `GET /` of the API (no auth) names every other endpoint and the CC version
- * (cf-api.md §1). UAA and the rest are always taken from here, never from configuration.
+ * (docs/platform-facts.md §1). UAA and the rest are always taken from here, never from configuration.
  */
 import {ApiError, TRACE_HINT} from '../http/errors.js'
 import type {Transport} from '../http/transport.js'

@@ -1,4 +1,4 @@
-/** `/v3/route_policies` (CC ≥ 3.224.0, experimental) — cf-api.md §4.7. */
+/** `/v3/route_policies` (CC ≥ 3.224.0, experimental) — docs/platform-facts.md §4.7. */
 import {type CcCore, enc} from './core.js'
 import {decodeRoutePolicy} from './decode.js'
 import type {MetadataPatch} from './metadata.js'

@@ -1,4 +1,4 @@
-/** `/v3/routes` (+ destinations) — cf-api.md §4.1–4.4. */
+/** `/v3/routes` (+ destinations) — docs/platform-facts.md §4.1–4.4. */
 import {type CcCore, enc} from './core.js'
 import {decodeDestination, decodeRoute} from './decode.js'
 import type {MetadataPatch} from './metadata.js'

@@ -1,4 +1,4 @@
-/** `/v3/service_credential_bindings` (+ details, strategy) — cf-api.md §5.5–5.6. */
+/** `/v3/service_credential_bindings` (+ details, strategy) — docs/platform-facts.md §5.5–5.6. */
 import {type CcCore, enc} from './core.js'
 import {decodeBindingDetails, decodeCredentialBinding} from './decode.js'
 import type {MetadataPatch} from './metadata.js'

@@ -1,4 +1,4 @@
-/** `/v3/service_instances` (+ UPS credentials) — cf-api.md §5.1–5.4. */
+/** `/v3/service_instances` (+ UPS credentials) — docs/platform-facts.md §5.1–5.4. */
 import {registerCredentialValues} from '../../redact.js'
 import {type CcCore, enc} from './core.js'
 import {decodeServiceInstance} from './decode.js'

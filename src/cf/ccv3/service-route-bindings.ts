@@ -1,4 +1,4 @@
-/** `/v3/service_route_bindings` (route services) — cf-api.md §5.7. */
+/** `/v3/service_route_bindings` (route services) — docs/platform-facts.md §5.7. */
 import {type CcCore, enc} from './core.js'
 import {decodeRouteBinding} from './decode.js'
 import type {MetadataPatch} from './metadata.js'

@@ -1,5 +1,5 @@
 /**
- * Cloud Controller v3 JSON as it arrives (cf-api.md §§2–7). Optional where CC omits a field on
+ * Cloud Controller v3 JSON as it arrives (docs/platform-facts.md §§2–7). Optional where CC omits a field on
  * older versions or for some roles. Nothing outside `cf/ccv3` should need these: the `decode*`
  * functions in each resource file map them to flat shapes.
  */

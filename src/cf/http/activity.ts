@@ -4,13 +4,9 @@
  * Retry-After, a retry's back-off). Labels name resources, never a query, a guid or a token.
  */
 
-export type ActivityEvent =
-  | {type: 'request'; id: number; label: string; service: string}
-  | {type: 'finished'; id: number}
-  | {type: 'page'; label: string; list: string; page: number; totalPages: number}
-  | {type: 'wait'; ms: number; service: string; reason: 'rate-limit' | 'retry'}
+import type {ActivityEvent, ActivityListener} from '../../context.js'
 
-export type ActivityListener = (event: ActivityEvent) => void
+export type {ActivityEvent, ActivityListener}
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Path segments that are not resources (versions, API prefixes). */

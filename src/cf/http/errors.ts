@@ -184,7 +184,7 @@ export function classifyHttpError(f: HttpFailure): ApiError {
 }
 
 /**
- * UAA's OAuth errors. UAA's names differ from RFC 6749's (cf-api.md §8.1): a wrong client secret
+ * UAA's OAuth errors. UAA's names differ from RFC 6749's (docs/platform-facts.md §9.1): a wrong client secret
  * is `unauthorized`/"Bad credentials" or `invalid_client`/"Bad client credentials", a grant the
  * client may not use is `invalid_client`/"Unauthorized grant type: …".
  */

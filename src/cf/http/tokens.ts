@@ -168,7 +168,7 @@ export function expiryDate(exp: number): Date | null {
 
 /**
  * The token's scopes: the JWT's `scope` claim, else the grant response's `scope` — all there is for
- * an opaque token (UAA `token_format=opaque`, cf-api.md §8.1). null when neither says (an opaque
+ * an opaque token (UAA `token_format=opaque`, docs/platform-facts.md §9.1). null when neither says (an opaque
  * token from a store): unknown, not empty. For deciding what to ask for, never to authorize.
  */
 export function scopesOf(tokens: TokenSet | null): string[] | null {

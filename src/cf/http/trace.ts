@@ -6,7 +6,7 @@
  */
 import {closeSync, writeSync} from 'node:fs'
 
-import {openForAppend} from '../../config/atomic-file.js'
+import {openForAppend} from '../../util/atomic-file.js'
 import {CfguardError} from '../../errors.js'
 import {
   REDACTED,

@@ -14,6 +14,7 @@ import {createRequire} from 'node:module'
 
 import type {Axios, AxiosRequestConfig, AxiosResponse, AxiosStatic} from 'axios'
 
+import {abortableSleep} from '../../context.js'
 import {CfguardError, isCfguardError} from '../../errors.js'
 import {boundText, redactText, registerSecret} from '../../redact.js'
 import {
@@ -768,19 +769,9 @@ function networkMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
+/** Without a context's sleep: the one abortable sleep, interrupted as a typed error. */
 function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new CfguardError('INTERRUPTED', 'interrupted'))
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve()
-    }, ms)
-    const onAbort = () => {
-      clearTimeout(timer)
-      reject(new CfguardError('INTERRUPTED', 'interrupted'))
-    }
-    signal?.addEventListener('abort', onAbort, {once: true})
-  })
+  return abortableSleep(ms, signal, () => new CfguardError('INTERRUPTED', 'interrupted'))
 }
 
 function packageVersion(): string {

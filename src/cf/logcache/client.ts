@@ -1,6 +1,6 @@
 /**
- * Log Cache (cf-api.md §10) at the root `log_cache` link: read envelopes of one source (app GUID),
- * newest first, paging backwards by `end_time` (what CC does). Timestamps are nanoseconds, carried
+ * Log Cache (docs/platform-facts.md §§11–12) at the root `log_cache` link: read envelopes of one source (app
+ * GUID), newest first, paging backwards by `end_time` (what CC does). Timestamps are nanoseconds, carried
  * as bigint so nothing is lost.
  */
 import type {Transport} from '../http/transport.js'

@@ -1,5 +1,5 @@
 /**
- * Container-to-container network policies (policy server external API v1, cf-api.md §9), at the
+ * Container-to-container network policies (policy server external API v1, docs/platform-facts.md §10), at the
  * root `network_policy_v1` link. Listing needs `network.admin` or `network.write` (or
  * self-service): a space auditor gets 403, which callers report as a coverage gap.
  */

@@ -1,6 +1,6 @@
 /**
  * UAA: token grants (at the root `login` link), revocation, signing keys, and OAuth client
- * management (at the `uaa` link) — cf-api.md §8. Every call goes through the one transport.
+ * management (at the `uaa` link) — docs/platform-facts.md §9. Every call goes through the one transport.
  */
 import {CfguardError} from '../../errors.js'
 import {registerSecret} from '../../redact.js'

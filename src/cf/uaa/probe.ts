@@ -1,5 +1,5 @@
 /**
- * Is this client secret valid? One client_credentials grant, read the way cf-api.md §8.1 says:
+ * Is this client secret valid? One client_credentials grant, read the way docs/platform-facts.md §9.1 says:
  * a token, UAA's "Unauthorized grant type", or RFC 6749's `unauthorized_client` mean the secret
  * was accepted; "Bad credentials" / `invalid_client` mean it was rejected.
  */

@@ -1,4 +1,4 @@
-/** UAA JSON as it arrives (cf-api.md §8). */
+/** UAA JSON as it arrives (docs/platform-facts.md §9). */
 
 export interface WireTokenResponse {
   access_token?: string

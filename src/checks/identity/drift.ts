@@ -1,15 +1,16 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App, Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding} from '../finding.js'
+import {makeFinding} from '../finding.js'
+import {appRef} from '../../derive/refs.js'
 import {
   type LastChange,
   identityUnits,
   lastCredentialChange,
   unitRef,
   orderFindings,
-} from '../identity-helpers.js'
-import {indexSnapshot} from '../lookup.js'
+} from '../../derive/identity.js'
+import {indexSnapshot} from '../../derive/lookup.js'
 
 /** Instance states that hold a running container (and so an environment). */
 const LIVE_STATES = new Set(['RUNNING', 'STARTING'])

@@ -1,6 +1,7 @@
 import type {Rule} from '../../model/rule.js'
-import {appRef, makeFinding} from '../finding.js'
-import {identityUnits, unitApps, unitRef, orderFindings} from '../identity-helpers.js'
+import {makeFinding} from '../finding.js'
+import {appRef} from '../../derive/refs.js'
+import {identityUnits, unitApps, unitRef, orderFindings} from '../../derive/identity.js'
 
 export const incompleteCredentials: Rule = {
   id: 'identity/incomplete-credentials',

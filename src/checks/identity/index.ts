@@ -12,7 +12,7 @@ import {secretInEnv} from './secret-in-env.js'
 import {sharedClient} from './shared-client.js'
 import {staleCredential} from './stale-credential.js'
 
-/** Every identity rule, one file each (DESIGN.md, Rules). */
+/** Every identity rule, one file each (docs/architecture.md, Rules). */
 export const identityRules: Rule[] = [
   secretInEnv,
   identityMissing,

@@ -1,8 +1,9 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {CredentialView} from '../../model/snapshot.js'
-import {appRef, makeFinding} from '../finding.js'
-import {identityUnits, unitApps, unitRef, orderFindings} from '../identity-helpers.js'
+import {makeFinding} from '../finding.js'
+import {appRef} from '../../derive/refs.js'
+import {identityUnits, unitApps, unitRef, orderFindings} from '../../derive/identity.js'
 import {isLoopbackHost, parseEndpoint} from './_url.js'
 
 const ENDPOINT_FIELDS = ['issuer', 'tokenEndpoint', 'authDomain'] as const

@@ -2,8 +2,9 @@ import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {IssuerProbe} from '../../model/snapshot.js'
 import {redactText} from '../../redact.js'
-import {appRef, makeFinding} from '../finding.js'
-import {identityUnits, unitApps, unitRef, orderFindings} from '../identity-helpers.js'
+import {makeFinding} from '../finding.js'
+import {appRef} from '../../derive/refs.js'
+import {identityUnits, unitApps, unitRef, orderFindings} from '../../derive/identity.js'
 import {normalizeUrl} from './_url.js'
 
 export const issuerUnreachable: Rule = {

@@ -1,9 +1,10 @@
 import type {Rule} from '../../model/rule.js'
 import {matchesSelector} from '../../model/selector.js'
 import type {App, Route, Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding, routeRef} from '../finding.js'
-import {type IdentityKnowledge, credentialUnits, orderFindings} from '../identity-helpers.js'
-import {indexSnapshot, placeOf} from '../lookup.js'
+import {makeFinding} from '../finding.js'
+import {appRef, routeRef} from '../../derive/refs.js'
+import {type IdentityKnowledge, credentialUnits, orderFindings} from '../../derive/identity.js'
+import {indexSnapshot, placeOf} from '../../derive/lookup.js'
 
 export const identityMissing: Rule = {
   id: 'identity/missing',

@@ -1,7 +1,7 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import {makeFinding} from '../finding.js'
-import {identityUnits, isLiveBinding, unitRef, orderFindings} from '../identity-helpers.js'
+import {identityUnits, isLiveBinding, unitRef, orderFindings} from '../../derive/identity.js'
 
 export const orphanCredential: Rule = {
   id: 'identity/orphan-credential',

@@ -1,8 +1,9 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App, ServiceInstance} from '../../model/snapshot.js'
-import {appRef, makeFinding, serviceInstanceRef} from '../finding.js'
-import {identityUnits, unitApps, orderFindings} from '../identity-helpers.js'
+import {makeFinding} from '../finding.js'
+import {appRef, serviceInstanceRef} from '../../derive/refs.js'
+import {identityUnits, unitApps, orderFindings} from '../../derive/identity.js'
 
 /**
  * Authorities and scopes that administer the platform or read what apps must not: UAA and client

@@ -2,7 +2,7 @@ import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Domain, Route, Snapshot} from '../../model/snapshot.js'
 import {makeFinding} from '../finding.js'
-import {identityUnits, unitApps, orderFindings} from '../identity-helpers.js'
+import {identityUnits, unitApps, orderFindings} from '../../derive/identity.js'
 import {isLoopbackHost, parseEndpoint} from './_url.js'
 
 interface RedirectTarget {

@@ -1,9 +1,10 @@
-import {isSecretClass} from '../../collect/classify/value.js'
+import {isSecretClass} from '../../derive/classify/value.js'
 import type {EnvValueClass} from '../../model/snapshot.js'
 import type {Rule} from '../../model/rule.js'
-import {appRef, makeFinding, serviceInstanceRef} from '../finding.js'
-import {credentialUnits, orderFindings} from '../identity-helpers.js'
-import {indexSnapshot} from '../lookup.js'
+import {makeFinding} from '../finding.js'
+import {appRef, serviceInstanceRef} from '../../derive/refs.js'
+import {credentialUnits, orderFindings} from '../../derive/identity.js'
+import {indexSnapshot} from '../../derive/lookup.js'
 
 const DESCRIBED: Partial<Record<EnvValueClass, string>> = {
   'secret-literal': 'a literal secret',

@@ -1,9 +1,17 @@
 import type {ResourceRef} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App, ServiceInstance, Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding, serviceInstanceRef} from '../finding.js'
-import {type CredentialUnit, identityUnits, spaceLabel, unitApps, orderFindings} from '../identity-helpers.js'
-import {indexSnapshot} from '../lookup.js'
+import {makeFinding} from '../finding.js'
+import {appRef, serviceInstanceRef} from '../../derive/refs.js'
+import {
+  type CredentialUnit,
+  identityUnits,
+  spaceLabel,
+  unitApps,
+  orderFindings,
+} from '../../derive/identity.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {plural} from '../../util/plural.js'
 
 /** Credentials (and env vars) linked by one client id or one secret fingerprint. */
 interface Group {
@@ -78,10 +86,6 @@ export const sharedClient: Rule = {
     }
     return orderFindings(findings)
   },
-}
-
-function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`
 }
 
 function sorted(values: (string | null | undefined)[]): string[] {

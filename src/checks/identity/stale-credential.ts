@@ -1,7 +1,8 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App} from '../../model/snapshot.js'
-import {appRef, makeFinding} from '../finding.js'
+import {makeFinding} from '../finding.js'
+import {appRef} from '../../derive/refs.js'
 import {
   type CredentialUnit,
   CREDENTIALS_UPDATED_AT_ANNOTATION,
@@ -11,7 +12,7 @@ import {
   unitApps,
   unitRef,
   orderFindings,
-} from '../identity-helpers.js'
+} from '../../derive/identity.js'
 
 export const staleCredential: Rule = {
   id: 'identity/stale-credential',

@@ -1,10 +1,11 @@
-import {compareRouteBaseline, destinationKey, routeBaselineOf} from '../../collect/baseline.js'
-import type {BaselineDestination, BaselineRoute} from '../../collect/baseline.js'
+import {compareRouteBaseline, destinationKey, routeBaselineOf} from '../../derive/baseline.js'
+import type {BaselineDestination, BaselineRoute} from '../../derive/baseline.js'
 import type {Finding, ResourceRef} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
 
 export const driftRule: Rule = {
   id: 'routes/drift',

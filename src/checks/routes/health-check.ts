@@ -1,9 +1,10 @@
 import type {Finding, ResourceRef} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {App, Process, Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {describeCheck, processRef, processesOf} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {describeCheck, processRef, processesOf} from '../../derive/routes.js'
 
 export const healthCheckRule: Rule = {
   id: 'routes/health-check',

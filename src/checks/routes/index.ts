@@ -21,7 +21,7 @@ import {trafficImbalanceRule} from './traffic-imbalance.js'
 import {unroutedAppRule} from './unrouted-app.js'
 import {weightsIgnoredRule} from './weights-ignored.js'
 
-/** Every route rule, one file each (DESIGN.md, Rules). */
+/** Every route rule, one file each (docs/architecture.md, Rules). */
 export const routeRules: Rule[] = [
   orphanRule,
   stoppedAppRule,

@@ -1,11 +1,12 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {isInternalRoute} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {appRef, routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {isInternalRoute} from '../../derive/routes.js'
 
-/** CC's default destination port for buildpack apps (docs/cf-api.md §4.3). */
+/** CC's default destination port for buildpack apps (docs/platform-facts.md §4.3). */
 const DEFAULT_PORT = 8080
 
 export const internalUnreachableRule: Rule = {

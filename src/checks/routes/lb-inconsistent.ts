@@ -3,8 +3,9 @@ import type {Policy} from '../../model/policy.js'
 import type {Rule} from '../../model/rule.js'
 import type {Route, Snapshot} from '../../model/snapshot.js'
 import {matchesSelector} from '../../model/selector.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
 import {
   DEFAULT_ALGORITHM,
   algorithmOf,
@@ -16,7 +17,7 @@ import {
   normalizeAlgorithm,
   processRef,
   selectableApp,
-} from './_shared.js'
+} from '../../derive/routes.js'
 
 export const lbInconsistentRule: Rule = {
   id: 'routes/lb-inconsistent',

@@ -1,8 +1,9 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
 import {
   DEFAULT_ALGORITHM,
   algorithmOf,
@@ -10,7 +11,7 @@ import {
   isInternalRoute,
   isTcpRoute,
   destinationProcess,
-} from './_shared.js'
+} from '../../derive/routes.js'
 
 /** Algorithms whose choice only matters with more than one endpoint to choose from. */
 const NEEDS_A_CHOICE = new Set(['least-connection', 'hash'])

@@ -1,9 +1,10 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot, placeOf, type SnapshotIndex} from '../lookup.js'
-import {appName, cfRouteArgs, destinationApps} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {appRef, routeRef} from '../../derive/refs.js'
+import {indexSnapshot, placeOf, type SnapshotIndex} from '../../derive/lookup.js'
+import {appName, cfRouteArgs, destinationApps} from '../../derive/routes.js'
 
 export const multipleAppsRule: Rule = {
   id: 'routes/multiple-apps',

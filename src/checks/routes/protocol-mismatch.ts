@@ -1,9 +1,10 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Destination, Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {appName, cfRouteArgs, isTcpRoute} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {appName, cfRouteArgs, isTcpRoute} from '../../derive/routes.js'
 
 export const protocolMismatchRule: Rule = {
   id: 'routes/protocol-mismatch',

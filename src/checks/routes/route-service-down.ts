@@ -1,9 +1,16 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Route, Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef, serviceInstanceRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {appName, cfRouteArgs, routeServiceUrlOf, resolveUrlToRoute, servingStateOf} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {routeRef, serviceInstanceRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {
+  appName,
+  cfRouteArgs,
+  routeServiceUrlOf,
+  resolveUrlToRoute,
+  servingStateOf,
+} from '../../derive/routes.js'
 
 export const routeServiceDownRule: Rule = {
   id: 'routes/route-service-down',

@@ -1,9 +1,10 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef, serviceInstanceRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {cfRouteArgs, routeServiceChain} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {routeRef, serviceInstanceRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {cfRouteArgs, routeServiceChain} from '../../derive/routes.js'
 
 export const routeServiceLoopRule: Rule = {
   id: 'routes/route-service-loop',

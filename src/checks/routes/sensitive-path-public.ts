@@ -2,9 +2,10 @@ import type {Finding} from '../../model/finding.js'
 import type {Policy} from '../../model/policy.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {cfRouteArgs, destinationApps, domainOf, isTcpRoute} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {cfRouteArgs, destinationApps, domainOf, isTcpRoute} from '../../derive/routes.js'
 
 export const sensitivePathPublicRule: Rule = {
   id: 'routes/sensitive-path-public',

@@ -1,9 +1,10 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot, placeOf} from '../lookup.js'
-import {destinationApps} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot, placeOf} from '../../derive/lookup.js'
+import {destinationApps} from '../../derive/routes.js'
 
 export const sharedAcrossSpacesRule: Rule = {
   id: 'routes/shared-across-spaces',

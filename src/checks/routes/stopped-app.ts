@@ -1,9 +1,10 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {cfRouteArgs, destinationApps, servingStateOf} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {appRef, routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {cfRouteArgs, destinationApps, servingStateOf} from '../../derive/routes.js'
 
 export const stoppedAppRule: Rule = {
   id: 'routes/stopped-app',

@@ -2,9 +2,10 @@ import type {Finding, ResourceRef} from '../../model/finding.js'
 import type {Policy} from '../../model/policy.js'
 import type {Rule} from '../../model/rule.js'
 import type {Route, Snapshot, TrafficStat} from '../../model/snapshot.js'
-import {appRef, makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {algorithmOf, appName, destinationProcess, hostnameOf} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {appRef, routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {algorithmOf, appName, destinationProcess, hostnameOf} from '../../derive/routes.js'
 
 /** Below this many requests on a host over the window, shares are noise. */
 export const MIN_ROUTE_REQUESTS = 100
@@ -61,8 +62,8 @@ export const trafficImbalanceRule: Rule = {
       if (instances < 2) continue
       const hashed = routes.some((r) => algorithmOf(r) === 'hash')
       const fair = total / instances
-      // A rolling deployment's new process reuses the indexes 0..n (cf-api.md §3.7): when an index
-      // shows up for two instances, the instance guid tells them apart in the label and the key.
+      // A rolling deployment's new process reuses the indexes 0..n (docs/platform-facts.md §3.7): when an
+      // index shows up for two instances, the instance guid tells them apart in the label and the key.
       const perIndex = new Map<string, number>()
       for (const st of stats) {
         const k = `${st.appGuid}:${st.instanceIndex}`

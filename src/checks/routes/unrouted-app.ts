@@ -1,9 +1,10 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {appRef, makeFinding} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {describeCheck, destinationProcess} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {appRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {describeCheck, destinationProcess} from '../../derive/routes.js'
 
 export const unroutedAppRule: Rule = {
   id: 'routes/unrouted-app',

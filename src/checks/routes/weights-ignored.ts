@@ -1,9 +1,10 @@
 import type {Finding} from '../../model/finding.js'
 import type {Rule} from '../../model/rule.js'
 import type {Snapshot} from '../../model/snapshot.js'
-import {makeFinding, routeRef} from '../finding.js'
-import {indexSnapshot} from '../lookup.js'
-import {appName, cfRouteArgs} from './_shared.js'
+import {makeFinding} from '../finding.js'
+import {routeRef} from '../../derive/refs.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {appName, cfRouteArgs} from '../../derive/routes.js'
 
 export const weightsIgnoredRule: Rule = {
   id: 'routes/weights-ignored',

@@ -26,7 +26,7 @@ export interface ProgressTarget {
   name: string
 }
 
-/** What actions report progress to (see actions/credentials.ts). */
+/** What actions report progress to (see actions/credentials/change.ts). */
 export interface Progress {
   /** Drawn live at a terminal (worth reading instance counts for). */
   live?: boolean

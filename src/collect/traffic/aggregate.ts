@@ -4,7 +4,7 @@
 import type {Traffic, TrafficStat} from '../../model/snapshot.js'
 import {type RtrRecord, parseRtrLine} from './rtr-line.js'
 
-/** A Log Cache envelope as returned by `/api/v1/read` (docs/cf-api.md §10.2), loosely typed. */
+/** A Log Cache envelope as returned by `/api/v1/read` (docs/platform-facts.md §11.2), loosely typed. */
 export interface LogEnvelope {
   timestamp?: string
   source_id?: string

@@ -1,5 +1,5 @@
 /**
- * Gorouter access-log lines (docs/cf-api.md §10.3), parsed tolerantly. Pure; never throws.
+ * Gorouter access-log lines (docs/platform-facts.md §12.1), parsed tolerantly. Pure; never throws.
  *
  *   <Host> - [<time>] "<METHOD> <URI> <PROTO>" <status> <bytes_received> <bytes_sent>
  *   "<Referer>" "<User-Agent>" "<remote>" "<backend>" key:value key:"value" …

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {CredentialList} from '../../actions/credentials-list.js'
+import type {CredentialList} from '../../actions/credentials/list.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {connectionFlags, durationFlag, scopeFlags, sessionOptions} from '../../cli/flags.js'
 
@@ -48,8 +48,8 @@ export default class CredentialsList extends BaseCommand<CredentialList> {
   public async run(): Promise<CredentialList> {
     const {flags} = await this.parse(CredentialsList)
     const [{listCredentials}, {renderCredentialList}] = await Promise.all([
-      import('../../actions/credentials-list.js'),
-      import('../../actions/credentials-text.js'),
+      import('../../actions/credentials/list.js'),
+      import('../../cli/views/credentials.js'),
     ])
     const list = await listCredentials(this.ctx, sessionOptions(flags), {
       maxAgeMs: flags['max-age'] ?? null,

@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
-import type {CronResult} from '../../actions/credentials-cron.js'
-import type {RotationResult} from '../../actions/credentials.js'
+import type {CronResult} from '../../actions/credentials/cron.js'
+import type {RotationResult} from '../../actions/credentials/change.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {changeFlags, changeUi, reportResult, rotationSettings} from '../../cli/credential-change.js'
 import {durationFlag, sessionOptions} from '../../cli/flags.js'
@@ -103,9 +103,9 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
   public async run(): Promise<RotationResult | CronResult> {
     const {args, flags} = await this.parse(CredentialsRotate)
     const [{runCredentialAction}, {rotateAllDueCredentials}, text] = await Promise.all([
-      import('../../actions/credentials.js'),
-      import('../../actions/credentials-cron.js'),
-      import('../../actions/credentials-text.js'),
+      import('../../actions/credentials/change.js'),
+      import('../../actions/credentials/cron.js'),
+      import('../../cli/views/credentials.js'),
     ])
     const settings = rotationSettings(flags, {
       graceMs: flags.grace ?? null,
@@ -113,8 +113,8 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
       includeShared: flags['include-shared'],
     })
     const ui = {
-      ...(await changeUi(this.jsonEnabled() || this.quiet(), 'Go ahead?')),
-      reveal: (t: string) => void process.stdout.write(t),
+      ...(await changeUi(this.jsonEnabled() || this.quiet(), 'Go ahead?', this.ctx.width)),
+      reveal: (t: string) => this.printRaw(t),
     }
     if (flags['all-due']) {
       if (args.service_instance) throw usageError('give a service instance or --all-due, not both')

@@ -20,7 +20,8 @@ export default class IdentityList extends BaseCommand<IdentityInventory> {
 
   public async run(): Promise<IdentityInventory> {
     const {flags} = await this.parse(IdentityList)
-    const {listIdentities, renderInventory} = await import('../../actions/identity-list.js')
+    const {listIdentities} = await import('../../actions/identity-list.js')
+    const {renderInventory} = await import('../../cli/views/identity.js')
     const inventory = await listIdentities(this.ctx, {
       session: sessionOptions(flags),
       secrets: !flags['no-secrets'],

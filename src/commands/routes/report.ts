@@ -43,7 +43,8 @@ export default class RoutesReport extends ReportCommand {
 
   public async run(): Promise<AuditResult> {
     const {flags} = await this.parse(RoutesReport)
-    const {routesReport, renderRoutesTable} = await import('../../actions/routes-report.js')
+    const {routesReport} = await import('../../actions/routes-report.js')
+    const {renderRoutesTable} = await import('../../cli/views/routes.js')
     const {auditRequestFromFlags} = await import('../../actions/audit.js')
     const report = await routesReport(this.ctx, {
       audit: auditRequestFromFlags(flags, ['routes']),

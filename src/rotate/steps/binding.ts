@@ -1,5 +1,5 @@
 /**
- * Managed binding rotation (cf-api.md §5.6): per app a new binding with the same name and
+ * Managed binding rotation (docs/platform-facts.md §5.6): per app a new binding with the same name and
  * `strategy: multiple` (CC ≥ 3.205.0) → rolling deployment → delete the older bindings, only
  * after every instance runs the new one. Where the foundation (binding limit 1) or the broker
  * refuses a second binding, the run stops with a clear message, unless downtime was accepted:
@@ -9,7 +9,8 @@
  * "old binding deleted" and "new binding created" still knows the app.
  */
 
-import {ANNOTATION, decodeJournal, encodeJournal, LABEL, rotatedKindOf} from '../annotations.js'
+import {decodeJournal, encodeJournal, rotatedKindOf} from '../annotations.js'
+import {ANNOTATION, LABEL} from '../../model/annotations.js'
 import {halted, refused} from '../halt.js'
 import type {Step} from '../machine.js'
 import {bindingRollTarget, isAppRolled} from '../phase.js'

@@ -1,10 +1,10 @@
 /**
- * Bindings and keys of managed instances change through broker jobs (cf-api.md §5.5): create and
+ * Bindings and keys of managed instances change through broker jobs (docs/platform-facts.md §5.5): create and
  * delete return at once with `last_operation` in progress. These wait for them, bounded by the
  * run's timeout, keeping the lease alive meanwhile.
  */
 
-import {ANNOTATION} from '../annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {halted} from '../halt.js'
 import type {StepContext} from '../machine.js'
 import type {BindingInfo, RotationPlatform} from '../platform.js'

@@ -4,7 +4,7 @@
  * over, delete the older keys of the family (now, or after the grace period).
  */
 
-import {ANNOTATION} from '../annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {secretLeaves} from '../credentials.js'
 import {halted, refused} from '../halt.js'
 import type {Step, StepContext} from '../machine.js'

@@ -12,7 +12,8 @@
 
 import {randomUUID} from 'node:crypto'
 
-import {ANNOTATION, decodeLease, encodeLease, type Lease} from '../annotations.js'
+import {decodeLease, encodeLease, type Lease} from '../annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {leaseHeld} from '../halt.js'
 import type {Step} from '../machine.js'
 import type {RotationPlatform, ServiceInstanceInfo} from '../platform.js'

@@ -7,7 +7,7 @@
 
 import pLimit from 'p-limit'
 
-import {ANNOTATION, LABEL} from '../annotations.js'
+import {ANNOTATION, LABEL} from '../../model/annotations.js'
 import {halted} from '../halt.js'
 import type {StepContext, StepResult} from '../machine.js'
 import {isAppRolled, staleInstances, UPTIME_GRANULARITY_MS, type RollTarget} from '../phase.js'

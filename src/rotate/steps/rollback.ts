@@ -5,7 +5,8 @@
  * no running instance ever holds a rejected secret.
  */
 
-import {ANNOTATION, decodeRotationRecord} from '../annotations.js'
+import {decodeRotationRecord} from '../annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {lookAtStore} from '../store.js'
 import {withSecret} from '../credentials.js'
 import {assertFollowersHold, moveFollowers} from '../followers.js'

@@ -1,12 +1,13 @@
 /**
- * Steps of a user-provided service rotation (DESIGN.md "Rotation protocol", steps 2–7), of its
+ * Steps of a user-provided service rotation (docs/architecture.md "Rotation protocol", steps 2–7), of its
  * retirement and of its rollback. Each step re-reads what it is about to change and acts only
  * when the platform agrees with the phase; a step whose work is already on the platform says so
  * and moves on. UAA's DELETE removes the *older* secret, so it runs only when both the new and
  * the previous secret are accepted and every instance runs the new one — never from doubt.
  */
 
-import {ANNOTATION, encodeRotationRecord, secretSetAtOf} from '../annotations.js'
+import {encodeRotationRecord, secretSetAtOf} from '../annotations.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {secretAt, secretLeaves, withSecret, type SecretLocator} from '../credentials.js'
 import {assertFollowersHold, followerAppGuids, moveFollowers} from '../followers.js'
 import {halted, NeedsHumanError, refused} from '../halt.js'

@@ -1,5 +1,5 @@
 /**
- * Who is calling and what they may see or do (§2.1, §11): identity from the token
+ * Who is calling and what they may see or do (§2.1, §8): identity from the token
  * (`user_id`, else `client_id`), admin/auditor powers from scopes, the rest from CC roles.
  */
 import type {RoleType} from '../core/model.js'

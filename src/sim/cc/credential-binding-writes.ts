@@ -1,6 +1,6 @@
 import {withRow} from '../core/table.js'
 /**
- * Service credential bindings, writes (§5.5, 5.6): UPS → 201 at once, managed → 202 + job;
+ * Service credential bindings, writes (§5.5–5.6): UPS → 201 at once, managed → 202 + job;
  * `strategy: "multiple"` (CC ≥ 3.205) up to the configured limit, same-name rule, in-progress
  * and delete-in-progress refusals; delete; metadata.
  */

@@ -1,4 +1,4 @@
-/** Routes (§4.1, 4.4, 4.5): list/get with includes, create, options update, delete, sharing. */
+/** Routes (§4.1, §4.4–4.5): list/get with includes, create, options update, delete, sharing. */
 import type {Domain, Route, RoutePolicy} from '../core/model.js'
 import {recordEvent} from '../runtime/audit.js'
 import {DEV_SUPPORTER} from './actor.js'

@@ -1,5 +1,5 @@
 /**
- * Service instances, writes (§5.3, 5.4). UPS PATCH replaces the whole credentials object and
+ * Service instances, writes (§5.3–5.4). UPS PATCH replaces the whole credentials object and
  * copies it into every binding; every UPS PATCH creates a new `last_operation`; the audit event's
  * `data.request` has `credentials` only when credentials were sent.
  */

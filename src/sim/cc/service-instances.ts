@@ -1,5 +1,5 @@
 /**
- * Service instances, reads (§5.1, 5.2): list/get with `fields[...]`, UPS `/credentials` with
+ * Service instances, reads (§5.1–5.2): list/get with `fields[...]`, UPS `/credentials` with
  * its roles and audit event, managed `/parameters`, permissions, shared spaces.
  */
 import {iso} from '../core/clock.js'

@@ -1,5 +1,5 @@
 /**
- * The simulator's entities, written from docs/cf-api.md. Times are epoch milliseconds of the
+ * The simulator's entities, written from docs/platform-facts.md. Times are epoch milliseconds of the
  * simulated clock; presenters format them. Secrets are held as plain values: this is the
  * platform's own store, never printed by the simulator.
  */

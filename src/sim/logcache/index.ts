@@ -1,4 +1,4 @@
-/** The Log Cache origin (§10.2): `/api/v1/read/:source-id`, `/api/v1/info`, `/api/v1/meta`. */
+/** The Log Cache origin (§11.2): `/api/v1/read/:source-id`, `/api/v1/info`, `/api/v1/meta`. */
 import type {App} from '../core/model.js'
 import type {SimState} from '../core/state.js'
 import {Actor} from '../cc/actor.js'

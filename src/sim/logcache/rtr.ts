@@ -1,4 +1,7 @@
-/** Gorouter access-log lines (§10.3), in the current format or an older one without `gorouter_time`/`instance_id`. */
+/**
+ * Gorouter access-log lines (§12.1), in the current format or an older one without
+ * `gorouter_time`/`instance_id`.
+ */
 export interface AccessLogFields {
   host: string
   startNs: bigint

@@ -1,5 +1,5 @@
 /**
- * The container networking policy server's external API (§9), served under the API host.
+ * The container networking policy server's external API (§10), served under the API host.
  * List, create and delete all need `network.admin` or `network.write`; without `network.admin`
  * a caller sees and manages only policies whose apps are in spaces where they are developers.
  */

@@ -1,4 +1,4 @@
-/** Writes CC audit events (docs/cf-api.md §7). */
+/** Writes CC audit events (docs/platform-facts.md §7). */
 import type {AuditEvent} from '../core/model.js'
 import type {SimState} from '../core/state.js'
 

@@ -1,6 +1,6 @@
 /**
  * What a container sees of its service bindings: VCAP_SERVICES built from the newest
- * successfully created binding per service instance (`active_per_instance`, §3.2 / §5.6).
+ * successfully created binding per service instance (`active_per_instance`, §3.2, §5.6).
  */
 import type {App, CredentialBinding, EnvSnapshot, VcapEntry} from '../core/model.js'
 import type {SimState} from '../core/state.js'

@@ -10,7 +10,7 @@ import type {SimState} from '../core/state.js'
 import type {SimUserName} from '../types.js'
 import {Builder} from './builder.js'
 
-/** cf-deployment's `cf` client scopes (§8.1). */
+/** cf-deployment's `cf` client scopes (§9.1). */
 export const CF_CLIENT_SCOPES = [
   'network.admin',
   'network.write',

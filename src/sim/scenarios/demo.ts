@@ -1,6 +1,6 @@
 /**
  * `demo`: a small foundation (two orgs, four spaces, ~40 apps) with one planted occurrence of
- * every identity and route rule of DESIGN.md / rules.md, next to clean look-alikes that must not
+ * every identity and route rule of docs/architecture.md / rules.md, next to clean look-alikes that must not
  * be flagged. The mapping is documented in README.md next to this file; keep both in step.
  *
  * Healthy credentials point at the simulator's own UAA (a loopback http URL) and name a client

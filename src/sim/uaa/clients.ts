@@ -1,4 +1,4 @@
-/** `/oauth/clients` (§8.4) and `PUT /oauth/clients/:id/secret` with the two-secret rule (§8.6). */
+/** `/oauth/clients` (§9.4) and `PUT /oauth/clients/:id/secret` with the two-secret rule (§9.5). */
 import type {UaaClient} from '../core/model.js'
 import {json, type SimResponse} from '../server/types.js'
 import {OAuthError, bearerClaims, clientAccepts, jsonBody, requireScope, type UaaCtx} from './common.js'

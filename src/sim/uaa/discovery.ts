@@ -1,4 +1,4 @@
-/** `/token_keys`, `/token_key`, OpenID discovery and the `/login` info document (§8.3). */
+/** `/token_keys`, `/token_key`, OpenID discovery and the `/login` info document (§9.3). */
 import {createHash} from 'node:crypto'
 
 import {json, type SimResponse} from '../server/types.js'

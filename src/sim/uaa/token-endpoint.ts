@@ -1,5 +1,5 @@
 /**
- * `POST /oauth/token` (§8.1): password (also with a one-time passcode), client_credentials and
+ * `POST /oauth/token` (§9.1): password (also with a one-time passcode), client_credentials and
  * refresh_token grants; client auth by HTTP Basic or form. UAA's error bodies: wrong secret →
  * 401 `unauthorized`/"Bad credentials"; right secret, grant not allowed → 401 `invalid_client`/
  * "Unauthorized grant type: …". `token_format=opaque` (or the simulator's `accessTokenFormat`

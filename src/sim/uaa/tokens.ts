@@ -1,9 +1,9 @@
 /**
- * Issues and verifies UAA JWTs (§8.2): RS256 with `kid`, `scope` as a JSON array, `iss` =
+ * Issues and verifies UAA JWTs (§9.2): RS256 with `kid`, `scope` as a JSON array, `iss` =
  * `<uaa>/oauth/token`, `zid: uaa`. Times come from the simulated clock. Access tokens may also be
- * opaque (`token_format=opaque`, §8.1): 32 hex characters, which are also their `jti`; the
+ * opaque (`token_format=opaque`, §9.1): 32 hex characters, which are also their `jti`; the
  * simulator's resource servers resolve them from the issuing table, as a real one would by
- * `/introspect` (§8.3).
+ * `/introspect` (§9.3).
  */
 import {randomUUID} from 'node:crypto'
 

@@ -5,8 +5,8 @@ import {
   rotationCandidates,
   unjudgedServices,
   withUpsCredentials,
-} from '../../../src/actions/credentials-candidates.js'
-import {unjudgedGaps} from '../../../src/actions/credentials-list.js'
+} from '../../../src/actions/credentials/candidates.js'
+import {unjudgedGaps} from '../../../src/actions/credentials/list.js'
 import {DEFAULT_POLICY} from '../../../src/model/policy.js'
 import type {ServiceInstance} from '../../../src/model/snapshot.js'
 import {

@@ -13,7 +13,7 @@ import {
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {openAuditLog, takeLocalLock, writePrivateFile} from '../../../src/actions/credentials-files.js'
+import {openAuditLog, takeLocalLock, writePrivateFile} from '../../../src/actions/credentials/files.js'
 import {fileSink} from '../../../src/rotate/sink.js'
 import type {RotationEvent} from '../../../src/rotate/events.js'
 import {registerSecret} from '../../../src/redact.js'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {renderCronSummary, renderOutcome, renderRotationPlan} from '../../../src/actions/credentials-text.js'
+import {renderCronSummary, renderOutcome, renderRotationPlan} from '../../../src/cli/views/credentials.js'
 import {planOnly} from '../../../src/rotate/engine.js'
 import type {RotationOutcome} from '../../../src/rotate/events.js'
 import {baseOptions, managedWorld, upsWorld} from '../rotate/world.js'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {createContext} from '../../../src/actions/context.js'
+import {createContext} from '../../../src/context.js'
 import {
   auditTargets,
   envSuffix,

@@ -4,13 +4,11 @@
  */
 import {expect} from 'chai'
 
-import {renderCronSummary, renderOutcome} from '../../../src/actions/credentials-text.js'
-import {
-  renderInventory,
-  type IdentityEntry,
-  type IdentityInventory,
-} from '../../../src/actions/identity-list.js'
-import {renderSnapshotSummary, snapshotGaps, type SnapshotSummary} from '../../../src/actions/snapshot.js'
+import {renderCronSummary, renderOutcome} from '../../../src/cli/views/credentials.js'
+import {type IdentityEntry, type IdentityInventory} from '../../../src/actions/identity-list.js'
+import {renderInventory} from '../../../src/cli/views/identity.js'
+import {snapshotGaps, type SnapshotSummary} from '../../../src/actions/snapshot.js'
+import {renderSnapshotSummary} from '../../../src/cli/views/snapshot.js'
 import {multipleAppsRule} from '../../../src/checks/routes/multiple-apps.js'
 import {summarize} from '../../../src/rotate/cron.js'
 import {collect, rotate} from '../../../src/rotate/engine.js'

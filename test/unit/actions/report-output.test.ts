@@ -3,7 +3,7 @@ import {join} from 'node:path'
 
 import {expect} from 'chai'
 
-import {createContext} from '../../../src/actions/context.js'
+import {createContext} from '../../../src/context.js'
 import {emitReport} from '../../../src/actions/report-output.js'
 import {tempDir} from '../../helpers/cli.js'
 import {RULES, auditResult} from '../../helpers/report-fixtures.js'

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {buildTrafficReport, renderTrafficTable} from '../../../src/actions/routes-report.js'
+import {buildTrafficReport} from '../../../src/actions/routes-report.js'
+import {renderTrafficTable} from '../../../src/cli/views/routes.js'
 import type {TrafficStat} from '../../../src/model/snapshot.js'
 import {app, domain, proc, route, snapshot} from '../../helpers/snapshot.js'
 

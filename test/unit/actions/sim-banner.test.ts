@@ -1,7 +1,8 @@
 /** Snapshot of what `cfguard sim` prints for people (issue 16: getting started on the simulator). */
 import {expect} from 'chai'
 
-import {renderSimServing, type SimServing} from '../../../src/actions/sim.js'
+import {type SimServing} from '../../../src/actions/sim.js'
+import {renderSimServing} from '../../../src/cli/views/sim.js'
 
 const serving: SimServing = {
   scenario: 'demo',

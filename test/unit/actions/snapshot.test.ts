@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {parseBaselineFile} from '../../../src/actions/audit.js'
 import {SNAPSHOT_KIND, isSnapshotDocument, toSnapshotDocument} from '../../../src/actions/snapshot.js'
-import {routeBaselineOfDocument} from '../../../src/collect/baseline.js'
+import {routeBaselineOfDocument} from '../../../src/derive/baseline.js'
 import {app, destination, domain, proc, route, snapshot} from '../../helpers/snapshot.js'
 
 const state = () =>

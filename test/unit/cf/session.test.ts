@@ -3,7 +3,7 @@ import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {createContext} from '../../../src/actions/context.js'
+import {createContext} from '../../../src/context.js'
 import {openSession} from '../../../src/actions/session.js'
 import {createTransport} from '../../../src/cf/http/transport.js'
 import {createUaaClient} from '../../../src/cf/uaa/client.js'

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
-import {classifyCredentials} from '../../../src/collect/classify/credentials.js'
-import {classifyEnvVars} from '../../../src/collect/classify/env.js'
+import {classifyCredentials} from '../../../src/derive/classify/credentials.js'
+import {classifyEnvVars} from '../../../src/derive/classify/env.js'
 
 const SALT = 'test-installation-salt-0123456789'
 

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {classifyCredentials} from '../../../src/collect/classify/credentials.js'
+import {classifyCredentials} from '../../../src/derive/classify/credentials.js'
 import {fingerprintSecret} from '../../../src/model/fingerprint.js'
 
 const SALT = 'test-installation-salt-0123456789'

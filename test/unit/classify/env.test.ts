@@ -1,9 +1,9 @@
 import {expect} from 'chai'
 
-import {looksRandom} from '../../../src/collect/classify/entropy.js'
-import {classifyEnvVars} from '../../../src/collect/classify/env.js'
+import {looksRandom} from '../../../src/derive/classify/entropy.js'
+import {classifyEnvVars} from '../../../src/derive/classify/env.js'
 import {fingerprintSecret} from '../../../src/model/fingerprint.js'
-import {secretKeyTier} from '../../../src/collect/classify/key-names.js'
+import {secretKeyTier} from '../../../src/derive/classify/key-names.js'
 
 const SALT = 'test-installation-salt-0123456789'
 

@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import {fingerprintSecret, keyedFingerprint, processFingerprint} from '../../../src/model/fingerprint.js'
-import {hasIdentityHint, isSsoOffering} from '../../../src/collect/classify/sso.js'
+import {hasIdentityHint, isSsoOffering} from '../../../src/derive/classify/sso.js'
 
 describe('isSsoOffering / hasIdentityHint', () => {
   it('recognises identity offerings by name, tags, broker, description or plan', () => {

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {inventoryOf, renderInventory, type IdentityInventory} from '../../../src/actions/identity-list.js'
+import {inventoryOf, type IdentityInventory} from '../../../src/actions/identity-list.js'
+import {renderInventory} from '../../../src/cli/views/identity.js'
 import {
   NOW,
   app,

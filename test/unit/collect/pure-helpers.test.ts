@@ -1,8 +1,8 @@
 import {expect} from 'chai'
 
 import {parseBaselineFile, parseMaxAgeDays, auditRequestFromFlags} from '../../../src/actions/audit.js'
-import {routeBaselineOfDocument} from '../../../src/collect/baseline.js'
-import {fingerprintSecret} from '../../../src/collect/classify/index.js'
+import {routeBaselineOfDocument} from '../../../src/derive/baseline.js'
+import {fingerprintSecret} from '../../../src/derive/classify/index.js'
 import {distinctIssuers, isProbeable, issuerOf, tokenEndpointOf} from '../../../src/collect/probes.js'
 import {withMissingInstances} from '../../../src/collect/instances.js'
 import {reservationQueries} from '../../../src/collect/reservations.js'

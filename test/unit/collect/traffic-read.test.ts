@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import type {Session} from '../../../src/actions/session.js'
+import type {Session} from '../../../src/cf/session.js'
 import {createTransport, type Transport} from '../../../src/cf/http/transport.js'
 import {createLogCacheClient} from '../../../src/cf/logcache/client.js'
 import {createLimiter} from '../../../src/collect/limiter.js'

@@ -25,7 +25,7 @@ import {join} from 'node:path'
 import {expect} from 'chai'
 
 import {createTracer} from '../../../src/cf/http/trace.js'
-import {openForAppend, unwritableReason, writeFileAtomic} from '../../../src/config/atomic-file.js'
+import {openForAppend, unwritableReason, writeFileAtomic} from '../../../src/util/atomic-file.js'
 
 const isRoot = process.getuid?.() === 0
 

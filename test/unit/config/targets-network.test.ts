@@ -8,7 +8,7 @@ import {mkdirSync, mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {createContext} from '../../../src/actions/context.js'
+import {createContext} from '../../../src/context.js'
 import {openSession} from '../../../src/actions/session.js'
 import {serviceCredentials} from '../../../src/config/service-credentials.js'
 import {ConfigStore} from '../../../src/config/store.js'

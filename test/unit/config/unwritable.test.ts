@@ -4,7 +4,7 @@ import {join} from 'node:path'
 
 import {expect} from 'chai'
 
-import {unwritableReason, writeFileAtomic} from '../../../src/config/atomic-file.js'
+import {unwritableReason, writeFileAtomic} from '../../../src/util/atomic-file.js'
 
 describe('config unwritableReason (the --output check before a run)', () => {
   const root = mkdtempSync(join(tmpdir(), 'cfguard-unwritable-'))

@@ -1,7 +1,8 @@
 import {expect} from 'chai'
 
 import {makeFinding} from '../../../src/checks/finding.js'
-import {attachFindings, buildRouteMap} from '../../../src/report/route-map.js'
+import {buildRouteMap} from '../../../src/derive/route-map.js'
+import {attachFindings} from '../../../src/report/route-map.js'
 import {routeMapSnapshot} from '../../helpers/route-fixtures.js'
 
 const head = {id: 'routes/x', severity: 'low' as const, title: 'x'}

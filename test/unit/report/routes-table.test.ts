@@ -1,7 +1,7 @@
 import {expect} from 'chai'
 
 import type {RouteMap} from '../../../src/model/route-map.js'
-import {buildRouteMap} from '../../../src/report/route-map.js'
+import {buildRouteMap} from '../../../src/derive/route-map.js'
 import {renderRouteTable, wrap} from '../../../src/report/routes-table.js'
 import {destination, domain, route, snapshot} from '../../helpers/snapshot.js'
 import {routeMapSnapshot, webApp} from '../../helpers/route-fixtures.js'

@@ -1,7 +1,6 @@
 import {expect} from 'chai'
 
 import {
-  ANNOTATION,
   decodeJournal,
   decodeLease,
   decodeRotationRecord,
@@ -11,6 +10,7 @@ import {
   changeMarker,
   secretSetAtOf,
 } from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import {simulateSteps, stepCatalog} from '../../../src/rotate/catalog.js'
 import {locateSecret, secretAt, secretLeaves, withSecret} from '../../../src/rotate/credentials.js'
 import {decodeStore, encodeStore} from '../../../src/rotate/store.js'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {ANNOTATION} from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import {rotateAllDue, summarize, type CronSummary} from '../../../src/rotate/cron.js'
 import {collect, rotate} from '../../../src/rotate/engine.js'
 import type {RotationEvent} from '../../../src/rotate/events.js'

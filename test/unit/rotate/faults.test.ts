@@ -7,7 +7,8 @@
 
 import {expect} from 'chai'
 
-import {ANNOTATION, stateServiceName} from '../../../src/rotate/annotations.js'
+import {stateServiceName} from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import {
   collect,
   retire,

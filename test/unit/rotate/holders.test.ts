@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {findHolders} from '../../../src/actions/credentials-holders.js'
+import {findHolders} from '../../../src/actions/credentials/holders.js'
 import {deriveRollbackPhase, deriveUpsPhase, type UpsFacts} from '../../../src/rotate/phase.js'
 import {sharedRefusals, type Holder, type HolderScan} from '../../../src/rotate/holders.js'
 import {envVar, managed, offering, plan, serviceKey} from '../../helpers/identity-fixtures.js'

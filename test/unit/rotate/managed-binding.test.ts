@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {ANNOTATION} from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import {collect, planOnly, retire, rollback, rotate} from '../../../src/rotate/engine.js'
 import {baseOptions, managedWorld, watchInstances} from './world.js'
 

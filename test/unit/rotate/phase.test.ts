@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {LABEL} from '../../../src/rotate/annotations.js'
+import {LABEL} from '../../../src/model/annotations.js'
 import {
   deriveBindingPhase,
   deriveKeyPhase,

@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {ANNOTATION, encodeLease} from '../../../src/rotate/annotations.js'
+import {encodeLease} from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import type {Observation, UpsObservation} from '../../../src/rotate/observe.js'
 import {planRotation, type PlanOptions} from '../../../src/rotate/plan.js'
 import type {AppInfo, DeploymentInfo} from '../../../src/rotate/platform.js'

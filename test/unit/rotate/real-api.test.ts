@@ -5,7 +5,8 @@
  */
 import {expect} from 'chai'
 
-import {ANNOTATION, decodeLease, encodeLease} from '../../../src/rotate/annotations.js'
+import {decodeLease, encodeLease} from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import {collect, planOnly, rotate} from '../../../src/rotate/engine.js'
 import {baseOptions, CLIENT, managedWorld, upsWorld, watchInstances} from './world.js'
 

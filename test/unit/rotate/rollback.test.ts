@@ -1,6 +1,7 @@
 import {expect} from 'chai'
 
-import {ANNOTATION, stateServiceName} from '../../../src/rotate/annotations.js'
+import {stateServiceName} from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import {collect, retire, rollback, rotate} from '../../../src/rotate/engine.js'
 import {baseOptions, CLIENT, upsWorld, watchInstances} from './world.js'
 

@@ -3,7 +3,7 @@ import {mkdtemp, readFile, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import {ANNOTATION} from '../../../src/rotate/annotations.js'
+import {ANNOTATION} from '../../../src/model/annotations.js'
 import {collect, retire, rotate} from '../../../src/rotate/engine.js'
 import {fileSink, revealSink, type KeyDelivery} from '../../../src/rotate/sink.js'
 import {baseOptions, keyWorld} from './world.js'

@@ -7,7 +7,7 @@ import {
   credentialUnits,
   identityUnits,
   lastCredentialChange,
-} from '../../../../src/checks/identity-helpers.js'
+} from '../../../../src/derive/identity.js'
 import {managed, offering, plan, serviceKey, unreadUps} from '../../../helpers/identity-fixtures.js'
 import {app, auditEvent, binding, oidcCredentials, snapshot, ups} from '../../../helpers/snapshot.js'
 

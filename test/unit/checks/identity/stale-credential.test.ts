@@ -4,7 +4,7 @@ import {
   CREDENTIALS_UPDATED_AT_ANNOTATION,
   ROTATED_AT_ANNOTATION,
   SECRET_SET_AT_ANNOTATION,
-} from '../../../../src/checks/identity-helpers.js'
+} from '../../../../src/derive/identity.js'
 import {runChecks} from '../../../../src/checks/index.js'
 import {staleCredential} from '../../../../src/checks/identity/stale-credential.js'
 import {DEFAULT_POLICY} from '../../../../src/model/policy.js'

@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {compareRouteBaseline, routeBaselineOf} from '../../../../src/collect/baseline.js'
+import {compareRouteBaseline, routeBaselineOf} from '../../../../src/derive/baseline.js'
 import {driftRule} from '../../../../src/checks/routes/drift.js'
 import type {RouteBaseline} from '../../../../src/model/snapshot.js'
 import {access, destination, route, space} from '../../../helpers/snapshot.js'

@@ -7,8 +7,8 @@
 import {expect} from 'chai'
 
 import {credentialDrift} from '../../../../src/checks/identity/drift.js'
-import {indexSnapshot} from '../../../../src/checks/lookup.js'
-import {servingStateOf} from '../../../../src/checks/routes/_shared.js'
+import {indexSnapshot} from '../../../../src/derive/lookup.js'
+import {servingStateOf} from '../../../../src/derive/routes.js'
 import {healthCheckRule} from '../../../../src/checks/routes/health-check.js'
 import {lbIneffectiveRule} from '../../../../src/checks/routes/lb-ineffective.js'
 import {noHealthyInstancesRule} from '../../../../src/checks/routes/no-healthy-instances.js'
@@ -16,7 +16,7 @@ import {trafficImbalanceRule} from '../../../../src/checks/routes/traffic-imbala
 import {unroutedAppRule} from '../../../../src/checks/routes/unrouted-app.js'
 import {DEFAULT_POLICY} from '../../../../src/model/policy.js'
 import type {Instance, Process, Snapshot} from '../../../../src/model/snapshot.js'
-import {buildRouteMap} from '../../../../src/report/route-map.js'
+import {buildRouteMap} from '../../../../src/derive/route-map.js'
 import {routedSnapshot, runRule, trafficStat} from '../../../helpers/route-fixtures.js'
 import {
   NOW,

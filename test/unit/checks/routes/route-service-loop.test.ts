@@ -1,6 +1,6 @@
 import {expect} from 'chai'
 
-import {resolveUrlToRoute} from '../../../../src/checks/routes/_shared.js'
+import {resolveUrlToRoute} from '../../../../src/derive/routes.js'
 import {routeServiceLoopRule} from '../../../../src/checks/routes/route-service-loop.js'
 import {destination, route, routeBinding, ups} from '../../../helpers/snapshot.js'
 import {routedSnapshot, runRule} from '../../../helpers/route-fixtures.js'

@@ -1,10 +1,10 @@
 /** The "did you mean" suggestions of filters that match nothing (issue 16: errors that catch typos). */
 import {expect} from 'chai'
 
-import {checkSelector} from '../../../src/actions/credentials-candidates.js'
+import {checkSelector} from '../../../src/actions/credentials/candidates.js'
 import {checkFilters} from '../../../src/actions/routes-report.js'
 import {unknownCommand} from '../../../src/cli/not-found.js'
-import {closest, closestNames, didYouMean, editDistance, noMatchMessage} from '../../../src/config/suggest.js'
+import {closest, closestNames, didYouMean, editDistance, noMatchMessage} from '../../../src/util/suggest.js'
 import {isCfguardError} from '../../../src/errors.js'
 import {app, domain, snapshot, ups} from '../../helpers/snapshot.js'
 

@@ -4,15 +4,17 @@
  * what did not change), then `findHolders`, which is pure. The engine calls the finder before it
  * plans, so `--dry-run`, a single rotation and every target of `--all-due` see the same radius.
  */
-import {credentialUnits, spaceLabel, unitApps, unitRef} from '../checks/identity-helpers.js'
-import {indexSnapshot} from '../checks/lookup.js'
-import {collectSnapshot} from '../collect/index.js'
-import type {Need, Snapshot} from '../model/snapshot.js'
-import {LABEL, ROLE_ROTATION_STATE} from '../rotate/annotations.js'
-import type {Holder, HolderFinder, HolderScan} from '../rotate/holders.js'
-import type {RunContext} from './context.js'
-import {identityCollection} from './credentials-snapshot.js'
-import type {Session, SessionOptions} from './session.js'
+import {credentialUnits, spaceLabel, unitApps, unitRef} from '../../derive/identity.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {collectSnapshot} from '../../collect/index.js'
+import type {Need, Snapshot} from '../../model/snapshot.js'
+import {ROLE_ROTATION_STATE} from '../../rotate/annotations.js'
+import {LABEL} from '../../model/annotations.js'
+import type {Holder, HolderFinder, HolderScan} from '../../rotate/holders.js'
+import type {RunContext} from '../../context.js'
+import {identityCollection} from './snapshot.js'
+import type {Session} from '../../cf/session.js'
+import type {SessionOptions} from '../session.js'
 
 const SEARCHED: {need: Need; what: string}[] = [
   {need: 'upsCredentials', what: 'credentials of user-provided services'},

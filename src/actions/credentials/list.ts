@@ -5,11 +5,12 @@
  * judged that way: it is listed under `unjudged` with a coverage gap, or, with
  * `--read-credentials`, its credentials are read (one `.show` audit event each) and it is judged.
  */
-import {ALL_RULES} from '../checks/index.js'
-import {loadPolicy} from '../config/policy.js'
-import type {RunContext} from './context.js'
-import {loadOrCreateSalt} from '../config/salt.js'
-import {readUpsCredentials} from '../collect/ups-credentials.js'
+import {DAY_MS} from '../../model/duration.js'
+import {ALL_RULES} from '../../checks/index.js'
+import {loadPolicy} from '../../config/policy.js'
+import type {RunContext} from '../../context.js'
+import {loadOrCreateSalt} from '../../config/salt.js'
+import {readUpsCredentials} from '../../collect/ups-credentials.js'
 import {
   rotationCandidates,
   unjudgedServices,
@@ -17,10 +18,11 @@ import {
   checkSelector,
   type RotationCandidate,
   type UnjudgedService,
-} from './credentials-candidates.js'
-import {collectCredentialSnapshot} from './credentials-snapshot.js'
-import type {Snapshot} from '../model/snapshot.js'
-import {openSession, type Session, type SessionOptions} from './session.js'
+} from './candidates.js'
+import {collectCredentialSnapshot} from './snapshot.js'
+import type {Snapshot} from '../../model/snapshot.js'
+import {type Session} from '../../cf/session.js'
+import {openSession, type SessionOptions} from '../session.js'
 
 export interface ListOptions {
   maxAgeMs: number | null
@@ -90,11 +92,11 @@ export async function listCredentials(
         what: 'credential change events (ages fall back to creation)',
         why: snapshot.access.auditEvents.why ?? 'not read',
       })
-    const maxAgeMs = o.olderThanMs ?? o.maxAgeMs ?? policy.maxCredentialAgeDays * 86_400_000
+    const maxAgeMs = o.olderThanMs ?? o.maxAgeMs ?? policy.maxCredentialAgeDays * DAY_MS
     return {
       target: snapshot.target,
       generatedAt: now.toISOString(),
-      maxAgeDays: Math.round((maxAgeMs / 86_400_000) * 100) / 100,
+      maxAgeDays: Math.round((maxAgeMs / DAY_MS) * 100) / 100,
       credentials,
       unjudged,
       gaps,
@@ -107,7 +109,7 @@ export async function listCredentials(
 
 /**
  * The snapshot with what could be judged judged: with `read`, the credentials of the
- * user-provided services nothing else tells about are read (cf-api.md §5.2: one
+ * user-provided services nothing else tells about are read (docs/platform-facts.md §5.2: one
  * `audit.user_provided_service_instance.show` event each) and classified; what stays unjudged is
  * returned with the reason.
  */

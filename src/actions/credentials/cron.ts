@@ -7,24 +7,24 @@
  */
 import {join} from 'node:path'
 
-import {ALL_RULES} from '../checks/index.js'
-import {loadPolicy} from '../config/policy.js'
-import {usageError} from '../errors.js'
-import {rotateAllDue, summarize, type CronCandidate, type CronItem} from '../rotate/cron.js'
-import type {RotationEvent} from '../rotate/events.js'
-import {fileSink, type KeySink} from '../rotate/sink.js'
-import type {RunContext} from './context.js'
+import {ALL_RULES} from '../../checks/index.js'
+import {loadPolicy} from '../../config/policy.js'
+import {usageError} from '../../errors.js'
+import {rotateAllDue, summarize, type CronCandidate, type CronItem} from '../../rotate/cron.js'
+import type {RotationEvent} from '../../rotate/events.js'
+import {fileSink, type KeySink} from '../../rotate/sink.js'
+import type {RunContext} from '../../context.js'
 import {
   cronCanRotate,
   rotationCandidates,
   checkSelector,
   type RotationCandidate,
   type UnjudgedService,
-} from './credentials-candidates.js'
-import {judgeUnnamed, unjudgedGaps} from './credentials-list.js'
-import {openAuditLog, takeLocalLock, writePrivateFile} from './credentials-files.js'
-import {openRotation} from './credentials-platform.js'
-import {collectCredentialSnapshot} from './credentials-snapshot.js'
+} from './candidates.js'
+import {judgeUnnamed, unjudgedGaps} from './list.js'
+import {openAuditLog, takeLocalLock, writePrivateFile} from './files.js'
+import {openRotation} from './platform.js'
+import {collectCredentialSnapshot} from './snapshot.js'
 import {
   causedAuditEvents,
   drive,
@@ -33,8 +33,8 @@ import {
   type CausedAuditEvent,
   type RotationSettings,
   type RotationUi,
-} from './credentials.js'
-import type {SessionOptions} from './session.js'
+} from './change.js'
+import type {SessionOptions} from '../session.js'
 
 export interface AllDueOptions extends RotationSettings {
   selector?: string

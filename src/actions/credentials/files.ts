@@ -19,9 +19,9 @@ import {
 import {hostname} from 'node:os'
 import {join} from 'node:path'
 
-import {openForAppend, writeFileAtomic} from '../config/atomic-file.js'
-import {CfguardError} from '../errors.js'
-import {auditLine, type RotationEvent} from '../rotate/events.js'
+import {openForAppend, writeFileAtomic} from '../../util/atomic-file.js'
+import {CfguardError} from '../../errors.js'
+import {auditLine, type RotationEvent} from '../../rotate/events.js'
 
 /** A new key's credentials (`--output`): 0600, atomic; a device, FIFO or link is not replaced. */
 export function writePrivateFile(path: string, text: string): void {

@@ -4,7 +4,7 @@
  * classified view, whether they carry identity, the apps that receive them, and when the
  * credential last changed. Pure.
  */
-import {hasIdentityHint, isSsoOffering} from '../collect/classify/sso.js'
+import {hasIdentityHint, isSsoOffering} from './classify/sso.js'
 import type {Finding, ResourceRef} from '../model/finding.js'
 import type {
   App,
@@ -14,29 +14,29 @@ import type {
   ServiceInstance,
   Snapshot,
 } from '../model/snapshot.js'
-import {serviceInstanceRef} from './finding.js'
+import {serviceInstanceRef} from './refs.js'
 import {indexSnapshot, placeOf} from './lookup.js'
+import {ANNOTATION} from '../model/annotations.js'
+import {DAY_MS} from '../model/duration.js'
 
 /** Annotation cfguard writes when a rotation finishes (ISO 8601): a record, not a credential change. */
-export const ROTATED_AT_ANNOTATION = 'cfguard.io/rotated-at'
+export const ROTATED_AT_ANNOTATION = ANNOTATION.rotatedAt
 /** Annotation cfguard writes in the same PATCH as new UPS credentials (ISO 8601): the change time. */
-export const CREDENTIALS_UPDATED_AT_ANNOTATION = 'cfguard.io/credentials-updated-at'
+export const CREDENTIALS_UPDATED_AT_ANNOTATION = ANNOTATION.credentialsUpdatedAt
 /**
  * Annotation written with it: when the secret the service now holds was first put in place (ISO
  * 8601, or `unknown`). After a rotation it equals the change time; after a rollback it is the
  * restored secret's original time.
  */
-export const SECRET_SET_AT_ANNOTATION = 'cfguard.io/secret-set-at'
+export const SECRET_SET_AT_ANNOTATION = ANNOTATION.secretSetAt
 /** Annotation naming who (user or client) ran that rotation. */
-export const ROTATED_BY_ANNOTATION = 'cfguard.io/rotated-by'
+export const ROTATED_BY_ANNOTATION = ANNOTATION.rotatedBy
 
 /** UPS audit events that carry new credentials when their `data.request` has the key `credentials`. */
 export const UPS_CREDENTIAL_EVENT_TYPES: readonly string[] = [
   'audit.user_provided_service_instance.create',
   'audit.user_provided_service_instance.update',
 ]
-
-export const DAY_MS = 86_400_000
 
 export type CredentialSource = 'user-provided' | 'binding' | 'key'
 
@@ -57,7 +57,7 @@ export interface CredentialUnit {
   appBindings: CredentialBinding[]
   /**
    * Managed app binding: it is the newest succeeded binding of its (app, instance) pair, the one
-   * VCAP_SERVICES shows (cf-api.md §5.6). Always true for user-provided services and keys.
+   * VCAP_SERVICES shows (docs/platform-facts.md §5.6). Always true for user-provided services and keys.
    */
   active: boolean
 }

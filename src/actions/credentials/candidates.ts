@@ -7,26 +7,20 @@
  */
 import {
   credentialUnits,
-  DAY_MS,
   lastCredentialChange,
   type CredentialUnit,
   type LastChangeSource,
-} from '../checks/identity-helpers.js'
-import {indexSnapshot} from '../checks/lookup.js'
-import type {Policy} from '../model/policy.js'
-import {matchesLabels, parseLabelSelector} from '../model/selector.js'
-import {noMatchMessage} from '../config/suggest.js'
-import {usageError} from '../errors.js'
-import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../model/snapshot.js'
-import {
-  ANNOTATION,
-  decodeJournal,
-  decodeLease,
-  LABEL,
-  ROLE_ROTATION_STATE,
-  stateServiceName,
-} from '../rotate/annotations.js'
-import type {RotationKind} from '../rotate/types.js'
+} from '../../derive/identity.js'
+import {indexSnapshot} from '../../derive/lookup.js'
+import {DAY_MS} from '../../model/duration.js'
+import type {Policy} from '../../model/policy.js'
+import {matchesLabels, parseLabelSelector} from '../../model/selector.js'
+import {noMatchMessage} from '../../util/suggest.js'
+import {usageError} from '../../errors.js'
+import type {App, CredentialView, ReadState, ServiceInstance, Snapshot} from '../../model/snapshot.js'
+import {decodeJournal, decodeLease, ROLE_ROTATION_STATE, stateServiceName} from '../../rotate/annotations.js'
+import {ANNOTATION, LABEL} from '../../model/annotations.js'
+import type {RotationKind} from '../../rotate/types.js'
 
 export interface CandidateOptions {
   /** Maximum credential age (`--max-age`); default the policy's maxCredentialAgeDays. */

@@ -4,11 +4,11 @@
  * the service catalogue and cfguard's own marks; ages from credential-change audit events and
  * annotations; instances from the embedded process instances.
  */
-import {collectSnapshot, type CollectOptions} from '../collect/index.js'
-import {loadOrCreateSalt} from '../config/salt.js'
-import type {Snapshot} from '../model/snapshot.js'
-import type {RunContext} from './context.js'
-import type {Session} from './session.js'
+import {collectSnapshot, type CollectOptions} from '../../collect/index.js'
+import {loadOrCreateSalt} from '../../config/salt.js'
+import type {Snapshot} from '../../model/snapshot.js'
+import type {RunContext} from '../../context.js'
+import type {Session} from '../../cf/session.js'
 
 export async function collectCredentialSnapshot(
   session: Session,

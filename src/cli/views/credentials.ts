@@ -3,15 +3,15 @@
  * is what `--dry-run` and the demo print; it shows the blast radius: apps, instances replaced,
  * processes restarted, the audit events the run will write, the retire mode and any refusal.
  */
-import {renderTable} from '../cli/render/table.js'
-import {formatDuration} from '../model/duration.js'
-import type {RotationCandidate} from './credentials-candidates.js'
-import type {RotationOutcome} from '../rotate/events.js'
-import {kindLabel} from '../rotate/phase.js'
-import {describeHolder} from '../rotate/holders.js'
-import type {RotationPlan} from '../rotate/plan.js'
-import {redactText} from '../redact.js'
-import {fitLines} from '../report/text.js'
+import {renderTable} from '../render/table.js'
+import {formatDuration} from '../../model/duration.js'
+import type {RotationCandidate} from '../../actions/credentials/candidates.js'
+import type {RotationOutcome} from '../../rotate/events.js'
+import {kindLabel} from '../../rotate/phase.js'
+import {describeHolder} from '../../rotate/holders.js'
+import type {RotationPlan} from '../../rotate/plan.js'
+import {redactText} from '../../redact.js'
+import {fitLines} from '../../report/text.js'
 
 /** The blast radius: who else holds the client, what happens to each, where nobody looked. */
 function sharedLines(plan: RotationPlan): string[] {

@@ -7,12 +7,12 @@
  * `planCredentialRotation` is the read-only entry the demo uses: a plan, nothing changed, no
  * secret read.
  */
-import {noMatchMessage} from '../config/suggest.js'
+import {noMatchMessage} from '../../util/suggest.js'
 import {readFile, stat} from 'node:fs/promises'
 
-import {CfguardError, usageError} from '../errors.js'
-import {registerSecret} from '../redact.js'
-import {ANNOTATION} from '../rotate/annotations.js'
+import {CfguardError, usageError} from '../../errors.js'
+import {registerSecret} from '../../redact.js'
+import {ANNOTATION} from '../../model/annotations.js'
 import {
   planOnly,
   retire,
@@ -20,18 +20,18 @@ import {
   rotate,
   type EngineOptions,
   type RotationRequest,
-} from '../rotate/engine.js'
-import type {RotationEvent, RotationOutcome} from '../rotate/events.js'
-import type {RotationPlan} from '../rotate/plan.js'
-import type {RotationPlatform} from '../rotate/platform.js'
-import {fileSink, revealSink, type KeySink} from '../rotate/sink.js'
-import type {RotationAction, RotationKind} from '../rotate/types.js'
-import type {CcServiceInstance} from '../cf/ccv3/types.js'
-import type {RunContext} from './context.js'
-import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './credentials-files.js'
-import {openRotation, resolveServiceInstance, type RotationConnection} from './credentials-platform.js'
-import {renderRotationPlan} from './credentials-text.js'
-import type {SessionOptions} from './session.js'
+} from '../../rotate/engine.js'
+import type {RotationEvent, RotationOutcome} from '../../rotate/events.js'
+import type {RotationPlan} from '../../rotate/plan.js'
+import type {RotationPlatform} from '../../rotate/platform.js'
+import {fileSink, revealSink, type KeySink} from '../../rotate/sink.js'
+import type {RotationAction, RotationKind} from '../../rotate/types.js'
+import type {CcServiceInstance} from '../../cf/ccv3/types.js'
+import type {RunContext} from '../../context.js'
+import {readStdin} from '../../util/stdin.js'
+import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './files.js'
+import {openRotation, resolveServiceInstance, type RotationConnection} from './platform.js'
+import type {SessionOptions} from '../session.js'
 
 export const ROTATION_KINDS = ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const
 
@@ -71,8 +71,8 @@ export interface RotationUi {
     event(e: RotationEvent): void
     end(): Promise<void>
   }
-  /** A yes/no question on a terminal; absent when nobody can answer. */
-  confirm?: (planText: string) => Promise<boolean>
+  /** Shows the plan and asks a yes/no question on a terminal; absent when nobody can answer. */
+  confirm?: (plan: RotationPlan) => Promise<boolean>
   /** Where `--reveal` prints new key credentials (stdout). */
   reveal?: (text: string) => void
 }
@@ -175,7 +175,7 @@ export async function runCredentialAction(
     if (!o.dryRun && !o.yes) {
       // A terminal without --yes: show the plan (no secret read), then ask.
       const plan = await planOnly(conn.platform, action, request, options)
-      if (plan.refusals.length === 0 && !(await ui.confirm?.(renderRotationPlan(plan, ctx.width)))) {
+      if (plan.refusals.length === 0 && !(await ui.confirm?.(plan))) {
         return cancelled(action, si, plan)
       }
     }
@@ -386,16 +386,6 @@ async function readSecret(read: () => Promise<string>, from: string): Promise<st
       'put the secret (one line) in the file or on stdin',
     )
   return secret
-}
-
-function readStdin(): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let text = ''
-    process.stdin.setEncoding('utf8')
-    process.stdin.on('data', (d: string) => (text += d))
-    process.stdin.on('end', () => resolve(text))
-    process.stdin.on('error', reject)
-  })
 }
 
 /** CF audit events by this token since `since` (CC keeps seconds): what the run caused. */

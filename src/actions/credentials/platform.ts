@@ -5,18 +5,19 @@
  */
 import {hostname} from 'node:os'
 
-import type {CcServiceInstance} from '../cf/ccv3/types.js'
-import {decodeJwtClaims} from '../cf/http/tokens.js'
-import {loadOrCreateSalt} from '../config/salt.js'
-import {noMatchMessage} from '../config/suggest.js'
-import {CfguardError} from '../errors.js'
-import {keyedFingerprint, type Fingerprint} from '../model/fingerprint.js'
-import type {HolderFinder} from '../rotate/holders.js'
-import {createCfRotationPlatform} from '../rotate/platform-cf.js'
-import type {RotationPlatform} from '../rotate/platform.js'
-import type {RunContext} from './context.js'
-import {holderFinder} from './credentials-holders.js'
-import {openSession, type Session, type SessionOptions} from './session.js'
+import type {CcServiceInstance} from '../../cf/ccv3/types.js'
+import {decodeJwtClaims} from '../../cf/http/tokens.js'
+import {loadOrCreateSalt} from '../../config/salt.js'
+import {noMatchMessage} from '../../util/suggest.js'
+import {CfguardError} from '../../errors.js'
+import {keyedFingerprint, type Fingerprint} from '../../model/fingerprint.js'
+import type {HolderFinder} from '../../rotate/holders.js'
+import {createCfRotationPlatform} from '../../rotate/platform-cf.js'
+import type {RotationPlatform} from '../../rotate/platform.js'
+import type {RunContext} from '../../context.js'
+import {holderFinder} from './holders.js'
+import {type Session} from '../../cf/session.js'
+import {openSession, type SessionOptions} from '../session.js'
 
 export interface RotationConnection {
   session: Session

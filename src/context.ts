@@ -1,7 +1,19 @@
 import {homedir} from 'node:os'
 import {join} from 'node:path'
 
-import type {ActivityListener} from '../cf/http/activity.js'
+/**
+ * What the transport is doing, for a progress display: a request went out (and what it reads), it
+ * finished, a list page arrived (and how many pages the list has), or the transport waits (a 429's
+ * Retry-After, a retry's back-off). Labels name resources, never a query, a guid or a token.
+ * (Declared here, at the bottom, so the context needs nothing above it; cf/http/activity.ts builds them.)
+ */
+export type ActivityEvent =
+  | {type: 'request'; id: number; label: string; service: string}
+  | {type: 'finished'; id: number}
+  | {type: 'page'; label: string; list: string; page: number; totalPages: number}
+  | {type: 'wait'; ms: number; service: string; reason: 'rate-limit' | 'retry'}
+
+export type ActivityListener = (event: ActivityEvent) => void
 
 /**
  * What an action needs from the process that runs it, without knowing oclif: time, where people's
@@ -33,10 +45,18 @@ export function cfguardHome(env: NodeJS.ProcessEnv = process.env): string {
   return env.CFGUARD_HOME && env.CFGUARD_HOME !== '' ? env.CFGUARD_HOME : join(homedir(), '.cfguard')
 }
 
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+/**
+ * The one abortable sleep: resolves after `ms`, rejects at once when `signal` aborts, with
+ * `reason()` (default: the signal's own reason).
+ */
+export function abortableSleep(
+  ms: number,
+  signal?: AbortSignal,
+  reason: () => unknown = () => signal?.reason,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) {
-      reject(signal.reason)
+      reject(reason())
       return
     }
     const timer = setTimeout(() => {
@@ -45,7 +65,7 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
     }, ms)
     const onAbort = () => {
       clearTimeout(timer)
-      reject(signal?.reason)
+      reject(reason())
     }
     signal?.addEventListener('abort', onAbort, {once: true})
   })

@@ -1,11 +1,11 @@
 /**
  * Cloud Foundry route facts shared by the route rules and the route map (all pure).
  */
-import type {ResourceRef} from '../../model/finding.js'
-import type {Policy} from '../../model/policy.js'
-import {matchesSelector} from '../../model/selector.js'
-import type {App, Domain, HealthCheck, Process, Route, RouteBinding, Snapshot} from '../../model/snapshot.js'
-import {type SnapshotIndex, indexSnapshot, placeOf} from '../lookup.js'
+import type {ResourceRef} from '../model/finding.js'
+import type {Policy} from '../model/policy.js'
+import {matchesSelector} from '../model/selector.js'
+import type {App, Domain, HealthCheck, Process, Route, RouteBinding, Snapshot} from '../model/snapshot.js'
+import {type SnapshotIndex, indexSnapshot, placeOf} from './lookup.js'
 
 /** What a route without an explicit `loadbalancing` option uses: Gorouter's operator default. */
 export const DEFAULT_ALGORITHM = 'default'
@@ -76,7 +76,7 @@ export function appName(ix: SnapshotIndex, appGuid: string): string {
 
 /**
  * Every process of one type of an app, oldest first (created_at, then guid). Usually one; during a
- * rolling deployment CC runs two `web` processes, the old one and its clone (cf-api.md §3.7).
+ * rolling deployment CC runs two `web` processes, the old one and its clone (docs/platform-facts.md §3.7).
  */
 export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): Process[] {
   return (ix.processesByApp.get(appGuid) ?? [])

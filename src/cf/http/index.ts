@@ -1,7 +1,0 @@
-export * from './errors.js'
-export * from './retry.js'
-export * from './tokens.js'
-export * from './trace.js'
-export * from './transport.js'
-export * from './url.js'
-export * from './warnings.js'

@@ -1,0 +1,31 @@
+/** The demo's text view (pure). */
+import {formatTable} from '../../report/table.js'
+import type {FormatOptions} from '../../report/types.js'
+import {renderRotationPlan} from './credentials.js'
+import type {DemoRun} from '../../actions/demo.js'
+
+/** The demo's human output: the audit report, what changed for drift, and the rotation plan. */
+export function renderDemo(run: DemoRun, options: FormatOptions): string {
+  const {result} = run
+  const parts = [
+    formatTable(result.audit, {
+      title: 'cfguard demo — audit',
+      failOn: 'never',
+      rules: run.rules,
+      ...options,
+    }),
+    [
+      'The policy this audit used (cfguard.yml):',
+      ...result.policy
+        .trimEnd()
+        .split('\n')
+        .map((l) => `  ${l}`),
+      '',
+      'Changed after the baseline snapshot (reported as routes/drift):',
+      ...result.drift.map((d) => `  - ${d}`),
+      '',
+    ].join('\n'),
+    `Rotation plan for ${result.rotation.serviceInstance} (dry run: nothing was changed)\n${renderRotationPlan(result.rotation.plan, options.width)}`,
+  ]
+  return parts.join('\n')
+}
