@@ -44,16 +44,19 @@ export interface CronItem {
   rotationId: string | null
 }
 
+/** How many items of a cron run ended which way. */
+export interface CronCounts {
+  succeeded: number
+  planned: number
+  halted: number
+  failed: number
+  refused: number
+  skipped: number
+}
+
 export interface CronSummary {
   items: CronItem[]
-  counts: {
-    succeeded: number
-    planned: number
-    halted: number
-    failed: number
-    refused: number
-    skipped: number
-  }
+  counts: CronCounts
   exitCode: ExitCodeValue
 }
 

@@ -5,57 +5,16 @@
  * against the simulator's throwaway CA, given with --ca-cert, a stored target or NODE_EXTRA_CA_CERTS.
  */
 import {expect} from 'chai'
-import {spawn, type ChildProcess} from 'node:child_process'
 import {readFileSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {BIN, cleanEnv, parseJson, runCli, tempDir, type CliResult} from '../helpers/cli.js'
+import {parseJson, runCli, tempDir, type CliResult} from '../helpers/cli.js'
 import {startTestProxy, type TestProxy} from '../helpers/proxy.js'
 import {withSimulator} from '../helpers/sim.js'
+import {startSimCommand, stopSimCommand, type SimProcess} from '../helpers/sim-command.js'
 import {cliEnv, upsWorld} from './rotate-world.js'
 
 const DOMAIN = 'sys.cfguard.test'
-
-interface SimDoc {
-  apiUrl: string
-  uaaUrl: string
-  logCacheUrl: string
-  caCertFile?: string
-  admin: {clientId: string; clientSecret: string}
-  users: Record<string, {username: string; password: string}>
-}
-
-/** `cfguard sim ARGS --json` as a separate, long-running process, until its document is printed. */
-async function startSimCommand(args: string[]): Promise<{child: ChildProcess; doc: SimDoc}> {
-  const child = spawn(process.execPath, [BIN, 'sim', '--json', ...args], {env: cleanEnv()})
-  let out = ''
-  const doc = await new Promise<SimDoc>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('cfguard sim did not print its document in 30 s')),
-      30_000,
-    )
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      try {
-        const parsed = JSON.parse(out) as {result: SimDoc}
-        clearTimeout(timer)
-        resolve(parsed.result)
-      } catch {
-        // not complete yet
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`cfguard sim exited early (${code})`)))
-  })
-  return {child, doc}
-}
-
-function stopped(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGINT')
-  })
-}
 
 /** The first stderr line (the error itself), without the `cfguard: ` prefix. */
 function errorLine(r: CliResult): string {
@@ -64,7 +23,7 @@ function errorLine(r: CliResult): string {
 
 describe('corporate networks: proxies and private CAs, end to end', function () {
   this.timeout(180_000)
-  let named: {child: ChildProcess; doc: SimDoc}
+  let named: SimProcess
   let proxy: TestProxy
 
   before(async () => {
@@ -72,7 +31,7 @@ describe('corporate networks: proxies and private CAs, end to end', function () 
     proxy = await startTestProxy({domain: DOMAIN})
   })
   after(async () => {
-    if (named) await stopped(named.child)
+    if (named) await stopSimCommand(named.child)
     await proxy?.close()
   })
 
@@ -268,12 +227,12 @@ describe('corporate networks: proxies and private CAs, end to end', function () 
   })
 
   describe('against `cfguard sim --tls` on loopback', () => {
-    let local: {child: ChildProcess; doc: SimDoc}
+    let local: SimProcess
     before(async () => {
       local = await startSimCommand(['--tls', '--scenario', 'empty'])
     })
     after(async () => {
-      if (local) await stopped(local.child)
+      if (local) await stopSimCommand(local.child)
     })
     const creds = () => ({
       CFGUARD_API: local.doc.apiUrl,

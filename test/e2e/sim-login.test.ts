@@ -1,44 +1,14 @@
 import {expect} from 'chai'
-import {spawn, type ChildProcess} from 'node:child_process'
 
-import {BIN, cleanEnv, parseJson, runCli, tempDir} from '../helpers/cli.js'
-
-interface SimDoc {
-  apiUrl: string
-  admin: {clientId: string; clientSecret: string}
-  users: Record<string, {username: string; password: string}>
-}
-
-/** `cfguard sim --json` as a user runs it: a separate, long-running process. */
-async function startSimCommand(): Promise<{child: ChildProcess; doc: SimDoc}> {
-  const child = spawn(process.execPath, [BIN, 'sim', '--json', '--scenario', 'empty'], {env: cleanEnv()})
-  let out = ''
-  const doc = await new Promise<SimDoc>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error('cfguard sim did not print its document in 20 s')),
-      20_000,
-    )
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      try {
-        const parsed = JSON.parse(out) as {result: SimDoc}
-        clearTimeout(timer)
-        resolve(parsed.result)
-      } catch {
-        // not complete yet
-      }
-    })
-    child.on('exit', (code) => reject(new Error(`cfguard sim exited early (${code})`)))
-  })
-  return {child, doc}
-}
+import {parseJson, runCli, tempDir} from '../helpers/cli.js'
+import {startSimCommand, type SimProcess} from '../helpers/sim-command.js'
 
 describe('cfguard sim serves a foundation that login and target accept', function () {
   this.timeout(60_000)
-  let sim: {child: ChildProcess; doc: SimDoc}
+  let sim: SimProcess
 
   before(async () => {
-    sim = await startSimCommand()
+    sim = await startSimCommand(['--scenario', 'empty'], 20_000)
   })
   after(() => {
     sim?.child.kill('SIGINT')

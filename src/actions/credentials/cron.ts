@@ -10,7 +10,13 @@ import {join} from 'node:path'
 import {ALL_RULES} from '../../checks/index.js'
 import {loadPolicy} from '../../config/policy.js'
 import {usageError} from '../../errors.js'
-import {rotateAllDue, summarize, type CronCandidate, type CronItem} from '../../rotate/cron.js'
+import {
+  rotateAllDue,
+  summarize,
+  type CronCandidate,
+  type CronCounts,
+  type CronItem,
+} from '../../rotate/cron.js'
 import type {RotationEvent} from '../../rotate/events.js'
 import {fileSink, type KeySink} from '../../rotate/sink.js'
 import type {RunContext} from '../../context.js'
@@ -52,14 +58,7 @@ export interface CronResult {
   unjudged: UnjudgedService[]
   /** One item per action taken or skipped. */
   items: CronItem[]
-  counts: {
-    succeeded: number
-    planned: number
-    halted: number
-    failed: number
-    refused: number
-    skipped: number
-  }
+  counts: CronCounts
   exitCode: number
   events: RotationEvent[]
   auditEvents: CausedAuditEvent[]

@@ -10,6 +10,7 @@ import type {RotationOutcome} from '../../rotate/events.js'
 import {kindLabel} from '../../rotate/phase.js'
 import {describeHolder} from '../../rotate/holders.js'
 import type {RotationPlan} from '../../rotate/plan.js'
+import type {CronCounts} from '../../rotate/cron.js'
 import {redactText} from '../../redact.js'
 import {fitLines} from '../../report/text.js'
 
@@ -178,14 +179,7 @@ export function renderOutcome(outcome: RotationOutcome): string {
 /** What an --all-due run did, one line per item, then the counts. */
 export function renderCronSummary(result: {
   items: {target: {name: string}; action: string | null; status: string; message: string}[]
-  counts: {
-    succeeded: number
-    planned: number
-    halted: number
-    failed: number
-    refused: number
-    skipped: number
-  }
+  counts: CronCounts
   exitCode: number
 }): string {
   const lines: string[] = []
