@@ -34,7 +34,7 @@ import {attachFindings} from '../report/route-map.js'
 import type {RunContext} from '../context.js'
 import type {CollectionStats} from '../collect/types.js'
 import {evaluate} from './evaluate.js'
-import {openSession, type SessionOptions} from './session.js'
+import {openSession, sessionOptions, type SessionFlagValues, type SessionOptions} from './session.js'
 
 export interface AuditRequest {
   /** Connection and scope: `sessionOptions(flags)` (cli/flags.ts). */
@@ -81,15 +81,7 @@ export interface AuditRun {
 }
 
 /** Parsed flag values the report commands share (names as on the command line). */
-export interface AuditFlagValues {
-  api?: string
-  'skip-ssl-validation'?: boolean
-  target?: string
-  'ca-cert'?: string
-  'cf-session'?: boolean
-  org?: string
-  space?: string
-  all?: boolean
+export interface AuditFlagValues extends SessionFlagValues {
   policy?: string
   suppressions?: string
   baseline?: string
@@ -136,16 +128,7 @@ function ruleList(value: string | undefined, flag: string): string[] | undefined
 /** Flags → request, for `identity audit`, `routes report` and `audit` alike. */
 export function auditRequestFromFlags(flags: AuditFlagValues, families: RuleFamily[]): AuditRequest {
   return {
-    session: {
-      api: flags.api,
-      skipSslValidation: flags['skip-ssl-validation'],
-      target: flags.target,
-      caCert: flags['ca-cert'],
-      cfSession: flags['cf-session'],
-      org: flags.org,
-      space: flags.space,
-      all: flags.all,
-    },
+    session: sessionOptions(flags),
     families,
     policy: flags.policy,
     suppressions: flags.suppressions,

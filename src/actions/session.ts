@@ -29,6 +29,32 @@ export interface SessionOptions extends TargetRequest {
   all?: boolean
 }
 
+/** The connection and scope flags as the command line names them (every connecting command has them). */
+export interface SessionFlagValues {
+  api?: string
+  'skip-ssl-validation'?: boolean
+  target?: string
+  'ca-cert'?: string
+  'cf-session'?: boolean
+  org?: string
+  space?: string
+  all?: boolean
+}
+
+/** Parsed flags → what `openSession` takes. */
+export function sessionOptions(flags: SessionFlagValues): SessionOptions {
+  return {
+    api: flags.api,
+    skipSslValidation: flags['skip-ssl-validation'],
+    target: flags.target,
+    caCert: flags['ca-cert'],
+    cfSession: flags['cf-session'],
+    org: flags.org,
+    space: flags.space,
+    all: flags.all,
+  }
+}
+
 export async function openSession(ctx: RunContext, options: SessionOptions = {}): Promise<Session> {
   const resolved = resolveTarget(options, ctx)
   const conn = await connect(ctx, resolved.api, reachFor(ctx, resolved))

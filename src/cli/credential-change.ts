@@ -12,7 +12,8 @@ import {ExitCode} from '../errors.js'
 import {BaseCommand} from './base-command.js'
 import {activeStatus} from './render/status.js'
 import {fitLines} from '../report/text.js'
-import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags, sessionOptions} from './flags.js'
+import {connectionFlags, durationFlag, positiveIntegerFlag, scopeFlags} from './flags.js'
+import {sessionOptions} from '../actions/session.js'
 import {DAY_MS} from '../model/duration.js'
 
 const HOUR_MS = 3_600_000

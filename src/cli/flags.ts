@@ -4,7 +4,6 @@
  */
 import {Flags} from '@oclif/core'
 
-import type {SessionOptions} from '../actions/session.js'
 import {unwritableReason} from '../util/atomic-file.js'
 import {usageError} from '../errors.js'
 import {parseDuration} from '../model/duration.js'
@@ -54,31 +53,6 @@ export const scopeFlags = {
     exclusive: ['org', 'space'],
     helpGroup: 'SCOPE',
   }),
-}
-
-interface ConnectionAndScope {
-  api?: string
-  'skip-ssl-validation'?: boolean
-  target?: string
-  'ca-cert'?: string
-  'cf-session'?: boolean
-  org?: string
-  space?: string
-  all?: boolean
-}
-
-/** Parsed flags → what `openSession` takes. */
-export function sessionOptions(flags: ConnectionAndScope): SessionOptions {
-  return {
-    api: flags.api,
-    skipSslValidation: flags['skip-ssl-validation'],
-    target: flags.target,
-    caCert: flags['ca-cert'],
-    cfSession: flags['cf-session'],
-    org: flags.org,
-    space: flags.space,
-    all: flags.all,
-  }
 }
 
 /**

@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 
 import type {SnapshotDocument, SnapshotSummary} from '../actions/snapshot.js'
 import {BaseCommand} from '../cli/base-command.js'
-import {connectionFlags, outputFileFlag, scopeFlags, sessionOptions} from '../cli/flags.js'
+import {connectionFlags, outputFileFlag, scopeFlags} from '../cli/flags.js'
+import {sessionOptions} from '../actions/session.js'
 import {collectionFlags} from '../cli/report-flags.js'
 
 export default class Snapshot extends BaseCommand<SnapshotDocument | SnapshotSummary> {

@@ -2,7 +2,8 @@ import {Flags} from '@oclif/core'
 
 import type {CredentialList} from '../../actions/credentials/list.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {connectionFlags, durationFlag, scopeFlags, sessionOptions} from '../../cli/flags.js'
+import {connectionFlags, durationFlag, scopeFlags} from '../../cli/flags.js'
+import {sessionOptions} from '../../actions/session.js'
 
 export default class CredentialsList extends BaseCommand<CredentialList> {
   public static readonly summary =

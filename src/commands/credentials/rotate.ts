@@ -4,7 +4,8 @@ import type {CronResult} from '../../actions/credentials/cron.js'
 import type {RotationResult} from '../../actions/credentials/change.js'
 import {BaseCommand} from '../../cli/base-command.js'
 import {changeFlags, changeUi, reportResult, rotationSettings} from '../../cli/credential-change.js'
-import {durationFlag, sessionOptions} from '../../cli/flags.js'
+import {durationFlag} from '../../cli/flags.js'
+import {sessionOptions} from '../../actions/session.js'
 import {ExitCode, usageError} from '../../errors.js'
 
 export default class CredentialsRotate extends BaseCommand<RotationResult | CronResult> {

@@ -1,6 +1,7 @@
 import type {IdentityInventory} from '../../actions/identity-list.js'
 import {BaseCommand} from '../../cli/base-command.js'
-import {connectionFlags, scopeFlags, sessionOptions} from '../../cli/flags.js'
+import {connectionFlags, scopeFlags} from '../../cli/flags.js'
+import {sessionOptions} from '../../actions/session.js'
 import {collectionFlags} from '../../cli/report-flags.js'
 
 export default class IdentityList extends BaseCommand<IdentityInventory> {
