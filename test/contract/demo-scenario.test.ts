@@ -169,7 +169,7 @@ describe('demo scenario plants (src/sim/scenarios/README.md)', () => {
     }
     expect(counts[1]! / counts[0]!).to.be.greaterThan(4)
     expect(counts[1]! / counts[2]!).to.be.greaterThan(4)
-    // More than twice the fair share of three instances (rules.md): over 2/3 of the requests.
+    // More than twice the fair share of three instances (routes/traffic-imbalance): over 2/3 of the requests.
     expect(counts[1]! / (counts[0]! + counts[1]! + counts[2]!)).to.be.greaterThan(2 / 3)
   })
 })

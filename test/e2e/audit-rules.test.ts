@@ -16,7 +16,7 @@ interface RuleInfo {
 }
 
 describe('cfguard rules (e2e)', () => {
-  it('lists exactly the rules of DESIGN.md, each with a title, docs naming a command, and SOC 2 criteria', async () => {
+  it('lists exactly the published rules, each with a title, docs naming a command, and SOC 2 criteria', async () => {
     const r = await runCli(['rules', '--json'])
     expect(r.code).to.equal(0)
     const rules = parseJson<RuleInfo[]>(r).result

@@ -76,7 +76,7 @@ describe('e2e: cfguard audit on the demo foundation', function () {
   })
 
   describe('the gate: --fail-on', () => {
-    // One rule per severity of the demo's plants (default severities, rules.md).
+    // One rule per severity of the demo's plants (default severities, `cfguard rules`).
     const cases: [string, string, number][] = [
       ['routes/internal-exposed', 'critical', 3],
       ['routes/no-healthy-instances', 'high', 3],

@@ -1,5 +1,5 @@
 /**
- * Roles and platform switches (cf-api.md §3.2, §5.2, §5.5, §11) against the demo foundation: the
+ * Roles and platform switches (docs/platform-facts.md §8) against the demo foundation: the
  * collector asks once per space, stops when the role is denied, records why, and falls back to
  * per-item reads only where the env could not show the credentials.
  */

@@ -1,5 +1,5 @@
 /**
- * Opaque access tokens (UAA `token_format=opaque`, cf-api.md §8.1): the token says nothing about
+ * Opaque access tokens (UAA `token_format=opaque`, docs/platform-facts.md §9.1): the token says nothing about
  * its scopes, the grant response's `scope` does. cfguard must read that, not report `clients.read`
  * as missing.
  */

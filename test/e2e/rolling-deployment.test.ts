@@ -1,7 +1,7 @@
 /**
  * Mid-deployment, end to end: the demo's `ledger` (2 web instances, credentials changed after its
  * instances started: a rotation waiting for its roll) gets a rolling deployment with
- * max_in_flight 1. CC then runs two `web` processes for it, both routed (cf-api.md §3.7); the
+ * max_in_flight 1. CC then runs two `web` processes for it, both routed (docs/platform-facts.md §3.7); the
  * simulator holds that state still because instances take an hour of simulated time to start.
  * `routes report`, `identity audit` and `credentials list` must count the same instances of both
  * processes, and no rule may judge the new process (one STARTING instance) alone.

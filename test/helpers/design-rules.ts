@@ -1,5 +1,6 @@
 /**
- * DESIGN.md, "Rules (stable ids)", copied by hand: the public contract the registries, `cfguard
+ * The published rule ids (the design's "Rules (stable ids)"; docs/policy.md lists them), copied by
+ * hand: the public contract the registries, `cfguard
  * rules` and the policy loader are tested against. Never derived from src/ (it would then agree
  * with any mistake there).
  */

@@ -1,5 +1,5 @@
 /**
- * An in-memory foundation behind the rotation engine's port, modelled on docs/cf-api.md:
+ * An in-memory foundation behind the rotation engine's port, modelled on docs/platform-facts.md:
  *
  * - UAA (§8.6): at most two secrets per client; ADD appends (400 "two secrets" beyond that);
  *   DELETE drops the *older* secret and needs exactly two; UPDATE replaces all. Probes accept a

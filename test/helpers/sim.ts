@@ -1,6 +1,6 @@
 /**
  * Starts and stops the foundation simulator for tests, and talks to it over plain HTTP (never
- * through the cfguard client: contract tests check the simulator against docs/cf-api.md).
+ * through the cfguard client: contract tests check the simulator against docs/platform-facts.md).
  */
 import {request as httpRequest} from 'node:http'
 

@@ -1,5 +1,5 @@
 /**
- * Offline verification of UAA access tokens (reliability-perf.md §5.2): RS256 only, keys only
+ * Offline verification of UAA access tokens (docs/platform-facts.md §9.3): RS256 only, keys only
  * from the configured UAA's `/token_keys` (a token's `jku` is never followed), issuer and expiry
  * checked with 30 s tolerance, an unknown `kid` allowed one re-fetch of the keys (UAA rotates
  * by adding a key), `alg: none`, HMAC and JWE rejected.

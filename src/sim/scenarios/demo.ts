@@ -1,7 +1,7 @@
 /**
  * `demo`: a small foundation (two orgs, four spaces, ~40 apps) with one planted occurrence of
- * every identity and route rule of docs/architecture.md / rules.md, next to clean look-alikes that must not
- * be flagged. The mapping is documented in README.md next to this file; keep both in step.
+ * every identity and route rule (`cfguard rules`), next to clean look-alikes that must not be
+ * flagged. The mapping is documented in README.md next to this file; keep both in step.
  *
  * Healthy credentials point at the simulator's own UAA (a loopback http URL) and name a client
  * that exists there with that secret, so rotation and `--verify-credentials` work against it.
@@ -321,7 +321,7 @@ export function buildDemo(state: SimState): BaseFoundation {
   })
   // lb-inconsistent: search's two routes disagree. Look-alike: catalog (least-connections vs
   // least-connection count as one).
-  // Three instances: with two, rules.md's "more than twice its fair share" would need one instance
+  // Three instances: with two, routes/traffic-imbalance's "more than twice its fair share" would need one instance
   // to serve everything, so a 6× skew (below) could never be reported.
   const search = app(prod, 'search', {instances: 3})
   route(prod, 'search', search, {options: {loadbalancing: 'least-connection'}})

@@ -1,4 +1,4 @@
-/** The fake's model of CC and UAA, pinned to docs/cf-api.md, so engine tests rest on the right rules. */
+/** The fake's model of CC and UAA, pinned to docs/platform-facts.md, so engine tests rest on the right rules. */
 
 import {expect} from 'chai'
 

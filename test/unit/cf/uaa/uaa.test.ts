@@ -101,7 +101,7 @@ describe('cf/uaa', () => {
     })
   })
 
-  describe('probeClientSecret (cf-api.md §8.1)', () => {
+  describe('probeClientSecret (platform-facts.md §9.1)', () => {
     it('accepted when a token is issued', async () => {
       expect((await probeClientSecret(transport, f.uaaUrl, f.client.id, f.client.secret)).outcome).to.equal(
         'accepted',

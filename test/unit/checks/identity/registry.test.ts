@@ -4,7 +4,7 @@ import {identityRules} from '../../../../src/checks/identity/index.js'
 import {DESIGN_IDENTITY_RULE_IDS as DESIGN_IDS} from '../../../helpers/design-rules.js'
 
 describe('identity rule registry', () => {
-  it('has exactly the 12 identity ids of DESIGN.md, each once', () => {
+  it('has exactly the 12 published identity ids, each once', () => {
     const ids = identityRules.map((r) => r.id)
     expect([...ids].sort()).to.deep.equal([...DESIGN_IDS].sort())
     expect(new Set(ids).size).to.equal(ids.length)

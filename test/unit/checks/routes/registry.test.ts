@@ -8,7 +8,7 @@ import {routedSnapshot} from '../../../helpers/route-fixtures.js'
 import {DESIGN_ROUTE_RULE_IDS as DESIGN_ROUTE_IDS} from '../../../helpers/design-rules.js'
 
 describe('route rule registry', () => {
-  it('has exactly the 21 route rule ids of DESIGN.md, each once', () => {
+  it('has exactly the 21 published route rule ids, each once', () => {
     const ids = routeRules.map((r) => r.id)
     expect(new Set(ids).size).to.equal(ids.length)
     expect([...ids].sort()).to.deep.equal([...DESIGN_ROUTE_IDS].sort())

@@ -1,6 +1,6 @@
 /**
  * Mid-deployment snapshots: while a rolling deployment is ACTIVE, CC runs two `web` processes for
- * one app (the old one and its clone, cf-api.md §3.7) and routes to both. Every case runs with the
+ * one app (the old one and its clone, docs/platform-facts.md §3.7) and routes to both. Every case runs with the
  * new process sorting before and after the old one (by guid and in the list), because the rules
  * once took whichever `web` process came first.
  */
