@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {LoginResult} from '../actions/auth.js'
+import type {LoginResult} from '../actions/auth/login.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {connectionFlags} from '../cli/flags.js'
 
@@ -59,7 +59,7 @@ export default class Login extends BaseCommand<LoginResult> {
 
   public async run(): Promise<LoginResult> {
     const {flags} = await this.parse(Login)
-    const {login, loginHint} = await import('../actions/auth.js')
+    const {login, loginHint} = await import('../actions/auth/login.js')
     const {renderLogin} = await import('../cli/views/target.js')
     const result = await login(this.ctx, {
       api: flags.api,

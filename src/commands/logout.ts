@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {LogoutResult} from '../actions/auth.js'
+import type {LogoutResult} from '../actions/auth/logout.js'
 import {BaseCommand} from '../cli/base-command.js'
 
 export default class Logout extends BaseCommand<LogoutResult> {
@@ -23,7 +23,7 @@ export default class Logout extends BaseCommand<LogoutResult> {
 
   public async run(): Promise<LogoutResult> {
     const {flags} = await this.parse(Logout)
-    const {logout} = await import('../actions/auth.js')
+    const {logout} = await import('../actions/auth/logout.js')
     const {renderLogout} = await import('../cli/views/target.js')
     const result = await logout(this.ctx, {name: flags.name, all: flags.all})
     this.print(renderLogout(result))

@@ -1,6 +1,6 @@
 import {Flags} from '@oclif/core'
 
-import type {TargetInfo} from '../actions/auth.js'
+import type {TargetInfo} from '../actions/auth/target.js'
 import {BaseCommand} from '../cli/base-command.js'
 import {connectionFlags} from '../cli/flags.js'
 
@@ -29,7 +29,7 @@ export default class Target extends BaseCommand<TargetInfo> {
 
   public async run(): Promise<TargetInfo> {
     const {flags} = await this.parse(Target)
-    const {showOrSetTarget} = await import('../actions/auth.js')
+    const {showOrSetTarget} = await import('../actions/auth/target.js')
     const {renderTarget} = await import('../cli/views/target.js')
     const info = await showOrSetTarget(this.ctx, {
       api: flags.api,

@@ -77,12 +77,27 @@ function envValue(env: NodeJS.ProcessEnv, key: string): string | undefined {
   return v === undefined || v.trim() === '' ? undefined : v
 }
 
-function sameApi(a: string, b: string): boolean {
+/** A yes/no environment variable (`1`, `true`, `yes`, `on` mean yes). */
+export function envFlag(env: NodeJS.ProcessEnv, key: string): boolean {
+  return /^(1|true|yes|on)$/i.test(envValue(env, key) ?? '')
+}
+
+/** Whether two API URLs name the same foundation (false when either is not a URL). */
+export function sameApi(a: string, b: string): boolean {
   try {
     return normalizeApiUrl(a) === normalizeApiUrl(b)
   } catch {
     return false
   }
+}
+
+type Named = [string, StoredTarget]
+type StoreData = ReturnType<ConfigStore['read']>
+type Credentials = {
+  auth: AuthMaterial
+  authSource: ResolvedTarget['authSource']
+  fromStore: boolean
+  fromCf: boolean
 }
 
 export function resolveTarget(request: TargetRequest, ctx: ResolveContext): ResolvedTarget {
@@ -94,164 +109,31 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
   const cf = () => (cfSession === undefined ? (cfSession = readCfCliConfig(env)) : cfSession)
 
   const givenCa = request.caCert ?? envValue(env, 'CFGUARD_CA_CERT')
-  const skipGiven =
-    request.skipSslValidation === true ||
-    /^(1|true|yes|on)$/i.test(envValue(env, 'CFGUARD_SKIP_SSL_VALIDATION') ?? '')
-  if (request.cfSession === true || /^(1|true|yes|on)$/i.test(envValue(env, 'CFGUARD_CF_SESSION') ?? '')) {
+  const skipGiven = request.skipSslValidation === true || envFlag(env, 'CFGUARD_SKIP_SSL_VALIDATION')
+  if (request.cfSession === true || envFlag(env, 'CFGUARD_CF_SESSION')) {
     return cfCliTarget(request, ctx, cf(), {cfPath, storePath: store.path, givenCa, skipGiven})
   }
 
-  const wantedName = request.target ?? envValue(env, 'CFGUARD_TARGET')
-  if (wantedName !== undefined) {
-    validateTargetName(wantedName)
-    if (!data.targets[wantedName]) {
-      const known = Object.keys(data.targets)
-      throw usageError(
-        `no stored target named "${wantedName}"`,
-        known.length > 0
-          ? `stored targets: ${known.join(', ')}`
-          : 'log in first: cfguard login --name NAME --api URL',
-      )
-    }
-  }
+  const wantedName = wantedTargetName(request, env, data)
   const namedOrCurrent = wantedName ?? data.current ?? undefined
-  const preferred: [string, StoredTarget] | undefined =
+  const preferred: Named | undefined =
     namedOrCurrent && data.targets[namedOrCurrent]
       ? [namedOrCurrent, data.targets[namedOrCurrent]]
       : undefined
-
   // A bound service's credentials (CF task / scheduler job), when CFGUARD_CREDENTIALS_SERVICE names one.
   const service = serviceCredentials(env)
-
-  // 1–4: the API
-  const givenApi = request.api ?? envValue(env, 'CFGUARD_API') ?? service?.api ?? undefined
-  let api: string
-  let apiSource: TargetSource
-  if (givenApi !== undefined) {
-    api = normalizeApiUrl(givenApi)
-    apiSource = 'given'
-  } else if (preferred) {
-    api = normalizeApiUrl(preferred[1].api)
-    apiSource = 'store'
-  } else if (cf()?.api) {
-    api = normalizeApiUrl(cf()!.api!)
-    apiSource = 'cf-cli'
-  } else {
-    throw new CfguardError('NOT_LOGGED_IN', 'no foundation targeted', {
-      suggestions: [
-        'run `cfguard login --api https://api.<system-domain>`',
-        'or set CFGUARD_API with CFGUARD_CLIENT_ID and CFGUARD_CLIENT_SECRET (CI, cron)',
-      ],
-    })
-  }
-
-  // The stored target for this API: the named/current one if it matches, else any with this API.
-  const stored: [string, StoredTarget] | undefined =
-    preferred && sameApi(preferred[1].api, api)
-      ? preferred
-      : wantedName === undefined
-        ? Object.entries(data.targets)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .find(([, t]) => sameApi(t.api, api))
-        : undefined
-
-  // Credentials: environment first, then the store, then the cf CLI.
-  const secretInEnv = envValue(env, 'CFGUARD_CLIENT_SECRET') !== undefined
-  const clientId = envValue(env, 'CFGUARD_CLIENT_ID') ?? (secretInEnv ? undefined : service?.clientId)
-  const clientSecret = envValue(env, 'CFGUARD_CLIENT_SECRET') ?? service?.clientSecret
-  const username = envValue(env, 'CFGUARD_USERNAME')
-  const password = envValue(env, 'CFGUARD_PASSWORD')
-  let auth: AuthMaterial | null = null
-  let authSource: ResolvedTarget['authSource'] = 'env'
-  let fromStore = false
-  let fromCf = false
-
-  if (clientSecret !== undefined) {
-    const id = clientId ?? (stored?.[1].auth.kind === 'client' ? stored[1].auth.clientId : undefined)
-    if (id === undefined)
-      throw usageError('CFGUARD_CLIENT_SECRET is set but CFGUARD_CLIENT_ID is not', 'set both, or neither')
-    registerSecret(clientSecret)
-    auth = {kind: 'client-credentials', clientId: id, clientSecret}
-    fromStore = stored?.[1].auth.kind === 'client' && clientId === undefined
-  } else if (clientId !== undefined) {
-    throw usageError(
-      'CFGUARD_CLIENT_ID is set but CFGUARD_CLIENT_SECRET is not',
-      'client secrets come from CFGUARD_CLIENT_SECRET (never from flags)',
-    )
-  } else if (username !== undefined || password !== undefined) {
-    if (username === undefined || password === undefined) {
-      throw usageError('set both CFGUARD_USERNAME and CFGUARD_PASSWORD, or neither')
-    }
-    registerSecret(password)
-    auth = {kind: 'password', username, password}
-  } else if (stored) {
-    const a = stored[1].auth
-    if (a.kind === 'client' && a.accessToken) {
-      auth = {
-        kind: 'tokens',
-        accessToken: a.accessToken,
-        refreshToken: null,
-        oauthClient: {id: a.clientId, secret: ''},
-        fallbackClient: null,
-        clientId: a.clientId,
-      }
-    } else if (a.kind === 'client') {
-      throw new CfguardError(
-        'NOT_LOGGED_IN',
-        `target "${stored[0]}" uses client credentials of "${a.clientId}", which are never stored`,
-        {
-          suggestions: ['set CFGUARD_CLIENT_SECRET (and CFGUARD_CLIENT_ID) in the environment of this run'],
-        },
-      )
-    } else
-      auth = {
-        kind: 'tokens',
-        accessToken: a.accessToken,
-        refreshToken: a.refreshToken,
-        oauthClient: {id: a.oauthClient, secret: ''},
-        fallbackClient: null,
-      }
-    authSource = 'store'
-    fromStore = true
-  } else {
-    const session = cf()
-    if (
-      session &&
-      session.api &&
-      sameApi(session.api, api) &&
-      (session.accessToken || session.refreshToken)
-    ) {
-      const canRenewAsClient = session.grantType === 'client_credentials' && session.oauthClient.secret !== ''
-      auth = {
-        kind: 'tokens',
-        accessToken: session.accessToken,
-        refreshToken: session.refreshToken,
-        oauthClient: session.oauthClient,
-        fallbackClient: canRenewAsClient ? session.oauthClient : null,
-      }
-      authSource = 'cf-cli'
-      fromCf = true
-    }
-  }
-  if (!auth) {
-    throw new CfguardError('NOT_LOGGED_IN', `not logged in to ${api}`, {
-      suggestions: [
-        `run \`cfguard login --api ${api}\``,
-        'or set CFGUARD_CLIENT_ID and CFGUARD_CLIENT_SECRET',
-      ],
-    })
-  }
+  const {api, apiSource} = chooseApi(
+    request.api ?? envValue(env, 'CFGUARD_API') ?? service?.api ?? undefined,
+    preferred,
+    cf,
+  )
+  const stored = storedTargetFor(api, data, preferred, wantedName)
+  const {auth, authSource, fromStore, fromCf} = chooseCredentials(api, env, service, stored, cf)
 
   // Org and space: flags/env, else from where the session came from.
-  const orgGiven = request.org ?? envValue(env, 'CFGUARD_ORG')
-  const spaceGiven = request.space ?? envValue(env, 'CFGUARD_SPACE')
   const base = fromStore || apiSource === 'store' ? stored?.[1] : undefined
   const baseOrg = base ? base.org : fromCf ? (cf()?.org ?? null) : null
   const baseSpace = base ? base.space : fromCf ? (cf()?.space ?? null) : null
-  const org: NamedRef | null = orgGiven !== undefined ? {name: orgGiven, guid: null} : baseOrg
-  const space: NamedRef | null =
-    spaceGiven !== undefined ? {name: spaceGiven, guid: null} : orgGiven !== undefined ? null : baseSpace
-
   return {
     api,
     apiSource,
@@ -260,10 +142,172 @@ export function resolveTarget(request: TargetRequest, ctx: ResolveContext): Reso
     auth,
     skipSslValidation: skipGiven || (fromCf && cf()?.skipSslValidation === true),
     caCert: givenCa ?? (stored ? (stored[1].caCert ?? null) : null),
-    org,
-    space,
+    ...chooseScope(request, env, baseOrg, baseSpace),
     storePath: store.path,
     cfConfigPath: cfPath,
+  }
+}
+
+/** `--target` or CFGUARD_TARGET, which must name a stored target. */
+function wantedTargetName(
+  request: TargetRequest,
+  env: NodeJS.ProcessEnv,
+  data: StoreData,
+): string | undefined {
+  const wantedName = request.target ?? envValue(env, 'CFGUARD_TARGET')
+  if (wantedName === undefined) return undefined
+  validateTargetName(wantedName)
+  if (!data.targets[wantedName]) {
+    const known = Object.keys(data.targets)
+    throw usageError(
+      `no stored target named "${wantedName}"`,
+      known.length > 0
+        ? `stored targets: ${known.join(', ')}`
+        : 'log in first: cfguard login --name NAME --api URL',
+    )
+  }
+  return wantedName
+}
+
+/** 1–4: the API — given (flag, CFGUARD_API, a bound service), the stored target's, the cf CLI's. */
+function chooseApi(
+  givenApi: string | undefined,
+  preferred: Named | undefined,
+  cf: () => CfCliSession | null,
+): {api: string; apiSource: TargetSource} {
+  if (givenApi !== undefined) return {api: normalizeApiUrl(givenApi), apiSource: 'given'}
+  if (preferred) return {api: normalizeApiUrl(preferred[1].api), apiSource: 'store'}
+  const cfApi = cf()?.api
+  if (cfApi) return {api: normalizeApiUrl(cfApi), apiSource: 'cf-cli'}
+  throw new CfguardError('NOT_LOGGED_IN', 'no foundation targeted', {
+    suggestions: [
+      'run `cfguard login --api https://api.<system-domain>`',
+      'or set CFGUARD_API with CFGUARD_CLIENT_ID and CFGUARD_CLIENT_SECRET (CI, cron)',
+    ],
+  })
+}
+
+/** The stored target for this API: the named/current one if it matches, else any with this API. */
+function storedTargetFor(
+  api: string,
+  data: StoreData,
+  preferred: Named | undefined,
+  wantedName: string | undefined,
+): Named | undefined {
+  if (preferred && sameApi(preferred[1].api, api)) return preferred
+  if (wantedName !== undefined) return undefined
+  return Object.entries(data.targets)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .find(([, t]) => sameApi(t.api, api))
+}
+
+/** Credentials: environment (or a bound service) first, then the store, then the cf CLI. */
+function chooseCredentials(
+  api: string,
+  env: NodeJS.ProcessEnv,
+  service: ReturnType<typeof serviceCredentials>,
+  stored: Named | undefined,
+  cf: () => CfCliSession | null,
+): Credentials {
+  const secretInEnv = envValue(env, 'CFGUARD_CLIENT_SECRET') !== undefined
+  const clientId = envValue(env, 'CFGUARD_CLIENT_ID') ?? (secretInEnv ? undefined : service?.clientId)
+  const clientSecret = envValue(env, 'CFGUARD_CLIENT_SECRET') ?? service?.clientSecret
+  const username = envValue(env, 'CFGUARD_USERNAME')
+  const password = envValue(env, 'CFGUARD_PASSWORD')
+
+  if (clientSecret !== undefined) {
+    const storedClient = stored?.[1].auth.kind === 'client' ? stored[1].auth.clientId : undefined
+    const id = clientId ?? storedClient
+    if (id === undefined)
+      throw usageError('CFGUARD_CLIENT_SECRET is set but CFGUARD_CLIENT_ID is not', 'set both, or neither')
+    registerSecret(clientSecret)
+    const auth: AuthMaterial = {kind: 'client-credentials', clientId: id, clientSecret}
+    return {
+      auth,
+      authSource: 'env',
+      fromStore: storedClient !== undefined && clientId === undefined,
+      fromCf: false,
+    }
+  }
+  if (clientId !== undefined) {
+    throw usageError(
+      'CFGUARD_CLIENT_ID is set but CFGUARD_CLIENT_SECRET is not',
+      'client secrets come from CFGUARD_CLIENT_SECRET (never from flags)',
+    )
+  }
+  if (username !== undefined || password !== undefined) {
+    if (username === undefined || password === undefined) {
+      throw usageError('set both CFGUARD_USERNAME and CFGUARD_PASSWORD, or neither')
+    }
+    registerSecret(password)
+    return {auth: {kind: 'password', username, password}, authSource: 'env', fromStore: false, fromCf: false}
+  }
+  if (stored) return {auth: storedAuth(stored), authSource: 'store', fromStore: true, fromCf: false}
+  const session = cf()
+  if (session?.api && sameApi(session.api, api) && (session.accessToken || session.refreshToken)) {
+    return {auth: cfSessionAuth(session), authSource: 'cf-cli', fromStore: false, fromCf: true}
+  }
+  throw new CfguardError('NOT_LOGGED_IN', `not logged in to ${api}`, {
+    suggestions: [`run \`cfguard login --api ${api}\``, 'or set CFGUARD_CLIENT_ID and CFGUARD_CLIENT_SECRET'],
+  })
+}
+
+/** A stored target's tokens (a client login's secret is never stored: its token, or an error). */
+function storedAuth([name, target]: Named): AuthMaterial {
+  const a = target.auth
+  if (a.kind === 'client' && a.accessToken) {
+    return {
+      kind: 'tokens',
+      accessToken: a.accessToken,
+      refreshToken: null,
+      oauthClient: {id: a.clientId, secret: ''},
+      fallbackClient: null,
+      clientId: a.clientId,
+    }
+  }
+  if (a.kind === 'client') {
+    throw new CfguardError(
+      'NOT_LOGGED_IN',
+      `target "${name}" uses client credentials of "${a.clientId}", which are never stored`,
+      {
+        suggestions: ['set CFGUARD_CLIENT_SECRET (and CFGUARD_CLIENT_ID) in the environment of this run'],
+      },
+    )
+  }
+  return {
+    kind: 'tokens',
+    accessToken: a.accessToken,
+    refreshToken: a.refreshToken,
+    oauthClient: {id: a.oauthClient, secret: ''},
+    fallbackClient: null,
+  }
+}
+
+/** The cf CLI's tokens; a client-credentials session renews with its own client when it can. */
+function cfSessionAuth(session: CfCliSession): AuthMaterial {
+  const canRenewAsClient = session.grantType === 'client_credentials' && session.oauthClient.secret !== ''
+  return {
+    kind: 'tokens',
+    accessToken: session.accessToken,
+    refreshToken: session.refreshToken,
+    oauthClient: session.oauthClient,
+    fallbackClient: canRenewAsClient ? session.oauthClient : null,
+  }
+}
+
+/** `--org`/`--space` (or CFGUARD_ORG/SPACE) over the session's own; a new org drops its space. */
+function chooseScope(
+  request: TargetRequest,
+  env: NodeJS.ProcessEnv,
+  baseOrg: NamedRef | null,
+  baseSpace: NamedRef | null,
+): {org: NamedRef | null; space: NamedRef | null} {
+  const orgGiven = request.org ?? envValue(env, 'CFGUARD_ORG')
+  const spaceGiven = request.space ?? envValue(env, 'CFGUARD_SPACE')
+  return {
+    org: orgGiven !== undefined ? {name: orgGiven, guid: null} : baseOrg,
+    space:
+      spaceGiven !== undefined ? {name: spaceGiven, guid: null} : orgGiven !== undefined ? null : baseSpace,
   }
 }
 
@@ -285,30 +329,15 @@ function cfCliTarget(
       suggestions: ['run `cf login` first (CF_HOME chooses its directory), or drop --cf-session'],
     })
   }
-  const orgGiven = request.org ?? envValue(ctx.env, 'CFGUARD_ORG')
-  const spaceGiven = request.space ?? envValue(ctx.env, 'CFGUARD_SPACE')
-  const canRenewAsClient = session.grantType === 'client_credentials' && session.oauthClient.secret !== ''
   return {
     api: normalizeApiUrl(session.api),
     apiSource: 'cf-cli',
     authSource: 'cf-cli',
     name: null,
-    auth: {
-      kind: 'tokens',
-      accessToken: session.accessToken,
-      refreshToken: session.refreshToken,
-      oauthClient: session.oauthClient,
-      fallbackClient: canRenewAsClient ? session.oauthClient : null,
-    },
+    auth: cfSessionAuth(session),
     skipSslValidation: o.skipGiven || session.skipSslValidation,
     caCert: o.givenCa ?? null,
-    org: orgGiven !== undefined ? {name: orgGiven, guid: null} : session.org,
-    space:
-      spaceGiven !== undefined
-        ? {name: spaceGiven, guid: null}
-        : orgGiven !== undefined
-          ? null
-          : session.space,
+    ...chooseScope(request, ctx.env, session.org, session.space),
     storePath: o.storePath,
     cfConfigPath: o.cfPath,
   }

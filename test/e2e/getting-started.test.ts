@@ -7,7 +7,7 @@ import {spawn, spawnSync, type ChildProcess} from 'node:child_process'
 import {chmodSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
-import {loginHint} from '../../src/actions/auth.js'
+import {loginHint} from '../../src/actions/auth/login.js'
 import {BIN, ROOT, cleanEnv, tempDir} from '../helpers/cli.js'
 
 /** A `cfguard` on PATH that runs the built CLI, as `npm install -g` would provide. */

@@ -11,11 +11,10 @@
  */
 import {expect} from 'chai'
 import {readFileSync, writeFileSync} from 'node:fs'
-import http from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {join} from 'node:path'
 
 import {runCli, tempDir} from '../helpers/cli.js'
+import {raw, startLoopback, type Loopback} from '../helpers/loopback.js'
 
 const scratch = tempDir('cfguard-lazy-imports-')
 const probe = join(scratch, 'probe.cjs')
@@ -34,17 +33,16 @@ writeFileSync(
 `,
 )
 
-let server: http.Server
+let server: Loopback
 let url = ''
-let requests = 0
 before(async () => {
-  server = http.createServer((_req, res) => {
-    requests++
-    res.writeHead(404, {'content-type': 'application/json', connection: 'close'})
-    res.end('{"errors":[{"code":10000,"title":"CF-NotFound","detail":"Unknown request"}]}')
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  server = await startLoopback((_req, res) =>
+    raw(res, 404, '{"errors":[{"code":10000,"title":"CF-NotFound","detail":"Unknown request"}]}', {
+      'content-type': 'application/json',
+      connection: 'close',
+    }),
+  )
+  url = server.url
 })
 after(() => server.close())
 
@@ -73,9 +71,9 @@ describe('lazy imports: a command loads only the packages it uses', () => {
     ['credentials', 'list'],
   ]) {
     it(`${args.join(' ')} (no config file) loads no ${CONFIG_ONLY.join(', ')}; axios once it sends a request`, async () => {
-      const before = requests
+      const before = server.requests.length
       const loaded = await packagesLoadedBy(args)
-      expect(requests).to.be.greaterThan(before)
+      expect(server.requests.length).to.be.greaterThan(before)
       expect(loaded).to.include('@oclif/core') // the probe sees the command's packages
       expect(loaded).to.include('axios')
       expect(loaded.filter((p) => CONFIG_ONLY.includes(p))).to.deep.equal([])

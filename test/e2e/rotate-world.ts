@@ -4,10 +4,9 @@
  * the CLI runs, that every running instance holds a secret its identity provider accepts.
  */
 import {randomBytes} from 'node:crypto'
-import {createServer} from 'node:http'
-import type {AddressInfo} from 'node:net'
 
 import {Builder, type Simulator} from '../../src/sim/index.js'
+import {startLoopback} from '../helpers/loopback.js'
 
 export const CLIENT = 'billing-client'
 export const SPACE = 'dev'
@@ -225,25 +224,17 @@ export async function fakeIdp(): Promise<{
   close(): Promise<void>
 }> {
   const accepted = new Set<string>()
-  const idp = createServer((req, res) => {
+  const idp = await startLoopback((req, res) => {
     const auth = Buffer.from((req.headers.authorization ?? '').replace(/^Basic /i, ''), 'base64').toString()
     const given = decodeURIComponent(auth.slice(auth.indexOf(':') + 1))
-    req.resume()
-    req.on('end', () => {
-      res.setHeader('content-type', 'application/json')
-      if (accepted.has(given)) {
-        res
-          .writeHead(400)
-          .end(JSON.stringify({error: 'unauthorized_client', error_description: 'grant not allowed'}))
-      } else res.writeHead(401).end(JSON.stringify({error: 'invalid_client'}))
-    })
+    res.setHeader('content-type', 'application/json')
+    if (accepted.has(given)) {
+      res
+        .writeHead(400)
+        .end(JSON.stringify({error: 'unauthorized_client', error_description: 'grant not allowed'}))
+    } else res.writeHead(401).end(JSON.stringify({error: 'invalid_client'}))
   })
-  await new Promise<void>((resolve) => idp.listen(0, '127.0.0.1', resolve))
-  return {
-    tokenEndpoint: `http://127.0.0.1:${(idp.address() as AddressInfo).port}/oauth2/token`,
-    accepted,
-    close: () => new Promise<void>((resolve) => idp.close(() => resolve())),
-  }
+  return {tokenEndpoint: `${idp.url}/oauth2/token`, accepted, close: idp.close}
 }
 
 /**

@@ -11,24 +11,19 @@
  * `startHostileProxy(target)` stands in front of a real server (the simulator's Cloud
  * Controller): every request no route claims is passed through, its own origin written over the
  * target's in bodies and Location headers, so a test breaks one call of an otherwise real run.
- * Listens on 127.0.0.1 only.
+ * Listens on 127.0.0.1 only; the recording and the listening are the loopback helper's
+ * (`loopback.ts`).
  */
 import {randomUUID} from 'node:crypto'
-import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
-import type {AddressInfo, Socket} from 'node:net'
+import type {ServerResponse} from 'node:http'
 import {gzipSync} from 'node:zlib'
 
 import {exportJWK, exportSPKI, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyInput} from 'jose'
 
-export interface HostileRequest {
-  method: string
-  /** Path with the query string, as sent. */
-  url: string
-  pathname: string
-  query: URLSearchParams
-  headers: IncomingMessage['headers']
-  body: string
-}
+import {raw, startLoopback, type Recorded} from './loopback.js'
+
+/** What the server received (the loopback helper's record: `path` is the path with its query). */
+export type HostileRequest = Recorded
 
 export type Reply = (req: HostileRequest, res: ServerResponse) => void | Promise<void>
 
@@ -50,54 +45,30 @@ export interface HostileServer {
 
 export async function startHostileServer(options: {fallback?: Reply} = {}): Promise<HostileServer> {
   const routes: Route[] = []
-  const requests: HostileRequest[] = []
-  const sockets = new Set<Socket>()
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'http://127.0.0.1')
-      const rec: HostileRequest = {
-        method: (req.method ?? 'GET').toUpperCase(),
-        url: req.url ?? '/',
-        pathname: url.pathname,
-        query: url.searchParams,
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      }
-      requests.push(rec)
+  const notFound = replies.json(404, {
+    errors: [{code: 10000, title: 'CF-NotFound', detail: 'Unknown request'}],
+  })
+  const server = await startLoopback(
+    (req, res) => {
       const route = [...routes]
         .reverse()
-        .find((r) => r.method === rec.method && matches(r.path, rec.pathname))
-      const reply =
-        route?.reply ??
-        options.fallback ??
-        replies.json(404, {errors: [{code: 10000, title: 'CF-NotFound', detail: 'Unknown request'}]})
-      Promise.resolve(reply(rec, res)).catch(() => res.destroy())
-    })
-  })
-  server.on('connection', (s) => {
-    sockets.add(s)
-    s.on('close', () => sockets.delete(s))
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
+        .find((r) => r.method === req.method && matches(r.path, req.pathname))
+      return (route?.reply ?? options.fallback ?? notFound)(req, res)
+    },
+    {onError: (_err, res) => res.destroy()},
+  )
   return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
+    url: server.url,
+    requests: server.requests,
     route(method, path, reply) {
       routes.push({method: method.toUpperCase(), path, reply})
     },
     received(path, method) {
-      return requests.filter(
+      return server.requests.filter(
         (r) => matches(path, r.pathname) && (!method || r.method === method.toUpperCase()),
       )
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy()
-        server.close(() => resolve())
-      }),
+    close: server.close,
   }
 }
 
@@ -109,19 +80,19 @@ function matches(path: string | RegExp, pathname: string): boolean {
 export const replies = {
   json(status: number, body: unknown, headers: Record<string, string> = {}): Reply {
     return (_req, res) =>
-      send(res, status, JSON.stringify(body), {'Content-Type': 'application/json', ...headers})
+      raw(res, status, JSON.stringify(body), {'Content-Type': 'application/json', ...headers})
   },
   text(status: number, text: string, headers: Record<string, string> = {}): Reply {
-    return (_req, res) => send(res, status, text, {'Content-Type': 'text/plain', ...headers})
+    return (_req, res) => raw(res, status, text, {'Content-Type': 'text/plain', ...headers})
   },
   html(status: number, html = '<html><body><h1>Welcome</h1><p>Sign in</p></body></html>'): Reply {
-    return (_req, res) => send(res, status, html, {'Content-Type': 'text/html'})
+    return (_req, res) => raw(res, status, html, {'Content-Type': 'text/html'})
   },
   /** The first half of a JSON body, with a Content-Length that matches what is sent. */
   truncatedJson(status: number, body: unknown): Reply {
     const text = JSON.stringify(body)
     return (_req, res) =>
-      send(res, status, text.slice(0, Math.floor(text.length / 2)), {'Content-Type': 'application/json'})
+      raw(res, status, text.slice(0, Math.floor(text.length / 2)), {'Content-Type': 'application/json'})
   },
   /** A gzip-compressed body that inflates to `bytes` (a decompression bomb). */
   gzipBomb(bytes: number): Reply {
@@ -194,11 +165,6 @@ export const replies = {
     let i = 0
     return (req, res) => (steps[Math.min(i++, steps.length - 1)] as Reply)(req, res)
   },
-}
-
-function send(res: ServerResponse, status: number, text: string, headers: Record<string, string>): void {
-  res.writeHead(status, {'Content-Length': Buffer.byteLength(text), ...headers})
-  res.end(text)
 }
 
 /** A CC list body. */
@@ -315,7 +281,7 @@ export async function startHostileFoundation(
   server.route('GET', '/v3', replies.json(200, {links: root.links}))
   server.route('GET', '/v3/info', replies.json(200, {name: 'hostile', build: '', version: 0}))
   server.route('GET', '/token_keys', (_req, res) =>
-    send(
+    raw(
       res,
       200,
       JSON.stringify({keys: [{...publicJwk, kid: keyId, alg: 'RS256', use: 'sig', value: publicKeyPem}]}),
@@ -333,11 +299,11 @@ export async function startHostileFoundation(
       .toString('utf8')
       .split(':')
     if (id !== client.id || secret !== client.secret) {
-      return send(res, 401, JSON.stringify({error: 'unauthorized', error_description: 'Bad credentials'}), {
+      return raw(res, 401, JSON.stringify({error: 'unauthorized', error_description: 'Bad credentials'}), {
         'Content-Type': 'application/json',
       })
     }
-    send(
+    raw(
       res,
       200,
       JSON.stringify({
@@ -376,7 +342,7 @@ export async function startHostileProxy(target: string): Promise<HostileServer &
       if (typeof v === 'string' && !['host', 'connection', 'content-length'].includes(k)) headers[k] = v
     }
     headers['accept-encoding'] = 'identity'
-    const upstream = await fetch(`${target}${req.url}`, {
+    const upstream = await fetch(`${target}${req.path}`, {
       method: req.method,
       headers,
       body: req.method === 'GET' || req.method === 'HEAD' ? undefined : req.body,
@@ -388,7 +354,7 @@ export async function startHostileProxy(target: string): Promise<HostileServer &
       if (!['content-length', 'content-encoding', 'transfer-encoding', 'connection'].includes(k))
         out[k] = k === 'location' ? v.split(target).join(self) : v
     })
-    send(res, upstream.status, text, out)
+    raw(res, upstream.status, text, out)
   }
   const server = await startHostileServer({fallback: forward})
   self = server.url
@@ -398,7 +364,7 @@ export async function startHostileProxy(target: string): Promise<HostileServer &
 /** A reply that echoes the request body back inside a CC error detail (as some proxies and APIs do). */
 export function echoError(status: number, title: string): Reply {
   return (req, res) =>
-    send(
+    raw(
       res,
       status,
       JSON.stringify({errors: [{code: 10008, title, detail: `The request is invalid: ${req.body}`}]}),

@@ -8,8 +8,7 @@
  * against the simulator; the knobs (`setAccessTokenTtl`, `grants`, …) are for the auth tests.
  */
 import {randomUUID} from 'node:crypto'
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import type {ServerResponse} from 'node:http'
 
 import {
   exportJWK,
@@ -22,12 +21,9 @@ import {
   type JWTPayload,
 } from 'jose'
 
-export interface Recorded {
-  method: string
-  path: string
-  headers: IncomingMessage['headers']
-  body: string
-}
+import {json, startLoopback, type Recorded} from './loopback.js'
+
+export type {Recorded}
 
 interface OAuthClient {
   id: string
@@ -127,12 +123,17 @@ export async function startMiniFoundation(options: MiniFoundationOptions = {}): 
   const grants: Record<string, number> = {}
   const issuedRefreshJtis = new Set<string>()
   const expiredRefreshJtis = new Set<string>()
-  const requests = {cc: [] as Recorded[], uaa: [] as Recorded[]}
   let faults: {times: number; status: number; body: string; headers: Record<string, string>} | null = null
   let ccWarnings: string[] = []
 
-  const cc = await listen(handleCc, requests.cc)
-  const uaa = await listen(handleUaa, requests.uaa)
+  // An exception in a handler is a CC-style 500 (when nothing was sent yet).
+  const onError = (err: unknown, res: ServerResponse) => {
+    if (!res.headersSent)
+      json(res, 500, {errors: [{code: 10001, title: 'UnknownError', detail: String(err)}]})
+  }
+  const cc = await startLoopback(handleCc, {onError})
+  const uaa = await startLoopback(handleUaa, {onError})
+  const requests = {cc: cc.requests, uaa: uaa.requests}
   const apiUrl = cc.url
   const uaaUrl = uaa.url
   const issuer = `${uaaUrl}/oauth/token`
@@ -527,45 +528,6 @@ function spaceWire(s: {guid: string; name: string; orgGuid: string}) {
   }
 }
 
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body)
-  res.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text)})
-  res.end(text)
-}
-
 function ccError(res: ServerResponse, status: number, code: number, title: string, detail: string): void {
   json(res, status, {errors: [{code, title, detail}]})
-}
-
-async function listen(
-  handler: (req: Recorded, res: ServerResponse) => Promise<void>,
-  log: Recorded[],
-): Promise<{url: string; close: () => Promise<void>}> {
-  const server: Server = createServer((req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (c: Buffer) => chunks.push(c))
-    req.on('end', () => {
-      const rec: Recorded = {
-        method: req.method ?? 'GET',
-        path: req.url ?? '/',
-        headers: req.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      }
-      log.push(rec)
-      handler(rec, res).catch((err: unknown) => {
-        if (!res.headersSent)
-          json(res, 500, {errors: [{code: 10001, title: 'UnknownError', detail: String(err)}]})
-      })
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
-  return {
-    url: `http://127.0.0.1:${port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
 }

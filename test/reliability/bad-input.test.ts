@@ -224,7 +224,7 @@ const CASES: Case[] = [
     env: auditEnv,
     setup: ({f}) =>
       f.route('GET', apps, (req, res) =>
-        replies.json(200, ccList([ccApp('a1')], {total_pages: null, next: {href: `${f.url}${req.url}`}}))(
+        replies.json(200, ccList([ccApp('a1')], {total_pages: null, next: {href: `${f.url}${req.path}`}}))(
           req,
           res,
         ),

@@ -1,6 +1,8 @@
 /** Text views of login, logout and target (pure: data → string). */
 import {formatDuration} from '../../model/duration.js'
-import type {LoginResult, LogoutResult, TargetInfo, TargetSummary} from '../../actions/auth.js'
+import type {LoginResult} from '../../actions/auth/login.js'
+import type {LogoutResult} from '../../actions/auth/logout.js'
+import type {TargetInfo, TargetSummary} from '../../actions/auth/target.js'
 
 const SOURCES: Record<TargetInfo['source'], string> = {
   store: 'cfguard login',

@@ -1,7 +1,9 @@
 /** After login: the hint when nothing is targeted, and the terminal picker (issue 16). */
 import {expect} from 'chai'
 
-import {loginHint, parsePick, pickOne, pickerQuestion, type SecretInput} from '../../../src/actions/auth.js'
+import {loginHint} from '../../../src/actions/auth/login.js'
+import {parsePick, pickOne, pickerQuestion} from '../../../src/actions/auth/picker.js'
+import type {SecretInput} from '../../../src/actions/auth/secret-input.js'
 
 /** Answers the picker's questions in order and records them; reads no stdin. */
 function answering(...answers: string[]): SecretInput & {asked: string[]} {

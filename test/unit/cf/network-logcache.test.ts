@@ -4,7 +4,7 @@ import {createTransport, type Transport} from '../../../src/cf/http/transport.js
 import {createLogCacheClient} from '../../../src/cf/logcache/client.js'
 import {createNetworkClient} from '../../../src/cf/network/client.js'
 import type {CfguardError} from '../../../src/errors.js'
-import {json, startLoopback, type Loopback} from './loopback.js'
+import {json, startLoopback, type Loopback} from '../../helpers/loopback.js'
 
 describe('cf/network and cf/logcache', () => {
   let server: Loopback

@@ -5,7 +5,7 @@ import {createTransport, type Transport} from '../../../src/cf/http/transport.js
 import {createLogCacheClient} from '../../../src/cf/logcache/client.js'
 import {createLimiter} from '../../../src/collect/limiter.js'
 import {MAX_ENVELOPES_PER_APP, readTraffic} from '../../../src/collect/logs.js'
-import {json, startLoopback, type Loopback} from '../cf/loopback.js'
+import {json, startLoopback, type Loopback} from '../../helpers/loopback.js'
 import {ccApp} from './fixtures.js'
 
 const NOW = new Date('2026-11-28T20:00:00Z')

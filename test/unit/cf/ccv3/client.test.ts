@@ -4,7 +4,7 @@ import type {ServerResponse} from 'node:http'
 import {createCcClient, type CcClient} from '../../../../src/cf/ccv3/client.js'
 import {discoverRoot} from '../../../../src/cf/ccv3/root.js'
 import {createTransport, type Transport} from '../../../../src/cf/http/transport.js'
-import {fakeSleep, json, raw, startLoopback, type Loopback, type Recorded} from '../loopback.js'
+import {fakeSleep, json, raw, startLoopback, type Loopback, type Recorded} from '../../../helpers/loopback.js'
 import {failure} from '../../../helpers/failure.js'
 
 const T = '2026-11-28T20:00:00Z'

@@ -11,7 +11,7 @@ import type {AxiosStatic, InternalAxiosRequestConfig} from 'axios'
 import {expect} from 'chai'
 
 import {AttemptControl, createNodeAdapter} from '../../../../src/cf/http/adapter.js'
-import {json, startLoopback, type Loopback} from '../loopback.js'
+import {json, startLoopback, type Loopback} from '../../../helpers/loopback.js'
 
 const axios = createRequire(import.meta.url)('axios') as AxiosStatic
 const adapter = createNodeAdapter(axios, {clarifyTimeoutError: true})

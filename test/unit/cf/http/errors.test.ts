@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {classifyHttpError, classifyNetworkError} from '../../../../src/cf/http/errors.js'
 import {createTransport} from '../../../../src/cf/http/transport.js'
-import {startLoopback} from '../loopback.js'
+import {startLoopback} from '../../../helpers/loopback.js'
 
 const base = {
   method: 'POST' as const,

@@ -4,10 +4,10 @@
  * large response each, sends more large responses over them, then prints how many heap bytes are
  * still reachable after a full GC while every socket is still pooled.
  */
-import {createServer, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
+import type {ServerResponse} from 'node:http'
 
 import {createTransport} from '../../../../src/cf/http/transport.js'
+import {startLoopback} from '../../../helpers/loopback.js'
 
 const SOCKETS = 16 // the transport's maxSockets per origin
 const ROUNDS = 3
@@ -21,7 +21,7 @@ const body = Buffer.from(JSON.stringify({pad: 'x'.repeat(BODY_BYTES)}))
 let connections = 0
 let closed = 0
 let held: ServerResponse[] | null = []
-const server = createServer((_req, res) => {
+const server = await startLoopback((_req, res) => {
   const send = (r: ServerResponse) => {
     r.writeHead(200, {'Content-Type': 'application/json', 'Content-Length': body.length})
     r.end(body)
@@ -35,12 +35,11 @@ const server = createServer((_req, res) => {
     waiting.forEach(send)
   }
 })
-server.on('connection', (socket) => {
+server.server.on('connection', (socket) => {
   connections++
   socket.on('close', () => closed++)
 })
-await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v3/apps`
+const url = `${server.url}/v3/apps`
 
 const transport = createTransport({signal: new AbortController().signal})
 transport.trust({cc: url})
@@ -62,8 +61,7 @@ const after = process.memoryUsage().heapUsed
 const open = connections - closed
 
 transport.close()
-server.closeAllConnections()
-server.close()
+await server.close()
 process.stdout.write(
   JSON.stringify({bodyBytes: body.length, retainedBytes: after - before, responses: SOCKETS * ROUNDS, open}),
 )

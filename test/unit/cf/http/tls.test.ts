@@ -1,13 +1,12 @@
 import {expect} from 'chai'
 import {execFileSync} from 'node:child_process'
 import {mkdtempSync, readFileSync} from 'node:fs'
-import {createServer, type Server} from 'node:https'
-import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 import {createTransport} from '../../../../src/cf/http/transport.js'
 import type {CfguardError} from '../../../../src/errors.js'
+import {raw, startLoopback, type Loopback} from '../../../helpers/loopback.js'
 
 /** A self-signed https server on 127.0.0.1 (certificate made with openssl at test time). */
 function selfSigned(): {key: Buffer; cert: Buffer} | null {
@@ -42,23 +41,21 @@ function selfSigned(): {key: Buffer; cert: Buffer} | null {
 
 describe('cf/http TLS', function () {
   this.timeout(20_000)
-  let server: Server
+  let server: Loopback | undefined
   let url: string
 
   before(async function () {
     const pair = selfSigned()
     if (!pair) this.skip()
-    server = createServer(pair!, (_req, res) => {
-      res.writeHead(200, {'Content-Type': 'application/json'})
-      res.end('{"ok":true}')
-    })
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-    url = `https://127.0.0.1:${(server.address() as AddressInfo).port}/`
+    server = await startLoopback(
+      (_req, res) => raw(res, 200, '{"ok":true}', {'Content-Type': 'application/json'}),
+      {
+        tls: pair!,
+      },
+    )
+    url = `${server.url}/`
   })
-  after(() => {
-    server?.closeAllConnections()
-    server?.close()
-  })
+  after(() => server?.close())
 
   it('verifies certificates by default: a self-signed one is refused with a next step', async () => {
     const transport = createTransport()

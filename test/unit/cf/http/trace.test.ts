@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {createTracer, isSensitivePath} from '../../../../src/cf/http/trace.js'
 import {createTransport} from '../../../../src/cf/http/transport.js'
-import {json, startLoopback, type Loopback} from '../loopback.js'
+import {json, startLoopback, type Loopback} from '../../../helpers/loopback.js'
 
 // Planted secrets: none may appear in the trace. Not registered with registerSecret on purpose,
 // so the test proves redaction by key, shape and endpoint, not by the exact-value safety net.

@@ -6,7 +6,7 @@ import type {HttpMethod} from '../../../../src/cf/http/retry.js'
 import type {AccessTokenProvider} from '../../../../src/cf/http/tokens.js'
 import {createTransport, type Transport, type TransportOptions} from '../../../../src/cf/http/transport.js'
 import {CfguardError} from '../../../../src/errors.js'
-import {ccError, fakeSleep, json, raw, startLoopback, type Loopback} from '../loopback.js'
+import {ccError, fakeSleep, json, raw, startLoopback, type Loopback} from '../../../helpers/loopback.js'
 import {failure} from '../../../helpers/failure.js'
 
 class StaticTokens implements AccessTokenProvider {

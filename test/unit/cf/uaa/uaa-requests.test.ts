@@ -2,7 +2,7 @@ import {expect} from 'chai'
 
 import {createTransport, type Transport} from '../../../../src/cf/http/transport.js'
 import {createUaaClient, type SecretChangeMode, type UaaClient} from '../../../../src/cf/uaa/client.js'
-import {fakeSleep, json, startLoopback, type Loopback} from '../loopback.js'
+import {fakeSleep, json, startLoopback, type Loopback} from '../../../helpers/loopback.js'
 import {failure} from '../../../helpers/failure.js'
 
 /** What the UAA client asks of the transport, request by request (a scripted loopback UAA). */
