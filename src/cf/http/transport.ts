@@ -23,7 +23,14 @@ import {createInterceptors} from './interceptors.js'
 import {createObserver} from './observe.js'
 import {RetryBudget} from './retry.js'
 import type {AccessTokenProvider} from './tokens.js'
-import type {HttpRequest, HttpResponse, Transport, TransportOptions, TransportStats} from './types.js'
+import type {
+  HttpRequest,
+  HttpResponse,
+  Transport,
+  TransportOptions,
+  TransportStats,
+  TrustedEndpoints,
+} from './types.js'
 import {originOf, parseSafeUrl} from './url.js'
 import {waitOnRateLimit} from './wrappers/rate-limit.js'
 import {followRedirects} from './wrappers/redirect.js'
@@ -64,16 +71,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
       /* ignored */
     }
   }
-  const stats: TransportStats = {
-    requests: 0,
-    retries: 0,
-    tokenRequests: 0,
-    authReplays: 0,
-    rateLimitWaits: 0,
-    waitedMs: 0,
-    warnings: [],
-    byService: {},
-  }
+  const stats = emptyStats()
   const observer = createObserver(stats, now, options.warn)
   const cancellation = createCancellation(options.signal)
   const pause = createPause(options.sleep ?? defaultSleep, cancellation, tell)
@@ -105,21 +103,12 @@ export function createTransport(options: TransportOptions = {}): Transport {
     }),
   )
 
-  function serviceFor(url: string, explicit?: string): string {
-    if (explicit) return explicit
-    try {
-      return trusted.get(originOf(url)) ?? new URL(url).host
-    } catch {
-      return 'server'
-    }
-  }
-
   /** Every request, told to the activity listener (if any) when it starts and ends. */
   async function request<T>(req: HttpRequest): Promise<HttpResponse<T>> {
     if (!onActivity) return send<T>(req, '')
     const label = describeRequest(req.url)
     const id = ++activitySeq
-    tell({type: 'request', id, label, service: serviceFor(req.url, req.service)})
+    tell({type: 'request', id, label, service: serviceFor(trusted, req.url, req.service)})
     try {
       return await send<T>(req, label)
     } finally {
@@ -128,34 +117,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
   }
 
   async function send<T>(req: HttpRequest, label: string): Promise<HttpResponse<T>> {
-    const id = ++sequence
-    const target = buildUrl(req.url, req.query)
-    const service = req.service || (trusted.get(target.origin) ?? target.host)
-    const body = serializeBody(req)
-    const method = req.method
-    req.tokenLimiter?.take()
-    const call: Call = {
-      req,
-      id,
-      method,
-      service,
-      payload: method === 'GET' || method === 'HEAD' ? undefined : body.data,
-      contentType: body.contentType,
-      tokenGrant: req.tokenGrant === true,
-      retry: req.retry !== false,
-      label,
-      target,
-      url: target.href,
-      auth: req.auth ?? 'bearer',
-      sensitive: req.sensitive === true,
-      attempt: 0,
-      failedAttempts: 0,
-      rateLimitWaits: 0,
-      redirects: 0,
-      authReplayed: false,
-      usedToken: undefined,
-      startedAt: 0,
-    }
+    const call = newCall(req, ++sequence, trusted, label)
     const answer: Answer = {status: 0, headers: NO_HEADERS, text: '', parsed: undefined}
     await connection.make(call, answer)
     const response = decodeAnswer(call, answer) as HttpResponse<T>
@@ -168,18 +130,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
 
   return {
     request,
-    trust(endpoints) {
-      const add = (url: string | null | undefined, name: string) => {
-        if (!url) return
-        const origin = originOf(parseSafeUrl(url, `${name} URL`))
-        if (!trusted.has(origin)) trusted.set(origin, name)
-      }
-      add(endpoints.cc, 'Cloud Controller')
-      add(endpoints.login, 'UAA')
-      add(endpoints.uaa, 'UAA')
-      add(endpoints.logCache, 'Log Cache')
-      add(endpoints.networkPolicy, 'policy server')
-    },
+    trust: (endpoints) => trustEndpoints(trusted, endpoints),
     isTrusted(url) {
       try {
         return trusted.has(originOf(url))
@@ -200,6 +151,73 @@ export function createTransport(options: TransportOptions = {}): Transport {
       agents.destroy()
       tracer?.close()
     },
+  }
+}
+
+/** One request's state (connection.ts), before its first attempt. */
+function newCall(req: HttpRequest, id: number, trusted: Map<string, string>, label: string): Call {
+  const target = buildUrl(req.url, req.query)
+  const service = req.service || (trusted.get(target.origin) ?? target.host)
+  const body = serializeBody(req)
+  const method = req.method
+  req.tokenLimiter?.take()
+  return {
+    req,
+    id,
+    method,
+    service,
+    payload: method === 'GET' || method === 'HEAD' ? undefined : body.data,
+    contentType: body.contentType,
+    tokenGrant: req.tokenGrant === true,
+    retry: req.retry !== false,
+    label,
+    target,
+    url: target.href,
+    auth: req.auth ?? 'bearer',
+    sensitive: req.sensitive === true,
+    attempt: 0,
+    failedAttempts: 0,
+    rateLimitWaits: 0,
+    redirects: 0,
+    authReplayed: false,
+    usedToken: undefined,
+    startedAt: 0,
+  }
+}
+
+/** Origin → name of the foundation's endpoints (the bearer token goes only there). */
+function trustEndpoints(trusted: Map<string, string>, endpoints: TrustedEndpoints): void {
+  const add = (url: string | null | undefined, name: string) => {
+    if (!url) return
+    const origin = originOf(parseSafeUrl(url, `${name} URL`))
+    if (!trusted.has(origin)) trusted.set(origin, name)
+  }
+  add(endpoints.cc, 'Cloud Controller')
+  add(endpoints.login, 'UAA')
+  add(endpoints.uaa, 'UAA')
+  add(endpoints.logCache, 'Log Cache')
+  add(endpoints.networkPolicy, 'policy server')
+}
+
+function serviceFor(trusted: Map<string, string>, url: string, explicit?: string): string {
+  if (explicit) return explicit
+  try {
+    return trusted.get(originOf(url)) ?? new URL(url).host
+  } catch {
+    return 'server'
+  }
+}
+
+function emptyStats(): TransportStats {
+  return {
+    requests: 0,
+    retries: 0,
+    tokenRequests: 0,
+    authReplays: 0,
+    rateLimitWaits: 0,
+    waitedMs: 0,
+    warnings: [],
+    byService: {},
   }
 }
 
