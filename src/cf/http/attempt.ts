@@ -73,7 +73,8 @@ export function attemptConnection({
       try {
         const agent = agents.agentFor(call.url)
         const headers = requestHeaders(call)
-        await interceptors.request(call, headers)
+        const authorizing = interceptors.request(call, headers)
+        if (authorizing) await authorizing
         // Headers, parsed URL and agent travel with the attempt (adapter.ts, AttemptControl), not
         // through axios's config merging; axios gets what it acts on.
         control.headers = headers
@@ -103,14 +104,19 @@ function fill(answer: Answer, res: AxiosResponse<string>): void {
   answer.text = typeof res.data === 'string' ? res.data : ''
 }
 
+/** The attempt's headers: the defaults, then the caller's; never a caller's Authorization. */
 function requestHeaders(call: Call): Record<string, string> {
   const headers: Record<string, string> = {
     Accept: call.req.accept === 'text' ? '*/*' : 'application/json',
     'User-Agent': USER_AGENT,
-    ...(call.contentType ? {'Content-Type': call.contentType} : {}),
-    ...call.req.headers,
   }
-  for (const name of Object.keys(headers)) if (name.toLowerCase() === 'authorization') delete headers[name]
+  if (call.contentType) headers['Content-Type'] = call.contentType
+  const given = call.req.headers
+  if (given !== undefined) {
+    for (const name in given) {
+      if (name.toLowerCase() !== 'authorization') headers[name] = given[name] as string
+    }
+  }
   return headers
 }
 
