@@ -7,7 +7,7 @@
  * applies, so the policies see each answer in the order they are wrapped.
  *
  * One `Call` and one `Answer` per request, filled in place: the pieces share the request's state
- * (its URL after redirects, its failed attempts…) without an allocation per policy or per attempt.
+ * (its URL after redirects, its failed attempts…) without a state object per policy or attempt.
  */
 import type {HttpMethod} from './retry.js'
 import type {HttpRequest, RequestAuth} from './types.js'

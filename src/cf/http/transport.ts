@@ -1,8 +1,8 @@
 /**
  * The one HTTP transport every API call goes through (CC, UAA, policy server, Log Cache).
  *
- * Composed of small pieces, like the cf CLI's `api/cloudcontroller/wrapper` (connection.ts):
- * Per attempt (attempt.ts), interceptors run in this fixed order (interceptors.ts):
+ * Small pieces composed in one place (below), like the cf CLI's `api/cloudcontroller/wrapper`
+ * (connection.ts). Per attempt (attempt.ts), interceptors run in this fixed order (interceptors.ts):
  *   request:  guard URL (https, or http on loopback) → authorize (bearer only to trusted origins)
  *             → count + trace
  *   response: trace → observe (X-Cf-Warnings, X-RateLimit-*)
