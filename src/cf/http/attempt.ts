@@ -71,7 +71,8 @@ export function attemptConnection({
       // Aborted by the run's signal (fanned out) or by the deadline (the adapter's timer).
       const control = cancellation.open(new AttemptControl(deadlineMs))
       try {
-        const agent = agents.agentFor(call.url)
+        // The parsed URL, not its text: a URL parse per attempt was ~1 % of a 2 KB request's CPU.
+        const agent = agents.agentFor(call.target)
         const headers = requestHeaders(call)
         const authorizing = interceptors.request(call, headers)
         if (authorizing) await authorizing

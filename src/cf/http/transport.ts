@@ -227,13 +227,16 @@ function emptyStats(): TransportStats {
 
 function buildUrl(base: string, query: HttpRequest['query']): URL {
   const url = new URL(base)
-  for (const [key, value] of Object.entries(query ?? {})) {
+  if (query === undefined) return url
+  for (const [key, value] of Object.entries(query)) {
     if (value === undefined) continue
     if (Array.isArray(value)) for (const v of value) url.searchParams.append(key, v)
     else url.searchParams.append(key, String(value))
   }
   return url
 }
+
+const NO_BODY: {data?: string; contentType?: string} = Object.freeze({})
 
 function serializeBody(req: HttpRequest): {data?: string; contentType?: string} {
   if (req.form !== undefined) {
@@ -242,7 +245,7 @@ function serializeBody(req: HttpRequest): {data?: string; contentType?: string} 
     return {data: params.toString(), contentType: 'application/x-www-form-urlencoded'}
   }
   if (req.json !== undefined) return {data: JSON.stringify(req.json), contentType: 'application/json'}
-  return {}
+  return NO_BODY
 }
 
 /** Without a context's sleep: the one abortable sleep, interrupted as a typed error. */
