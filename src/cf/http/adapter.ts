@@ -36,6 +36,8 @@ import zlib from 'node:zlib'
 
 import type {AxiosAdapter, AxiosResponse, AxiosStatic, InternalAxiosRequestConfig} from 'axios'
 
+import {hasHeader, plainRequestHeaders, responseHeaders, withHeaders} from './adapter-headers.js'
+
 /** The axios classes the adapter rejects with (from the lazily loaded axios module). */
 export type AxiosErrorClasses = Pick<AxiosStatic, 'AxiosError' | 'CanceledError'> &
   Partial<Pick<AxiosStatic, 'AxiosHeaders'>>
@@ -91,198 +93,247 @@ export class AttemptControl {
 const ACCEPT_ENCODING = 'gzip, compress, deflate, br'
 
 export function createNodeAdapter(
-  {AxiosError, CanceledError, AxiosHeaders}: AxiosErrorClasses,
+  classes: AxiosErrorClasses,
   {clarifyTimeoutError = true}: {clarifyTimeoutError?: boolean} = {},
 ): AxiosAdapter {
   return function cfguardNodeAdapter(config: InternalAxiosRequestConfig): Promise<AxiosResponse> {
     return new Promise<AxiosResponse>((resolve, reject) => {
-      const control = config.cfguardAttempt
-      const url = control?.url ?? config.cfguardUrl ?? new URL(String(config.url))
-      const isHttps = url.protocol === 'https:'
-      if (!isHttps && url.protocol !== 'http:') {
-        reject(new AxiosError(`Unsupported protocol ${url.protocol}`, 'ERR_BAD_REQUEST', config))
-        return
-      }
-      const method = String(config.method ?? 'get').toUpperCase()
-      const headers = control?.headers
-        ? withHeaders(control.headers, plainRequestHeaders(config.headers))
-        : plainRequestHeaders(config.headers)
-      if (!hasHeader(headers, 'accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING
-      const data = config.data as string | Buffer | undefined | null
-      if (data !== undefined && data !== null) {
-        if (typeof data !== 'string' && !Buffer.isBuffer(data)) {
-          reject(
-            new AxiosError(
-              'Data after transformation must be a string or a Buffer',
-              'ERR_BAD_REQUEST',
-              config,
-            ),
-          )
-          return
-        }
-        headers['Content-Length'] = String(Buffer.byteLength(data))
-      }
-
-      let settled = false
-      let req: http.ClientRequest | undefined
-      let body: Readable | undefined
-      let timer: NodeJS.Timeout | undefined
-      let answered = false
-      const signal = config.signal as AbortSignal | undefined
-
-      const finish = () => {
-        settled = true
-        if (timer !== undefined) clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-        if (control) control.onAbort = null
-      }
-      const fail = (err: Error) => {
-        if (settled) return
-        finish()
-        reject(err)
-        body?.destroy()
-        req?.destroy()
-      }
-      function onAbort() {
-        fail(new CanceledError(undefined, config, req))
-      }
-      if (signal?.aborted || control?.aborted) {
-        reject(new CanceledError(undefined, config))
-        return
-      }
-
-      const timeout = Number(config.timeout ?? 0)
-      const onTimeout = () => {
-        const clarify = config.transitional?.clarifyTimeoutError ?? clarifyTimeoutError
-        fail(
-          new AxiosError(
-            config.timeoutErrorMessage || (timeout ? `timeout of ${timeout}ms exceeded` : 'timeout exceeded'),
-            clarify ? 'ETIMEDOUT' : 'ECONNABORTED',
-            config,
-            req,
-          ),
-        )
-      }
-
-      const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname
-      const options: http.RequestOptions = {
-        protocol: url.protocol,
-        hostname,
-        port: url.port === '' ? (isHttps ? 443 : 80) : Number(url.port),
-        path: url.pathname + url.search,
-        method,
-        headers,
-        agent: control?.agent ?? ((isHttps ? config.httpsAgent : config.httpAgent) as http.Agent | undefined),
-        insecureHTTPParser: false,
-      }
-      try {
-        req = (isHttps ? https : http).request(options)
-      } catch (err) {
-        finish()
-        reject(AxiosError.from(err, undefined, config))
-        return
-      }
-      const request = req
-      signal?.addEventListener('abort', onAbort, {once: true})
-      if (control) control.onAbort = onAbort
-
-      request.on('error', (err) => fail(AxiosError.from(err, undefined, config, request)))
-      const deadlineMs = control?.deadlineMs ?? 0
-      const onDeadline = () => {
-        if (control) control.overDeadline = true
-        onTimeout()
-      }
-      // One timer: like axios, no response headers within `timeout` of the start fails (the
-      // socket idle timer may not run while a TCP connect is still pending); once they came, the
-      // same timer waits for the attempt's whole deadline.
-      const firstWait = timeout > 0 ? timeout : deadlineMs
-      if (firstWait > 0) {
-        timer = setTimeout(() => {
-          timer = undefined
-          if (!answered && timeout > 0) onTimeout()
-          else if (deadlineMs > firstWait) timer = setTimeout(onDeadline, deadlineMs - firstWait)
-          else if (deadlineMs > 0) onDeadline()
-        }, firstWait)
-      }
-      request.setTimeout(timeout > 0 ? timeout : 0, timeout > 0 ? onTimeout : undefined)
-
-      request.on('response', (res) => {
-        answered = true
-        if (settled) {
-          res.destroy()
-          return
-        }
-        const status = res.statusCode ?? 0
-        const resHeaders = res.headers
-        let stream: Readable = res
-        const encoding = resHeaders['content-encoding']
-        if (encoding !== undefined) {
-          if (method === 'HEAD' || status === 204) delete resHeaders['content-encoding']
-          const decoder = decompressor(String(resHeaders['content-encoding'] ?? '').toLowerCase())
-          if (decoder) {
-            delete resHeaders['content-encoding']
-            stream = decoder
-            res.on('error', (err) => decoder.destroy(err))
-            res.pipe(decoder)
-          }
-        }
-        body = stream
-        const response: AxiosResponse = {
-          status,
-          statusText: res.statusMessage ?? '',
-          headers: (AxiosHeaders
-            ? responseHeaders(AxiosHeaders, resHeaders)
-            : resHeaders) as AxiosResponse['headers'],
-          config,
-          request,
-          data: undefined,
-          cfguardHeaders: resHeaders,
-        }
-        const max = config.maxContentLength ?? -1
-        const chunks: Buffer[] = []
-        let total = 0
-        stream.on('data', (chunk: Buffer) => {
-          total += chunk.length
-          if (max > -1 && total > max) {
-            fail(
-              new AxiosError(`maxContentLength size of ${max} exceeded`, 'ERR_BAD_RESPONSE', config, request),
-            )
-            return
-          }
-          chunks.push(chunk)
-        })
-        res.on('aborted', () => {
-          if (settled) return
-          fail(new AxiosError('stream has been aborted', 'ERR_BAD_RESPONSE', config, request, response))
-        })
-        stream.on('error', (err) => fail(AxiosError.from(err, undefined, config, request, response)))
-        stream.on('end', () => {
-          if (settled) return
-          finish()
-          const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)
-          let text = buffer.toString('utf8')
-          if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
-          response.data = text
-          const validate = config.validateStatus
-          if (!validate || validate(status)) resolve(response)
-          else {
-            reject(
-              new AxiosError(
-                `Request failed with status code ${status}`,
-                status >= 400 && status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE',
-                config,
-                request,
-                response,
-              ),
-            )
-          }
-        })
-      })
-
-      if (data !== undefined && data !== null) request.end(data)
-      else request.end()
+      const options = requestOptions(config, classes.AxiosError)
+      if (options instanceof Error) reject(options)
+      else new Exchange(config, classes, clarifyTimeoutError, resolve, reject).start(options)
     })
   }
+}
+
+/**
+ * The request as `http.request` takes it, or the error to reject with (an unsupported protocol,
+ * a body that is not text). Headers: the attempt's own (AttemptControl), then axios's.
+ */
+function requestOptions(
+  config: InternalAxiosRequestConfig,
+  AxiosError: AxiosStatic['AxiosError'],
+): http.RequestOptions | Error {
+  const control = config.cfguardAttempt
+  const url = control?.url ?? config.cfguardUrl ?? new URL(String(config.url))
+  const isHttps = url.protocol === 'https:'
+  if (!isHttps && url.protocol !== 'http:') {
+    return new AxiosError(`Unsupported protocol ${url.protocol}`, 'ERR_BAD_REQUEST', config)
+  }
+  const headers = control?.headers
+    ? withHeaders(control.headers, plainRequestHeaders(config.headers))
+    : plainRequestHeaders(config.headers)
+  if (!hasHeader(headers, 'accept-encoding')) headers['Accept-Encoding'] = ACCEPT_ENCODING
+  const data = config.data as string | Buffer | undefined | null
+  if (data !== undefined && data !== null) {
+    if (typeof data !== 'string' && !Buffer.isBuffer(data)) {
+      return new AxiosError(
+        'Data after transformation must be a string or a Buffer',
+        'ERR_BAD_REQUEST',
+        config,
+      )
+    }
+    headers['Content-Length'] = String(Buffer.byteLength(data))
+  }
+  return {
+    protocol: url.protocol,
+    hostname: url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname,
+    port: url.port === '' ? (isHttps ? 443 : 80) : Number(url.port),
+    path: url.pathname + url.search,
+    method: String(config.method ?? 'get').toUpperCase(),
+    headers,
+    agent: control?.agent ?? ((isHttps ? config.httpsAgent : config.httpAgent) as http.Agent | undefined),
+    insecureHTTPParser: false,
+  }
+}
+
+/** One request/response exchange: settles its promise once, whatever comes first. */
+class Exchange {
+  private settled = false
+  private req: http.ClientRequest | undefined
+  private body: Readable | undefined
+  private timer: NodeJS.Timeout | undefined
+  private answered = false
+  private readonly control: AttemptControl | undefined
+  private readonly signal: AbortSignal | undefined
+  private readonly timeout: number
+
+  constructor(
+    private readonly config: InternalAxiosRequestConfig,
+    private readonly classes: AxiosErrorClasses,
+    private readonly clarifyTimeoutError: boolean,
+    private readonly resolve: (response: AxiosResponse) => void,
+    private readonly reject: (err: Error) => void,
+  ) {
+    this.control = config.cfguardAttempt
+    this.signal = config.signal as AbortSignal | undefined
+    this.timeout = Number(config.timeout ?? 0)
+  }
+
+  start(options: http.RequestOptions): void {
+    const {config, control, signal} = this
+    const {AxiosError, CanceledError} = this.classes
+    if (signal?.aborted || control?.aborted) {
+      this.reject(new CanceledError(undefined, config))
+      return
+    }
+    let request: http.ClientRequest
+    try {
+      request = (options.protocol === 'https:' ? https : http).request(options)
+    } catch (err) {
+      this.finish()
+      this.reject(AxiosError.from(err, undefined, config))
+      return
+    }
+    this.req = request
+    signal?.addEventListener('abort', this.onAbort, {once: true})
+    if (control) control.onAbort = this.onAbort
+    request.on('error', (err) => this.fail(AxiosError.from(err, undefined, config, request)))
+    this.armTimers(request)
+    request.on('response', (res) => this.receive(res, options.method as string, request))
+    const data = config.data as string | Buffer | undefined | null
+    if (data !== undefined && data !== null) request.end(data)
+    else request.end()
+  }
+
+  private finish(): void {
+    this.settled = true
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    this.signal?.removeEventListener('abort', this.onAbort)
+    if (this.control) this.control.onAbort = null
+  }
+
+  private fail(err: Error): void {
+    if (this.settled) return
+    this.finish()
+    this.reject(err)
+    this.body?.destroy()
+    this.req?.destroy()
+  }
+
+  private readonly onAbort = (): void => {
+    this.fail(new this.classes.CanceledError(undefined, this.config, this.req))
+  }
+
+  private readonly onTimeout = (): void => {
+    const {config, timeout} = this
+    const clarify = config.transitional?.clarifyTimeoutError ?? this.clarifyTimeoutError
+    this.fail(
+      new this.classes.AxiosError(
+        config.timeoutErrorMessage || (timeout ? `timeout of ${timeout}ms exceeded` : 'timeout exceeded'),
+        clarify ? 'ETIMEDOUT' : 'ECONNABORTED',
+        config,
+        this.req,
+      ),
+    )
+  }
+
+  private onDeadline(): void {
+    if (this.control) this.control.overDeadline = true
+    this.onTimeout()
+  }
+
+  /**
+   * One timer: like axios, no response headers within `timeout` of the start fails (the socket
+   * idle timer may not run while a TCP connect is still pending); once they came, the same timer
+   * waits for the attempt's whole deadline.
+   */
+  private armTimers(request: http.ClientRequest): void {
+    const timeout = this.timeout
+    const deadlineMs = this.control?.deadlineMs ?? 0
+    const firstWait = timeout > 0 ? timeout : deadlineMs
+    if (firstWait > 0) {
+      this.timer = setTimeout(() => {
+        this.timer = undefined
+        if (!this.answered && timeout > 0) this.onTimeout()
+        else if (deadlineMs > firstWait)
+          this.timer = setTimeout(() => this.onDeadline(), deadlineMs - firstWait)
+        else if (deadlineMs > 0) this.onDeadline()
+      }, firstWait)
+    }
+    request.setTimeout(timeout > 0 ? timeout : 0, timeout > 0 ? this.onTimeout : undefined)
+  }
+
+  private receive(res: http.IncomingMessage, method: string, request: http.ClientRequest): void {
+    this.answered = true
+    if (this.settled) {
+      res.destroy()
+      return
+    }
+    const {config} = this
+    const {AxiosError, AxiosHeaders} = this.classes
+    const status = res.statusCode ?? 0
+    const resHeaders = res.headers
+    const stream = decoded(res, method, status)
+    this.body = stream
+    const response: AxiosResponse = {
+      status,
+      statusText: res.statusMessage ?? '',
+      headers: (AxiosHeaders
+        ? responseHeaders(AxiosHeaders, resHeaders)
+        : resHeaders) as AxiosResponse['headers'],
+      config,
+      request,
+      data: undefined,
+      cfguardHeaders: resHeaders,
+    }
+    const max = config.maxContentLength ?? -1
+    const chunks: Buffer[] = []
+    let total = 0
+    stream.on('data', (chunk: Buffer) => {
+      total += chunk.length
+      if (max > -1 && total > max) {
+        this.fail(
+          new AxiosError(`maxContentLength size of ${max} exceeded`, 'ERR_BAD_RESPONSE', config, request),
+        )
+        return
+      }
+      chunks.push(chunk)
+    })
+    res.on('aborted', () => {
+      if (this.settled) return
+      this.fail(new AxiosError('stream has been aborted', 'ERR_BAD_RESPONSE', config, request, response))
+    })
+    stream.on('error', (err) => this.fail(AxiosError.from(err, undefined, config, request, response)))
+    stream.on('end', () => {
+      if (this.settled) return
+      this.finish()
+      const buffer = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total)
+      let text = buffer.toString('utf8')
+      if (text.charCodeAt(0) === 0xfeff) text = text.slice(1)
+      response.data = text
+      this.settle(response, status)
+    })
+  }
+
+  private settle(response: AxiosResponse, status: number): void {
+    const validate = this.config.validateStatus
+    if (!validate || validate(status)) {
+      this.resolve(response)
+      return
+    }
+    this.reject(
+      new this.classes.AxiosError(
+        `Request failed with status code ${status}`,
+        status >= 400 && status < 500 ? 'ERR_BAD_REQUEST' : 'ERR_BAD_RESPONSE',
+        this.config,
+        response.request,
+        response,
+      ),
+    )
+  }
+}
+
+/** The body as sent, or decompressed (gzip/deflate/br; `content-encoding` then removed). */
+function decoded(res: http.IncomingMessage, method: string, status: number): Readable {
+  const resHeaders = res.headers
+  if (resHeaders['content-encoding'] === undefined) return res
+  if (method === 'HEAD' || status === 204) delete resHeaders['content-encoding']
+  const decoder = decompressor(String(resHeaders['content-encoding'] ?? '').toLowerCase())
+  if (!decoder) return res
+  delete resHeaders['content-encoding']
+  res.on('error', (err) => decoder.destroy(err))
+  res.pipe(decoder)
+  return decoder
 }
 
 function decompressor(encoding: string): zlib.Gunzip | zlib.Unzip | zlib.BrotliDecompress | undefined {
@@ -304,55 +355,4 @@ function decompressor(encoding: string): zlib.Gunzip | zlib.Unzip | zlib.BrotliD
     default:
       return undefined
   }
-}
-
-/**
- * The response headers as the `AxiosHeaders` axios would make of them (`AxiosHeaders.from`, which
- * axios applies to every response and returns as is when given one), without its per-header
- * case-insensitive search and value sanitising: Node's parser already gives lower-case names, one
- * value per name, trimmed and free of control characters. Anything else (an array value, a
- * `__proto__` name, a value the sanitiser would change) goes through `AxiosHeaders.from`.
- */
-const UNSANITARY = /[\u0000-\u0008\u000a-\u001f\u007f]|^[\t ]|[\t ]$/
-function responseHeaders(
-  AxiosHeaders: AxiosStatic['AxiosHeaders'],
-  raw: Record<string, string | string[] | undefined>,
-): InstanceType<AxiosStatic['AxiosHeaders']> {
-  const out = new AxiosHeaders()
-  const slots = out as unknown as Record<string, string>
-  for (const name in raw) {
-    const value = raw[name]
-    if (typeof value !== 'string' || name === '__proto__' || UNSANITARY.test(value))
-      return AxiosHeaders.from(raw as Record<string, string>)
-    slots[name] = value
-  }
-  return out
-}
-
-/** The request headers as Node takes them: one plain object, no AxiosHeaders round trip. */
-function plainRequestHeaders(source: unknown): Record<string, string> {
-  const out: Record<string, string> = {}
-  if (source === null || typeof source !== 'object') return out
-  const entries =
-    typeof (source as {toJSON?: unknown}).toJSON === 'function'
-      ? ((source as {toJSON(): Record<string, unknown>}).toJSON() as Record<string, unknown>)
-      : (source as Record<string, unknown>)
-  for (const key in entries) {
-    const value = entries[key]
-    if (value === undefined || value === null || value === false) continue
-    out[key] = Array.isArray(value) ? value.join(', ') : String(value)
-  }
-  return out
-}
-
-/** `first`'s headers, then those of `then` whose name (any case) `first` does not have. */
-function withHeaders(first: Record<string, string>, then: Record<string, string>): Record<string, string> {
-  const out = {...first}
-  for (const key in then) if (!hasHeader(out, key.toLowerCase())) out[key] = then[key] as string
-  return out
-}
-
-function hasHeader(headers: Record<string, string>, lowerName: string): boolean {
-  for (const key in headers) if (key.toLowerCase() === lowerName) return true
-  return false
 }
