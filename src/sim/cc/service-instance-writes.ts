@@ -153,14 +153,26 @@ function createManaged(
   const write = siEventWriter(ctx, si, () => censored(body))
   const event = (kind: string, at?: number) => write(`audit.service_instance.${kind}`, at)
   event('start_create')
+  return brokerJob(ctx, si, 'create', event)
+}
+
+/** The broker finishes a create or update in a job: then `apply`, the operation succeeded, the event. */
+function brokerJob(
+  ctx: CcCtx,
+  si: ServiceInstance,
+  type: 'create' | 'update',
+  event: (kind: string, at?: number) => unknown,
+  apply: () => void = () => {},
+) {
   const job = createJob(ctx.state, {
-    operation: 'service_instance.create',
+    operation: `service_instance.${type}`,
     brokered: true,
     resourceLink: {name: 'service_instances', path: `/v3/service_instances/${si.guid}`},
     onComplete: (at) => {
-      si.lastOperation = lastOp('create', 'succeeded', at)
+      apply()
+      si.lastOperation = lastOp(type, 'succeeded', at)
       si.updatedAt = at
-      event('create', at)
+      event(type, at)
       return {ok: true}
     },
   })
@@ -259,20 +271,10 @@ function updateManaged(
   if (planGuid !== undefined && !ctx.state.plans.get(planGuid)) throw unprocessable('Invalid service plan.')
   si.lastOperation = lastOp('update', 'in progress', now)
   event('start_update')
-  const job = createJob(ctx.state, {
-    operation: 'service_instance.update',
-    brokered: true,
-    resourceLink: {name: 'service_instances', path: `/v3/service_instances/${si.guid}`},
-    onComplete: (at) => {
-      if (parameters !== undefined) si.parameters = parameters
-      if (planGuid !== undefined) si.planGuid = planGuid
-      si.lastOperation = lastOp('update', 'succeeded', at)
-      si.updatedAt = at
-      event('update', at)
-      return {ok: true}
-    },
+  return brokerJob(ctx, si, 'update', event, () => {
+    if (parameters !== undefined) si.parameters = parameters
+    if (planGuid !== undefined) si.planGuid = planGuid
   })
-  return accepted(ctx, job.guid)
 }
 
 function deleteServiceInstance(ctx: CcCtx) {
