@@ -6,10 +6,12 @@ import {randomBytes} from 'node:crypto'
 
 import {createCcApp} from './cc/index.js'
 import {iso} from './core/clock.js'
+import type {App} from './core/model.js'
 import {SimState} from './core/state.js'
 import {createLogCacheApp} from './logcache/index.js'
 import {createNetworkApp} from './network/policies.js'
 import {renderVcap} from './runtime/vcap.js'
+import type {BaseFoundation} from './scenarios/base.js'
 import {buildDemo} from './scenarios/demo.js'
 import {buildEmpty} from './scenarios/empty.js'
 import {buildGenerated} from './scenarios/generated.js'
@@ -37,12 +39,7 @@ export type {SimState} from './core/state.js'
 
 const LOOPBACK = new Set(['127.0.0.1', '::1'])
 
-export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const host = options.host ?? '127.0.0.1'
-  if (!LOOPBACK.has(host))
-    throw new Error(`the simulator listens on loopback only (127.0.0.1 or ::1), not "${host}"`)
-  const scenario = options.scenario ?? 'empty'
-  const seed = options.seed ?? 1
+function newState(options: SimulatorOptions, seed: number): SimState {
   const state = new SimState({
     ccVersion: options.ccVersion ?? '3.228.0',
     accessTokenValiditySeconds: options.accessTokenValiditySeconds ?? 1200,
@@ -54,11 +51,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     accessTokenFormat: options.accessTokenFormat ?? 'jwt',
   })
   state.diegoUnavailable = options.diegoUnavailable ?? false
-  const tokens = new TokenService(state, await signingKey())
-  const faults = new Faults(seed)
-  const requests: RequestRecord[] = []
-  const rateLimit = options.rateLimit ?? null
+  return state
+}
 
+/** The public names of the origins (`tls.hostname`) and the throwaway CA's certificate, if TLS. */
+async function originNames(
+  options: SimulatorOptions,
+): Promise<{names: Record<Origin, string | undefined>; tls: SimTls | null}> {
   const domain = options.tls?.hostname?.toLowerCase().replace(/\.$/, '')
   if (
     domain !== undefined &&
@@ -76,7 +75,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         ips: ['127.0.0.1', '::1'],
       })
     : null
+  return {names, tls}
+}
 
+interface OriginSetup {
+  host: string
+  state: SimState
+  tokens: TokenService
+  faults: Faults
+  requests: RequestRecord[]
+  names: Record<Origin, string | undefined>
+  tls: SimTls | null
+}
+
+/** Starts UAA, CC (+ policy server) and Log Cache; on a failure, closes those already listening. */
+async function startOrigins(options: SimulatorOptions, o: OriginSetup): Promise<OriginServer[]> {
+  const {state, tokens, tls} = o
   const servers: OriginServer[] = []
   const start = async (
     origin: Origin,
@@ -87,15 +101,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const server = await startOriginServer({
       origin,
       app,
-      host,
+      host: o.host,
       port,
-      faults,
+      faults: o.faults,
       latencyMs: options.latencyMs ?? 0,
       clock: state.clock,
-      record: (r) => requests.push(r),
+      record: (r) => o.requests.push(r),
       hooks,
       tls: tls ? {cert: tls.cert, key: tls.key} : undefined,
-      publicHost: names[origin],
+      publicHost: o.names[origin],
     })
     servers.push(server)
     return server
@@ -104,7 +118,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const uaa = await start('uaa', createUaaApp(state, tokens), options.ports?.uaa ?? 0, uaaFaults)
     const cc = await start(
       'cc',
-      createCcApp(state, tokens, {rateLimit, network: createNetworkApp(state, tokens)}),
+      createCcApp(state, tokens, {
+        rateLimit: options.rateLimit ?? null,
+        network: createNetworkApp(state, tokens),
+      }),
       options.ports?.cc ?? 0,
       ccFaults,
     )
@@ -119,21 +136,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     await Promise.all(servers.map((s) => s.close()))
     throw err
   }
+  return servers
+}
 
-  const base =
-    scenario === 'generated'
-      ? buildGenerated(state, options.apps ?? 100)
-      : scenario === 'demo'
-        ? buildDemo(state)
-        : scenario === 'empty'
-          ? buildEmpty(state)
-          : (() => {
-              throw new Error(`unknown scenario "${String(scenario)}" (empty, demo, generated)`)
-            })()
+function buildScenario(state: SimState, scenario: string, apps: number | undefined): BaseFoundation {
+  if (scenario === 'generated') return buildGenerated(state, apps ?? 100)
+  if (scenario === 'demo') return buildDemo(state)
+  if (scenario === 'empty') return buildEmpty(state)
+  throw new Error(`unknown scenario "${String(scenario)}" (empty, demo, generated)`)
+}
 
-  const findApp = (ref: string) => state.apps.get(ref) ?? [...state.apps.all()].find((a) => a.name === ref)
+type FindApp = (ref: string) => App | undefined
 
-  const traffic: TrafficController = {
+function trafficController(state: SimState, findApp: FindApp): TrafficController {
+  return {
     set(app, profile) {
       const a = findApp(app)
       if (!a) throw new Error(`no app ${app}`)
@@ -158,6 +174,79 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     },
   }
+}
+
+function instancesOf(state: SimState, findApp: FindApp, ref: string): SimInstanceView[] {
+  state.sync()
+  const app = findApp(ref)
+  if (!app) return []
+  return state.processes.lookup('app', app.guid).flatMap((p) =>
+    p.actual.map((i) => ({
+      instanceGuid: i.guid,
+      index: i.index,
+      processGuid: p.guid,
+      type: p.type,
+      state: i.state,
+      startedAt: new Date(i.startedAt).toISOString(),
+      vcapServices: renderVcap(i.env.vcap),
+      environmentVariables: {...i.env.environmentVariables},
+    })),
+  )
+}
+
+function auditEventsOf(state: SimState, filter: {targetGuid?: string; type?: string}): AuditEventView[] {
+  state.sync()
+  const rows = filter.targetGuid ? state.events.lookup('target', filter.targetGuid) : [...state.events.all()]
+  return rows
+    .filter((e) => !filter.type || e.type === filter.type)
+    .map((e) => ({
+      guid: e.guid,
+      type: e.type,
+      createdAt: iso(e.createdAt),
+      actor: {...e.actor},
+      target: {...e.target},
+      data: e.data,
+      spaceGuid: e.spaceGuid,
+      orgGuid: e.orgGuid,
+    }))
+}
+
+async function tokenFor(
+  state: SimState,
+  tokens: TokenService,
+  base: BaseFoundation,
+  user: SimUserName | 'adminClient',
+): Promise<string> {
+  if (user === 'adminClient') {
+    const client = state.uaa.clients.get(base.admin.clientId)!
+    return (await tokens.access(client, 'client_credentials', client.authorities, null)).token
+  }
+  const client = state.uaa.clients.get('cf')!
+  const u = state.uaa.usersByName.get(base.users[user].username)!
+  return (
+    await tokens.access(
+      client,
+      'password',
+      client.scope.filter((s) => u.groups.includes(s)),
+      u,
+    )
+  ).token
+}
+
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const host = options.host ?? '127.0.0.1'
+  if (!LOOPBACK.has(host))
+    throw new Error(`the simulator listens on loopback only (127.0.0.1 or ::1), not "${host}"`)
+  const scenario = options.scenario ?? 'empty'
+  const seed = options.seed ?? 1
+  const state = newState(options, seed)
+  const tokens = new TokenService(state, await signingKey())
+  const faults = new Faults(seed)
+  const requests: RequestRecord[] = []
+  const {names, tls} = await originNames(options)
+  const servers = await startOrigins(options, {host, state, tokens, faults, requests, names, tls})
+  const base = buildScenario(state, scenario, options.apps)
+  const findApp: FindApp = (ref) => state.apps.get(ref) ?? [...state.apps.all()].find((a) => a.name === ref)
 
   const sim: Simulator = {
     apiUrl: state.urls.api,
@@ -177,24 +266,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       requests.length = 0
     },
     faults,
-    traffic,
+    traffic: trafficController(state, findApp),
     state,
     instances(ref: string): SimInstanceView[] {
-      state.sync()
-      const app = findApp(ref)
-      if (!app) return []
-      return state.processes.lookup('app', app.guid).flatMap((p) =>
-        p.actual.map((i) => ({
-          instanceGuid: i.guid,
-          index: i.index,
-          processGuid: p.guid,
-          type: p.type,
-          state: i.state,
-          startedAt: new Date(i.startedAt).toISOString(),
-          vcapServices: renderVcap(i.env.vcap),
-          environmentVariables: {...i.env.environmentVariables},
-        })),
-      )
+      return instancesOf(state, findApp, ref)
     },
     get secretChanges() {
       return state.uaa.secretChanges
@@ -203,38 +278,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return state.uaa.clients.get(clientId)?.secrets.includes(secret) ?? false
     },
     auditEvents(filter = {}): AuditEventView[] {
-      state.sync()
-      const rows = filter.targetGuid
-        ? state.events.lookup('target', filter.targetGuid)
-        : [...state.events.all()]
-      return rows
-        .filter((e) => !filter.type || e.type === filter.type)
-        .map((e) => ({
-          guid: e.guid,
-          type: e.type,
-          createdAt: iso(e.createdAt),
-          actor: {...e.actor},
-          target: {...e.target},
-          data: e.data,
-          spaceGuid: e.spaceGuid,
-          orgGuid: e.orgGuid,
-        }))
+      return auditEventsOf(state, filter)
     },
-    async tokenFor(user: SimUserName | 'adminClient'): Promise<string> {
-      if (user === 'adminClient') {
-        const client = state.uaa.clients.get(base.admin.clientId)!
-        return (await tokens.access(client, 'client_credentials', client.authorities, null)).token
-      }
-      const client = state.uaa.clients.get('cf')!
-      const u = state.uaa.usersByName.get(base.users[user].username)!
-      return (
-        await tokens.access(
-          client,
-          'password',
-          client.scope.filter((s) => u.groups.includes(s)),
-          u,
-        )
-      ).token
+    tokenFor(user: SimUserName | 'adminClient'): Promise<string> {
+      return tokenFor(state, tokens, base, user)
     },
     passcodeFor(user: SimUserName): string {
       const u = state.uaa.usersByName.get(base.users[user].username)!

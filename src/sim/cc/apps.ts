@@ -2,7 +2,6 @@ import {withRow} from '../core/table.js'
 /** Apps (§3.1): list/get, create, update, delete, start/stop/restart, permissions, features. */
 import type {App, AppFeature, Process} from '../core/model.js'
 import type {SimState} from '../core/state.js'
-import {recordEvent} from '../runtime/audit.js'
 import {releaseBrokerCredentials} from '../runtime/broker.js'
 import {restartApp, startApp, stopApp} from '../runtime/diego.js'
 import {snapshotEnv} from '../runtime/vcap.js'
@@ -11,11 +10,12 @@ import {candidates} from './candidates.js'
 import type {CcCtx} from './context.js'
 import {parseJsonBody, requireSpaceRead, requireSpaceWrite} from './context.js'
 import {notFound, unprocessable} from './errors.js'
-import {createJob} from './jobs.js'
+import {actorEvent} from './events.js'
+import {acceptRecursiveDelete} from './jobs.js'
 import {inList, inListCaseInsensitive, listResponse, stamps, withIncluded} from './list.js'
 import {applyMetadata, emptyMetadata, presentMetadata} from './metadata.js'
 import {spaceIncludes} from './orgs-spaces.js'
-import {accepted, created, link, ok, postLink, rel, type CcRoutes} from './respond.js'
+import {created, link, ok, postLink, rel, type CcRoutes} from './respond.js'
 
 export function presentApp(ctx: CcCtx, a: App) {
   const base = `/v3/apps/${a.guid}`
@@ -136,176 +136,165 @@ export function newProcess(state: SimState, app: App, type: string, instances: n
   })
 }
 
-export function registerApps(r: CcRoutes): void {
-  r.add('GET', '/v3/apps', (ctx) => {
-    const readable = ctx.actor.readableSpaces()
-    const rows = candidates(
-      ctx,
-      ctx.state.apps,
-      {guids: true, indexed: [['space_guids', 'space']], spaceIndex: 'space'},
-      readable,
-    )
-    const visible = readable === 'all' ? rows : [...rows].filter((a) => readable.has(a.spaceGuid))
-    return ok(listResponse(ctx, visible, appListSpec(ctx), (a) => presentApp(ctx, a)))
-  })
+function appEvent(ctx: CcCtx, app: App, type: string, data: Record<string, unknown>, spaceGuid?: string) {
+  actorEvent(ctx, type, appTarget(app), data, spaceGuid ?? app.spaceGuid)
+}
 
-  r.add('GET', '/v3/apps/:guid', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    const body = withIncluded(ctx, appListSpec(ctx), app, presentApp(ctx, app))
-    return ok(body)
-  })
+function listApps(ctx: CcCtx) {
+  const readable = ctx.actor.readableSpaces()
+  const rows = candidates(
+    ctx,
+    ctx.state.apps,
+    {guids: true, indexed: [['space_guids', 'space']], spaceIndex: 'space'},
+    readable,
+  )
+  const visible = readable === 'all' ? rows : [...rows].filter((a) => readable.has(a.spaceGuid))
+  return ok(listResponse(ctx, visible, appListSpec(ctx), (a) => presentApp(ctx, a)))
+}
 
-  r.add('POST', '/v3/apps', (ctx) => {
-    const body = parseJsonBody(ctx.req)
-    const name = typeof body.name === 'string' ? body.name : ''
-    const spaceGuid =
-      (body.relationships as Record<string, {data?: {guid?: string}}> | undefined)?.space?.data?.guid ?? ''
-    if (name === '') throw unprocessable('Name must be a string, Name is too short (minimum is 1 character)')
-    const space = ctx.state.spaces.get(spaceGuid)
-    if (!space) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.')
-    requireSpaceWrite(ctx, space.guid, 'Space')
-    if (ctx.state.apps.lookup('space', space.guid).some((a) => a.name.toLowerCase() === name.toLowerCase())) {
-      throw unprocessable(`App with the name '${name}' already exists.`)
-    }
-    const env = body.environment_variables
-    if (
-      env !== undefined &&
-      (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string'))
-    ) {
-      throw unprocessable('Environment variables must be a hash of strings')
-    }
-    const app = createAppRecord(ctx.state, {
-      name,
-      spaceGuid: space.guid,
-      env: (env as Record<string, string>) ?? {},
-    })
-    applyMetadata(app.metadata, body.metadata)
-    recordEvent(ctx.state, {
-      type: 'audit.app.create',
-      actor: ctx.actor.auditActor,
-      target: appTarget(app),
-      data: {
-        request: {
-          name,
-          relationships: {space: {data: {guid: space.guid}}},
-          environment_variables: '[PRIVATE DATA HIDDEN]',
-        },
-      },
-      spaceGuid: space.guid,
-    })
-    return created(presentApp(ctx, app))
-  })
+function getApp(ctx: CcCtx) {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  const body = withIncluded(ctx, appListSpec(ctx), app, presentApp(ctx, app))
+  return ok(body)
+}
 
-  r.add('PATCH', '/v3/apps/:guid', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    requireSpaceWrite(ctx, app.spaceGuid, 'App')
-    const body = parseJsonBody(ctx.req)
-    if (body.name !== undefined) {
-      if (typeof body.name !== 'string' || body.name === '') throw unprocessable('Name must be a string')
-      app.name = body.name
-    }
-    applyMetadata(app.metadata, body.metadata)
-    app.updatedAt = ctx.state.now()
-    recordEvent(ctx.state, {
-      type: 'audit.app.update',
-      actor: ctx.actor.auditActor,
-      target: appTarget(app),
-      data: {request: body},
-      spaceGuid: app.spaceGuid,
-    })
-    return ok(presentApp(ctx, app))
-  })
-
-  r.add('DELETE', '/v3/apps/:guid', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    requireSpaceWrite(ctx, app.spaceGuid, 'App')
-    recordEvent(ctx.state, {
-      type: 'audit.app.delete-request',
-      actor: ctx.actor.auditActor,
-      target: appTarget(app),
-      data: {request: {recursive: true}},
-      spaceGuid: app.spaceGuid,
-    })
-    const job = createJob(ctx.state, {
-      operation: 'app.delete',
-      brokered: false,
-      onComplete: () => {
-        deleteAppRecord(ctx.state, app)
-        return {ok: true}
-      },
-    })
-    return accepted(ctx, job.guid)
-  })
-
-  const lifecycle = (action: 'start' | 'stop' | 'restart') => (ctx: CcCtx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    requireSpaceWrite(ctx, app.spaceGuid, 'App', DEV_SUPPORTER)
-    const now = ctx.state.now()
-    if (action !== 'stop' && !app.dropletGuid)
-      throw unprocessable('Assign a droplet before starting this app.')
-    if (action === 'start' && app.state !== 'STARTED') startApp(ctx.state, app, now)
-    if (action === 'stop' && app.state !== 'STOPPED') stopApp(ctx.state, app, now)
-    if (action === 'restart') restartApp(ctx.state, app, now)
-    recordEvent(ctx.state, {
-      type: `audit.app.${action}`,
-      actor: ctx.actor.auditActor,
-      target: appTarget(app),
-      data: {},
-      spaceGuid: app.spaceGuid,
-    })
-    return ok(presentApp(ctx, app))
+function createApp(ctx: CcCtx) {
+  const body = parseJsonBody(ctx.req)
+  const name = typeof body.name === 'string' ? body.name : ''
+  const spaceGuid =
+    (body.relationships as Record<string, {data?: {guid?: string}}> | undefined)?.space?.data?.guid ?? ''
+  if (name === '') throw unprocessable('Name must be a string, Name is too short (minimum is 1 character)')
+  const space = ctx.state.spaces.get(spaceGuid)
+  if (!space) throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.')
+  requireSpaceWrite(ctx, space.guid, 'Space')
+  if (ctx.state.apps.lookup('space', space.guid).some((a) => a.name.toLowerCase() === name.toLowerCase())) {
+    throw unprocessable(`App with the name '${name}' already exists.`)
   }
+  const env = body.environment_variables
+  if (
+    env !== undefined &&
+    (typeof env !== 'object' || env === null || Object.values(env).some((v) => typeof v !== 'string'))
+  ) {
+    throw unprocessable('Environment variables must be a hash of strings')
+  }
+  const app = createAppRecord(ctx.state, {
+    name,
+    spaceGuid: space.guid,
+    env: (env as Record<string, string>) ?? {},
+  })
+  applyMetadata(app.metadata, body.metadata)
+  const request = {
+    name,
+    relationships: {space: {data: {guid: space.guid}}},
+    environment_variables: '[PRIVATE DATA HIDDEN]',
+  }
+  appEvent(ctx, app, 'audit.app.create', {request}, space.guid)
+  return created(presentApp(ctx, app))
+}
+
+function updateApp(ctx: CcCtx) {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  requireSpaceWrite(ctx, app.spaceGuid, 'App')
+  const body = parseJsonBody(ctx.req)
+  if (body.name !== undefined) {
+    if (typeof body.name !== 'string' || body.name === '') throw unprocessable('Name must be a string')
+    app.name = body.name
+  }
+  applyMetadata(app.metadata, body.metadata)
+  app.updatedAt = ctx.state.now()
+  appEvent(ctx, app, 'audit.app.update', {request: body})
+  return ok(presentApp(ctx, app))
+}
+
+function deleteApp(ctx: CcCtx) {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  requireSpaceWrite(ctx, app.spaceGuid, 'App')
+  return acceptRecursiveDelete(ctx, {
+    operation: 'app.delete',
+    eventType: 'audit.app.delete-request',
+    target: appTarget(app),
+    spaceGuid: app.spaceGuid,
+    remove: () => deleteAppRecord(ctx.state, app),
+  })
+}
+
+const lifecycle = (action: 'start' | 'stop' | 'restart') => (ctx: CcCtx) => {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  requireSpaceWrite(ctx, app.spaceGuid, 'App', DEV_SUPPORTER)
+  const now = ctx.state.now()
+  if (action !== 'stop' && !app.dropletGuid) throw unprocessable('Assign a droplet before starting this app.')
+  if (action === 'start' && app.state !== 'STARTED') startApp(ctx.state, app, now)
+  if (action === 'stop' && app.state !== 'STOPPED') stopApp(ctx.state, app, now)
+  if (action === 'restart') restartApp(ctx.state, app, now)
+  appEvent(ctx, app, `audit.app.${action}`, {})
+  return ok(presentApp(ctx, app))
+}
+
+function appPermissions(ctx: CcCtx) {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  return ok({read_basic_data: true, read_sensitive_data: ctx.actor.canReadSecrets(app.spaceGuid)})
+}
+
+function listFeatures(ctx: CcCtx) {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  return ok({
+    resources: FEATURES.map((f) => presentFeature(app, f.name)),
+    pagination: {
+      total_results: FEATURES.length,
+      total_pages: 1,
+      first: link(ctx, `/v3/apps/${app.guid}/features`),
+      last: link(ctx, `/v3/apps/${app.guid}/features`),
+      next: null,
+      previous: null,
+    },
+  })
+}
+
+/** The app and the feature named in the path (404 for an unknown feature). */
+function appFeature(ctx: CcCtx): {app: App; name: AppFeature} {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  const name = ctx.req.params.name as AppFeature
+  if (!FEATURES.some((f) => f.name === name)) throw notFound('Feature')
+  return {app, name}
+}
+
+function updateFeature(ctx: CcCtx) {
+  const {app, name} = appFeature(ctx)
+  requireSpaceWrite(ctx, app.spaceGuid, 'App')
+  const body = parseJsonBody(ctx.req)
+  if (typeof body.enabled !== 'boolean') throw unprocessable('Enabled must be a boolean')
+  const other: AppFeature | null =
+    name === 'service-binding-k8s'
+      ? 'file-based-vcap-services'
+      : name === 'file-based-vcap-services'
+        ? 'service-binding-k8s'
+        : null
+  if (body.enabled && other && app.features[other]) {
+    throw unprocessable(
+      `'file-based-vcap-services' and 'service-binding-k8s' features cannot be enabled at the same time.`,
+    )
+  }
+  app.features[name] = body.enabled
+  app.updatedAt = ctx.state.now()
+  return ok(presentFeature(app, name))
+}
+
+export function registerApps(r: CcRoutes): void {
+  r.add('GET', '/v3/apps', listApps)
+  r.add('GET', '/v3/apps/:guid', getApp)
+  r.add('POST', '/v3/apps', createApp)
+  r.add('PATCH', '/v3/apps/:guid', updateApp)
+  r.add('DELETE', '/v3/apps/:guid', deleteApp)
   r.add('POST', '/v3/apps/:guid/actions/start', lifecycle('start'))
   r.add('POST', '/v3/apps/:guid/actions/stop', lifecycle('stop'))
   r.add('POST', '/v3/apps/:guid/actions/restart', lifecycle('restart'))
-
-  r.add('GET', '/v3/apps/:guid/permissions', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    return ok({read_basic_data: true, read_sensitive_data: ctx.actor.canReadSecrets(app.spaceGuid)})
-  })
-
-  r.add('GET', '/v3/apps/:guid/features', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    return ok({
-      resources: FEATURES.map((f) => presentFeature(app, f.name)),
-      pagination: {
-        total_results: FEATURES.length,
-        total_pages: 1,
-        first: link(ctx, `/v3/apps/${app.guid}/features`),
-        last: link(ctx, `/v3/apps/${app.guid}/features`),
-        next: null,
-        previous: null,
-      },
-    })
-  })
+  r.add('GET', '/v3/apps/:guid/permissions', appPermissions)
+  r.add('GET', '/v3/apps/:guid/features', listFeatures)
   r.add('GET', '/v3/apps/:guid/features/:name', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    const name = ctx.req.params.name as AppFeature
-    if (!FEATURES.some((f) => f.name === name)) throw notFound('Feature')
+    const {app, name} = appFeature(ctx)
     return ok(presentFeature(app, name))
   })
-  r.add('PATCH', '/v3/apps/:guid/features/:name', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    const name = ctx.req.params.name as AppFeature
-    if (!FEATURES.some((f) => f.name === name)) throw notFound('Feature')
-    requireSpaceWrite(ctx, app.spaceGuid, 'App')
-    const body = parseJsonBody(ctx.req)
-    if (typeof body.enabled !== 'boolean') throw unprocessable('Enabled must be a boolean')
-    const other: AppFeature | null =
-      name === 'service-binding-k8s'
-        ? 'file-based-vcap-services'
-        : name === 'file-based-vcap-services'
-          ? 'service-binding-k8s'
-          : null
-    if (body.enabled && other && app.features[other]) {
-      throw unprocessable(
-        `'file-based-vcap-services' and 'service-binding-k8s' features cannot be enabled at the same time.`,
-      )
-    }
-    app.features[name] = body.enabled
-    app.updatedAt = ctx.state.now()
-    return ok(presentFeature(app, name))
-  })
+  r.add('PATCH', '/v3/apps/:guid/features/:name', updateFeature)
 }
 
 export function deleteAppRecord(state: SimState, app: App): void {

@@ -3,8 +3,10 @@ import {iso} from '../core/clock.js'
 import type {Job} from '../core/model.js'
 import type {SimState} from '../core/state.js'
 import type {CcCtx} from './context.js'
+import type {SimResponse} from '../server/types.js'
 import {notFound} from './errors.js'
-import {link, ok, type CcRoutes} from './respond.js'
+import {actorEvent} from './events.js'
+import {accepted, link, ok, type CcRoutes} from './respond.js'
 
 export interface JobInput {
   operation: string
@@ -67,4 +69,30 @@ export function registerJobs(r: CcRoutes): void {
     if (!job) throw notFound('Job')
     return ok(presentJob(ctx, job))
   })
+}
+
+/**
+ * A DELETE that CC finishes in a job (apps, routes): the `delete-request` audit event now, then a
+ * non-brokered job whose completion runs `remove`; answers 202 + Location.
+ */
+export function acceptRecursiveDelete(
+  ctx: CcCtx,
+  input: {
+    operation: string
+    eventType: string
+    target: {guid: string; type: string; name: string}
+    spaceGuid: string
+    remove: () => void
+  },
+): SimResponse {
+  actorEvent(ctx, input.eventType, input.target, {request: {recursive: true}}, input.spaceGuid)
+  const job = createJob(ctx.state, {
+    operation: input.operation,
+    brokered: false,
+    onComplete: () => {
+      input.remove()
+      return {ok: true}
+    },
+  })
+  return accepted(ctx, job.guid)
 }

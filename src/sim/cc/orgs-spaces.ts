@@ -3,6 +3,7 @@ import type {Org, Space} from '../core/model.js'
 import {recordEvent} from '../runtime/audit.js'
 import type {CcCtx} from './context.js'
 import {parseJsonBody} from './context.js'
+import {actorEvent} from './events.js'
 import {notAuthorized, notFound} from './errors.js'
 import {inList, inListCaseInsensitive, listResponse, stamps} from './list.js'
 import {applyMetadata, presentMetadata} from './metadata.js'
@@ -69,6 +70,15 @@ function visibleSpace(ctx: CcCtx, guid: string): Space {
   return space
 }
 
+/** The PATCH body of an org or space applied (name, metadata); returns the body for the audit event. */
+function renameAndLabel(ctx: CcCtx, row: Org | Space): Record<string, unknown> {
+  const body = parseJsonBody(ctx.req)
+  if (typeof body.name === 'string') row.name = body.name
+  applyMetadata(row.metadata, body.metadata)
+  row.updatedAt = ctx.state.now()
+  return body
+}
+
 export function registerOrgsSpaces(r: CcRoutes): void {
   r.add('GET', '/v3/organizations', (ctx) => {
     const rows = [...ctx.state.orgs.all()].filter((o) => ctx.actor.canReadOrg(o.guid))
@@ -90,10 +100,7 @@ export function registerOrgsSpaces(r: CcRoutes): void {
   r.add('PATCH', '/v3/organizations/:guid', (ctx) => {
     const org = visibleOrg(ctx, ctx.req.params.guid!)
     if (!ctx.actor.admin && !ctx.actor.orgHas(org.guid, ['organization_manager'])) throw notAuthorized()
-    const body = parseJsonBody(ctx.req)
-    if (typeof body.name === 'string') org.name = body.name
-    applyMetadata(org.metadata, body.metadata)
-    org.updatedAt = ctx.state.now()
+    const body = renameAndLabel(ctx, org)
     recordEvent(ctx.state, {
       type: 'audit.organization.update',
       actor: ctx.actor.auditActor,
@@ -152,17 +159,9 @@ export function registerOrgsSpaces(r: CcRoutes): void {
   r.add('PATCH', '/v3/spaces/:guid', (ctx) => {
     const space = visibleSpace(ctx, ctx.req.params.guid!)
     if (!ctx.actor.admin && !ctx.actor.spaceHas(space.guid, ['space_manager'])) throw notAuthorized()
-    const body = parseJsonBody(ctx.req)
-    if (typeof body.name === 'string') space.name = body.name
-    applyMetadata(space.metadata, body.metadata)
-    space.updatedAt = ctx.state.now()
-    recordEvent(ctx.state, {
-      type: 'audit.space.update',
-      actor: ctx.actor.auditActor,
-      target: {guid: space.guid, type: 'space', name: space.name},
-      data: {request: body},
-      spaceGuid: space.guid,
-    })
+    const body = renameAndLabel(ctx, space)
+    const target = {guid: space.guid, type: 'space', name: space.name}
+    actorEvent(ctx, 'audit.space.update', target, {request: body}, space.guid)
     return ok(presentSpace(ctx, space))
   })
 }

@@ -1,12 +1,14 @@
 /** Processes (§3.4): list/get, update (health checks), scale, kill an instance, embed. */
 import type {App, HealthCheck, Process} from '../core/model.js'
-import {PRIVATE, recordEvent} from '../runtime/audit.js'
+import {PRIVATE} from '../runtime/audit.js'
 import {killInstance, scaleProcess, startProcess} from '../runtime/diego.js'
 import {DEV_SUPPORTER} from './actor.js'
 import {appTarget, visibleApp} from './apps.js'
 import type {CcCtx} from './context.js'
 import {parseJsonBody, requireSpaceWrite} from './context.js'
+import type {SimResponse} from '../server/types.js'
 import {badQuery, notFound, unprocessable} from './errors.js'
+import {actorEvent} from './events.js'
 import {inList, listResponse, stamps} from './list.js'
 import {applyMetadata, presentMetadata} from './metadata.js'
 import {link, ok, postLink, rel, type CcRoutes} from './respond.js'
@@ -100,163 +102,141 @@ function processSpec(ctx: CcCtx, path: string, withAppFilters: boolean) {
   return {path, filters, labels: (p: Process) => p.metadata.labels, extraParams: ['embed']}
 }
 
+type Found = {process: Process; app: App}
+type FoundHandler = (ctx: CcCtx, found: Found) => SimResponse
+
+function processEvent(ctx: CcCtx, {process, app}: Found, type: string, data: Record<string, unknown>) {
+  actorEvent(
+    ctx,
+    type,
+    appTarget(app),
+    {process_guid: process.guid, process_type: process.type, ...data},
+    app.spaceGuid,
+  )
+}
+
+function listProcesses(ctx: CcCtx) {
+  const embed = embedRequested(ctx)
+  const readable = ctx.actor.readableSpaces()
+  let rows: Iterable<Process>
+  const appGuids = ctx.query.list('app_guids')
+  if (appGuids) rows = ctx.state.processes.lookupMany('app', appGuids)
+  else if (readable !== 'all') {
+    const apps = ctx.state.apps.lookupMany('space', readable).map((a) => a.guid)
+    rows = ctx.state.processes.lookupMany('app', apps)
+  } else rows = ctx.state.processes.all()
+  const visible = [...rows].filter((p) => {
+    const app = ctx.state.apps.get(p.appGuid)
+    return app !== undefined && (readable === 'all' || readable.has(app.spaceGuid))
+  })
+  return ok(
+    listResponse(ctx, visible, processSpec(ctx, '/v3/processes', true), (p) =>
+      presentProcess(ctx, p, ctx.state.apps.get(p.appGuid)!, embed),
+    ),
+  )
+}
+
+function listAppProcesses(ctx: CcCtx) {
+  const app = visibleApp(ctx, ctx.req.params.guid!)
+  const embed = embedRequested(ctx)
+  return ok(
+    listResponse(
+      ctx,
+      ctx.state.processes.lookup('app', app.guid),
+      processSpec(ctx, `/v3/apps/${app.guid}/processes`, false),
+      (p) => presentProcess(ctx, p, app, embed),
+    ),
+  )
+}
+
+function updateProcess(ctx: CcCtx, found: Found) {
+  const {process, app} = found
+  requireSpaceWrite(ctx, app.spaceGuid, 'Process')
+  const body = parseJsonBody(ctx.req)
+  if (body.command !== undefined) {
+    if (body.command !== null && typeof body.command !== 'string')
+      throw unprocessable('Command must be a string')
+    process.command = body.command
+  }
+  if (body.health_check !== undefined)
+    process.healthCheck = parseHealthCheck(body.health_check, process.healthCheck, false)
+  if (body.readiness_health_check !== undefined) {
+    process.readiness = parseHealthCheck(body.readiness_health_check, process.readiness, true)
+  }
+  applyMetadata(process.metadata, body.metadata)
+  process.updatedAt = ctx.state.now()
+  const request = {...body}
+  if ('command' in request) request.command = PRIVATE
+  processEvent(ctx, found, 'audit.app.process.update', {request})
+  return ok(presentProcess(ctx, process, app, false))
+}
+
+function scaleProcessAction(ctx: CcCtx, found: Found) {
+  const {process, app} = found
+  requireSpaceWrite(ctx, app.spaceGuid, 'Process', DEV_SUPPORTER)
+  const body = parseJsonBody(ctx.req)
+  const int = (name: string, min: number) => {
+    const v = body[name]
+    if (v === undefined) return undefined
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw unprocessable(`${name} must be an integer >= ${min}`)
+    return v
+  }
+  const instances = int('instances', 0)
+  const memory = int('memory_in_mb', 1)
+  const disk = int('disk_in_mb', 1)
+  const logRate = int('log_rate_limit_in_bytes_per_second', -1)
+  const now = ctx.state.now()
+  const restart =
+    (memory !== undefined && memory !== process.memoryInMb) ||
+    (disk !== undefined && disk !== process.diskInMb) ||
+    (logRate !== undefined && logRate !== process.logRateLimit)
+  if (memory !== undefined) process.memoryInMb = memory
+  if (disk !== undefined) process.diskInMb = disk
+  if (logRate !== undefined) process.logRateLimit = logRate
+  if (instances !== undefined) scaleProcess(ctx.state, app, process, instances, now)
+  if (restart && app.state === 'STARTED') startProcess(ctx.state, app, process, now)
+  process.updatedAt = now
+  processEvent(ctx, found, 'audit.app.process.scale', {request: body})
+  return {...ok(presentProcess(ctx, process, app, false)), status: 202}
+}
+
+function killProcessInstance(ctx: CcCtx, found: Found): SimResponse {
+  const {process, app} = found
+  requireSpaceWrite(ctx, app.spaceGuid, 'Process', DEV_SUPPORTER)
+  const index = Number(ctx.req.params.index)
+  if (!Number.isInteger(index) || !killInstance(ctx.state, process, index, ctx.state.now()))
+    throw notFound('Instance')
+  processEvent(ctx, found, 'audit.app.process.terminate_instance', {process_index: index})
+  return {status: 204}
+}
+
+/** `handler` under both addresses of a process: by guid, and by app guid + process type. */
+function addBoth(r: CcRoutes, method: string, suffix: string, handler: FoundHandler): void {
+  r.add(method, `/v3/processes/:guid${suffix}`, (ctx) =>
+    handler(ctx, visibleProcess(ctx, ctx.req.params.guid!)),
+  )
+  r.add(method, `/v3/apps/:guid/processes/:type${suffix}`, (ctx) =>
+    handler(ctx, appProcessByType(ctx, ctx.req.params.guid!, ctx.req.params.type!)),
+  )
+}
+
 export function registerProcesses(r: CcRoutes): void {
-  r.add('GET', '/v3/processes', (ctx) => {
-    const embed = embedRequested(ctx)
-    const readable = ctx.actor.readableSpaces()
-    let rows: Iterable<Process>
-    const appGuids = ctx.query.list('app_guids')
-    if (appGuids) rows = ctx.state.processes.lookupMany('app', appGuids)
-    else if (readable !== 'all') {
-      const apps = ctx.state.apps.lookupMany('space', readable).map((a) => a.guid)
-      rows = ctx.state.processes.lookupMany('app', apps)
-    } else rows = ctx.state.processes.all()
-    const visible = [...rows].filter((p) => {
-      const app = ctx.state.apps.get(p.appGuid)
-      return app !== undefined && (readable === 'all' || readable.has(app.spaceGuid))
-    })
-    return ok(
-      listResponse(ctx, visible, processSpec(ctx, '/v3/processes', true), (p) =>
-        presentProcess(ctx, p, ctx.state.apps.get(p.appGuid)!, embed),
-      ),
-    )
-  })
-
-  r.add('GET', '/v3/apps/:guid/processes', (ctx) => {
-    const app = visibleApp(ctx, ctx.req.params.guid!)
-    const embed = embedRequested(ctx)
-    return ok(
-      listResponse(
-        ctx,
-        ctx.state.processes.lookup('app', app.guid),
-        processSpec(ctx, `/v3/apps/${app.guid}/processes`, false),
-        (p) => presentProcess(ctx, p, app, embed),
-      ),
-    )
-  })
-
+  r.add('GET', '/v3/processes', listProcesses)
+  r.add('GET', '/v3/apps/:guid/processes', listAppProcesses)
   r.add('GET', '/v3/processes/:guid', (ctx) => {
     ctx.query.validate(['embed'])
     const {process, app} = visibleProcess(ctx, ctx.req.params.guid!)
     return ok(presentProcess(ctx, process, app, embedRequested(ctx)))
   })
-
   r.add('GET', '/v3/apps/:guid/processes/:type', (ctx) => {
     ctx.query.validate(['embed'])
     const {process, app} = appProcessByType(ctx, ctx.req.params.guid!, ctx.req.params.type!)
     return ok(presentProcess(ctx, process, app, embedRequested(ctx)))
   })
-
-  const update = (find: (ctx: CcCtx) => {process: Process; app: App}) => (ctx: CcCtx) => {
-    const {process, app} = find(ctx)
-    requireSpaceWrite(ctx, app.spaceGuid, 'Process')
-    const body = parseJsonBody(ctx.req)
-    if (body.command !== undefined) {
-      if (body.command !== null && typeof body.command !== 'string')
-        throw unprocessable('Command must be a string')
-      process.command = body.command
-    }
-    if (body.health_check !== undefined)
-      process.healthCheck = parseHealthCheck(body.health_check, process.healthCheck, false)
-    if (body.readiness_health_check !== undefined) {
-      process.readiness = parseHealthCheck(body.readiness_health_check, process.readiness, true)
-    }
-    applyMetadata(process.metadata, body.metadata)
-    process.updatedAt = ctx.state.now()
-    const request = {...body}
-    if ('command' in request) request.command = PRIVATE
-    recordEvent(ctx.state, {
-      type: 'audit.app.process.update',
-      actor: ctx.actor.auditActor,
-      target: appTarget(app),
-      data: {process_guid: process.guid, process_type: process.type, request},
-      spaceGuid: app.spaceGuid,
-    })
-    return ok(presentProcess(ctx, process, app, false))
-  }
-  r.add(
-    'PATCH',
-    '/v3/processes/:guid',
-    update((ctx) => visibleProcess(ctx, ctx.req.params.guid!)),
-  )
-  r.add(
-    'PATCH',
-    '/v3/apps/:guid/processes/:type',
-    update((ctx) => appProcessByType(ctx, ctx.req.params.guid!, ctx.req.params.type!)),
-  )
-
-  const scale = (find: (ctx: CcCtx) => {process: Process; app: App}) => (ctx: CcCtx) => {
-    const {process, app} = find(ctx)
-    requireSpaceWrite(ctx, app.spaceGuid, 'Process', DEV_SUPPORTER)
-    const body = parseJsonBody(ctx.req)
-    const int = (name: string, min: number) => {
-      const v = body[name]
-      if (v === undefined) return undefined
-      if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-        throw unprocessable(`${name} must be an integer >= ${min}`)
-      return v
-    }
-    const instances = int('instances', 0)
-    const memory = int('memory_in_mb', 1)
-    const disk = int('disk_in_mb', 1)
-    const logRate = int('log_rate_limit_in_bytes_per_second', -1)
-    const now = ctx.state.now()
-    const restart =
-      (memory !== undefined && memory !== process.memoryInMb) ||
-      (disk !== undefined && disk !== process.diskInMb) ||
-      (logRate !== undefined && logRate !== process.logRateLimit)
-    if (memory !== undefined) process.memoryInMb = memory
-    if (disk !== undefined) process.diskInMb = disk
-    if (logRate !== undefined) process.logRateLimit = logRate
-    if (instances !== undefined) scaleProcess(ctx.state, app, process, instances, now)
-    if (restart && app.state === 'STARTED') startProcess(ctx.state, app, process, now)
-    process.updatedAt = now
-    recordEvent(ctx.state, {
-      type: 'audit.app.process.scale',
-      actor: ctx.actor.auditActor,
-      target: appTarget(app),
-      data: {process_guid: process.guid, process_type: process.type, request: body},
-      spaceGuid: app.spaceGuid,
-    })
-    return {...ok(presentProcess(ctx, process, app, false)), status: 202}
-  }
-  r.add(
-    'POST',
-    '/v3/processes/:guid/actions/scale',
-    scale((ctx) => visibleProcess(ctx, ctx.req.params.guid!)),
-  )
-  r.add(
-    'POST',
-    '/v3/apps/:guid/processes/:type/actions/scale',
-    scale((ctx) => appProcessByType(ctx, ctx.req.params.guid!, ctx.req.params.type!)),
-  )
-
-  const kill = (find: (ctx: CcCtx) => {process: Process; app: App}) => (ctx: CcCtx) => {
-    const {process, app} = find(ctx)
-    requireSpaceWrite(ctx, app.spaceGuid, 'Process', DEV_SUPPORTER)
-    const index = Number(ctx.req.params.index)
-    if (!Number.isInteger(index) || !killInstance(ctx.state, process, index, ctx.state.now()))
-      throw notFound('Instance')
-    recordEvent(ctx.state, {
-      type: 'audit.app.process.terminate_instance',
-      actor: ctx.actor.auditActor,
-      target: appTarget(app),
-      data: {process_guid: process.guid, process_type: process.type, process_index: index},
-      spaceGuid: app.spaceGuid,
-    })
-    return {status: 204}
-  }
-  r.add(
-    'DELETE',
-    '/v3/processes/:guid/instances/:index',
-    kill((ctx) => visibleProcess(ctx, ctx.req.params.guid!)),
-  )
-  r.add(
-    'DELETE',
-    '/v3/apps/:guid/processes/:type/instances/:index',
-    kill((ctx) => appProcessByType(ctx, ctx.req.params.guid!, ctx.req.params.type!)),
-  )
-
+  addBoth(r, 'PATCH', '', updateProcess)
+  addBoth(r, 'POST', '/actions/scale', scaleProcessAction)
+  addBoth(r, 'DELETE', '/instances/:index', killProcessInstance)
   registerStats(r)
 }
 

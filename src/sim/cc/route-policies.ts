@@ -1,10 +1,10 @@
 /** Route policies (§4.7, CC ≥ 3.224; 404 below): app-identity-aware ingress rules per route. */
-import type {App, Org, RoutePolicy, Space} from '../core/model.js'
-import {recordEvent} from '../runtime/audit.js'
+import type {App, Org, Route, RoutePolicy, Space} from '../core/model.js'
 import {presentApp} from './apps.js'
 import type {CcCtx} from './context.js'
 import {parseJsonBody, requireSpaceWrite} from './context.js'
 import {notFound, unknownRequest, unprocessable} from './errors.js'
+import {actorEvent} from './events.js'
 import {inList, listResponse, stamps, withIncluded, type ListSpec} from './list.js'
 import {applyMetadata, emptyMetadata, presentMetadata} from './metadata.js'
 import {presentOrg, presentSpace} from './orgs-spaces.js'
@@ -147,47 +147,42 @@ export function registerRoutePolicies(r: CcRoutes): void {
       metadata: emptyMetadata(),
     })
     applyMetadata(policy.metadata, body.metadata)
-    recordEvent(ctx.state, {
-      type: 'audit.route_policy.create',
-      actor: ctx.actor.auditActor,
-      target: {guid: policy.guid, type: 'route_policy', name: policy.source},
-      data: {request: body},
-      spaceGuid: route.spaceGuid,
-    })
+    policyEvent(ctx, policy, 'audit.route_policy.create', {request: body}, route.spaceGuid)
     return created(presentRoutePolicy(ctx, policy))
   })
   r.add('PATCH', '/v3/route_policies/:guid', (ctx) => {
-    gate(ctx)
-    const p = visiblePolicy(ctx, ctx.req.params.guid!)
-    const route = ctx.state.routes.get(p.routeGuid)!
-    requireSpaceWrite(ctx, route.spaceGuid, 'Route policy')
+    const {p, route} = writablePolicy(ctx)
     const body = parseJsonBody(ctx.req)
     const unknown = Object.keys(body).filter((k) => k !== 'metadata')
     if (unknown.length > 0) throw unprocessable(`Unknown field(s): '${unknown.join("', '")}'`)
     applyMetadata(p.metadata, body.metadata)
     p.updatedAt = ctx.state.now()
-    recordEvent(ctx.state, {
-      type: 'audit.route_policy.update',
-      actor: ctx.actor.auditActor,
-      target: {guid: p.guid, type: 'route_policy', name: p.source},
-      data: {request: body},
-      spaceGuid: route.spaceGuid,
-    })
+    policyEvent(ctx, p, 'audit.route_policy.update', {request: body}, route.spaceGuid)
     return ok(presentRoutePolicy(ctx, p))
   })
   r.add('DELETE', '/v3/route_policies/:guid', (ctx) => {
-    gate(ctx)
-    const p = visiblePolicy(ctx, ctx.req.params.guid!)
-    const route = ctx.state.routes.get(p.routeGuid)!
-    requireSpaceWrite(ctx, route.spaceGuid, 'Route policy')
+    const {p, route} = writablePolicy(ctx)
     ctx.state.routePolicies.delete(p.guid)
-    recordEvent(ctx.state, {
-      type: 'audit.route_policy.delete',
-      actor: ctx.actor.auditActor,
-      target: {guid: p.guid, type: 'route_policy', name: p.source},
-      data: {},
-      spaceGuid: route.spaceGuid,
-    })
+    policyEvent(ctx, p, 'audit.route_policy.delete', {}, route.spaceGuid)
     return noContent()
   })
+}
+
+function policyEvent(
+  ctx: CcCtx,
+  p: RoutePolicy,
+  type: string,
+  data: Record<string, unknown>,
+  spaceGuid: string,
+) {
+  actorEvent(ctx, type, {guid: p.guid, type: 'route_policy', name: p.source}, data, spaceGuid)
+}
+
+/** The policy in the path and its route, when the caller may change it (PATCH, DELETE). */
+function writablePolicy(ctx: CcCtx): {p: RoutePolicy; route: Route} {
+  gate(ctx)
+  const p = visiblePolicy(ctx, ctx.req.params.guid!)
+  const route = ctx.state.routes.get(p.routeGuid)!
+  requireSpaceWrite(ctx, route.spaceGuid, 'Route policy')
+  return {p, route}
 }

@@ -58,238 +58,264 @@ function nameTaken(ctx: CcCtx, spaceGuid: string, name: string, except?: string)
     .some((si) => si.spaceGuid === spaceGuid && si.name === name && si.guid !== except)
 }
 
-export function registerServiceInstanceWrites(r: CcRoutes): void {
-  r.add('POST', '/v3/service_instances', (ctx) => {
-    const body = parseJsonBody(ctx.req)
-    const type = body.type
-    if (type !== 'user-provided' && type !== 'managed')
-      throw unprocessable("Type must be one of 'managed', 'user-provided'")
-    const name = body.name
-    if (typeof name !== 'string' || name === '') throw unprocessable('Name must be a string')
-    const rels = (body.relationships ?? {}) as Record<string, {data?: {guid?: string}}>
-    const space = ctx.state.spaces.get(rels.space?.data?.guid ?? '')
-    if (!space || !ctx.actor.canReadSpace(space.guid)) {
-      throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.')
-    }
-    requireSpaceWrite(ctx, space.guid, 'Space')
-    if (nameTaken(ctx, space.guid, name)) throw unprocessable(`The service instance name is taken: ${name}.`)
-    const now = ctx.state.now()
-    const base = Object.assign(ctx.state.row(now), {
-      name,
-      spaceGuid: space.guid,
-      tags: body.tags === undefined ? [] : tagsOrThrow(body.tags),
-      sharedSpaceGuids: [],
-      metadata: emptyMetadata(),
-      dashboardUrl: null,
-    })
-    if (type === 'user-provided') {
-      if (body.parameters !== undefined) throw unprocessable("Unknown field(s): 'parameters'")
-      const si: ServiceInstance = {
-        ...base,
-        type,
-        planGuid: null,
-        credentials: body.credentials === undefined ? {} : objectOrThrow(body.credentials, 'Credentials'),
-        syslogDrainUrl: urlOrNull(body.syslog_drain_url ?? null, 'Syslog drain url', false),
-        routeServiceUrl: urlOrNull(body.route_service_url ?? null, 'Route service url', true),
-        parameters: {},
-        lastOperation: lastOp('create', 'succeeded', now),
-      }
-      applyMetadata(si.metadata, body.metadata)
-      ctx.state.serviceInstances.add(si)
-      recordEvent(ctx.state, {
-        type: 'audit.user_provided_service_instance.create',
-        actor: ctx.actor.auditActor,
-        target: siTarget(si),
-        data: {request: censored(body)},
-        spaceGuid: si.spaceGuid,
-      })
-      return created(presentServiceInstance(ctx, si))
-    }
-    const plan = ctx.state.plans.get(rels.service_plan?.data?.guid ?? '')
-    if (!plan)
-      throw unprocessable(
-        'Invalid service plan. Ensure that the service plan exists, is available, and you have access to it.',
-      )
-    const si: ServiceInstance = {
-      ...base,
+/** The audit-event writer of one request on `si`; `request()` builds each event's `data.request`. */
+function siEventWriter(ctx: CcCtx, si: ServiceInstance, request: () => Record<string, unknown>) {
+  return (type: string, at?: number) =>
+    recordEvent(ctx.state, {
       type,
-      planGuid: plan.guid,
-      credentials: {},
-      syslogDrainUrl: null,
-      routeServiceUrl: null,
-      parameters: body.parameters === undefined ? {} : objectOrThrow(body.parameters, 'Parameters'),
-      lastOperation: lastOp('create', 'in progress', now),
-    }
-    applyMetadata(si.metadata, body.metadata)
-    ctx.state.serviceInstances.add(si)
-    const event = (kind: string, at?: number) =>
-      recordEvent(ctx.state, {
-        type: `audit.service_instance.${kind}`,
-        actor: ctx.actor.auditActor,
-        target: siTarget(si),
-        data: {request: censored(body)},
-        spaceGuid: si.spaceGuid,
-        at,
-      })
-    event('start_create')
-    const job = createJob(ctx.state, {
-      operation: 'service_instance.create',
-      brokered: true,
-      resourceLink: {name: 'service_instances', path: `/v3/service_instances/${si.guid}`},
-      onComplete: (at) => {
-        si.lastOperation = lastOp('create', 'succeeded', at)
-        si.updatedAt = at
-        event('create', at)
-        return {ok: true}
-      },
+      actor: ctx.actor.auditActor,
+      target: siTarget(si),
+      data: {request: request()},
+      spaceGuid: si.spaceGuid,
+      at,
     })
-    return accepted(ctx, job.guid)
+}
+
+function unknownFieldsOrThrow(body: Record<string, unknown>, allowed: string[]): void {
+  const unknown = Object.keys(body).filter((k) => !allowed.includes(k))
+  if (unknown.length > 0) throw unprocessable(`Unknown field(s): '${unknown.join("', '")}'`)
+}
+
+type SiBase = Omit<
+  ServiceInstance,
+  'type' | 'planGuid' | 'credentials' | 'syslogDrainUrl' | 'routeServiceUrl' | 'parameters' | 'lastOperation'
+>
+
+function createServiceInstance(ctx: CcCtx) {
+  const body = parseJsonBody(ctx.req)
+  const type = body.type
+  if (type !== 'user-provided' && type !== 'managed')
+    throw unprocessable("Type must be one of 'managed', 'user-provided'")
+  const name = body.name
+  if (typeof name !== 'string' || name === '') throw unprocessable('Name must be a string')
+  const rels = (body.relationships ?? {}) as Record<string, {data?: {guid?: string}}>
+  const space = ctx.state.spaces.get(rels.space?.data?.guid ?? '')
+  if (!space || !ctx.actor.canReadSpace(space.guid)) {
+    throw unprocessable('Invalid space. Ensure that the space exists and you have access to it.')
+  }
+  requireSpaceWrite(ctx, space.guid, 'Space')
+  if (nameTaken(ctx, space.guid, name)) throw unprocessable(`The service instance name is taken: ${name}.`)
+  const now = ctx.state.now()
+  const base: SiBase = Object.assign(ctx.state.row(now), {
+    name,
+    spaceGuid: space.guid,
+    tags: body.tags === undefined ? [] : tagsOrThrow(body.tags),
+    sharedSpaceGuids: [],
+    metadata: emptyMetadata(),
+    dashboardUrl: null,
   })
+  if (type === 'user-provided') return createUserProvided(ctx, body, base, now)
+  return createManaged(ctx, body, base, rels.service_plan?.data?.guid, now)
+}
 
-  r.add('PATCH', '/v3/service_instances/:guid', (ctx) => {
-    const si = visibleServiceInstance(ctx, ctx.req.params.guid!)
-    requireSpaceWrite(ctx, si.spaceGuid, 'Service instance')
-    const body = parseJsonBody(ctx.req)
-    const now = ctx.state.now()
-    if (body.name !== undefined) {
-      if (typeof body.name !== 'string' || body.name === '') throw unprocessable('Name must be a string')
-      if (nameTaken(ctx, si.spaceGuid, body.name, si.guid))
-        throw unprocessable(`The service instance name is taken: ${body.name}.`)
-    }
-    const tags = body.tags === undefined ? undefined : tagsOrThrow(body.tags)
+function createUserProvided(ctx: CcCtx, body: Record<string, unknown>, base: SiBase, now: number) {
+  if (body.parameters !== undefined) throw unprocessable("Unknown field(s): 'parameters'")
+  const si: ServiceInstance = {
+    ...base,
+    type: 'user-provided',
+    planGuid: null,
+    credentials: body.credentials === undefined ? {} : objectOrThrow(body.credentials, 'Credentials'),
+    syslogDrainUrl: urlOrNull(body.syslog_drain_url ?? null, 'Syslog drain url', false),
+    routeServiceUrl: urlOrNull(body.route_service_url ?? null, 'Route service url', true),
+    parameters: {},
+    lastOperation: lastOp('create', 'succeeded', now),
+  }
+  applyMetadata(si.metadata, body.metadata)
+  ctx.state.serviceInstances.add(si)
+  siEventWriter(ctx, si, () => censored(body))('audit.user_provided_service_instance.create')
+  return created(presentServiceInstance(ctx, si))
+}
 
-    if (si.type === 'user-provided') {
-      const allowed = ['name', 'credentials', 'tags', 'syslog_drain_url', 'route_service_url', 'metadata']
-      const unknown = Object.keys(body).filter((k) => !allowed.includes(k))
-      if (unknown.length > 0) throw unprocessable(`Unknown field(s): '${unknown.join("', '")}'`)
-      const credentials =
-        body.credentials === undefined ? undefined : objectOrThrow(body.credentials, 'Credentials')
-      const syslog =
-        body.syslog_drain_url === undefined
-          ? undefined
-          : urlOrNull(body.syslog_drain_url, 'Syslog drain url', false)
-      const routeService =
-        body.route_service_url === undefined
-          ? undefined
-          : urlOrNull(body.route_service_url, 'Route service url', true)
-      applyMetadata(si.metadata, body.metadata)
-      if (typeof body.name === 'string') si.name = body.name
-      if (tags !== undefined) si.tags = tags
-      if (credentials !== undefined) si.credentials = {...credentials}
-      if (syslog !== undefined) si.syslogDrainUrl = syslog
-      if (routeService !== undefined) si.routeServiceUrl = routeService
-      // New credentials (and drain URL) reach every existing binding at once; containers keep
-      // the old values until restarted.
-      for (const b of ctx.state.bindings.lookup('instance', si.guid)) {
-        if (credentials !== undefined) b.credentials = si.credentials
-        if (syslog !== undefined) b.syslogDrainUrl = si.syslogDrainUrl
-        if (credentials !== undefined || syslog !== undefined) b.updatedAt = now
-      }
-      if (routeService !== undefined) {
-        for (const rb of ctx.state.routeBindings.lookup('instance', si.guid)) {
-          rb.routeServiceUrl = si.routeServiceUrl
-          rb.updatedAt = now
-        }
-      }
-      si.lastOperation = lastOp('update', 'succeeded', now)
-      si.updatedAt = now
-      recordEvent(ctx.state, {
-        type: 'audit.user_provided_service_instance.update',
-        actor: ctx.actor.auditActor,
-        target: siTarget(si),
-        data: {request: censored(body)},
-        spaceGuid: si.spaceGuid,
-      })
-      return ok(presentServiceInstance(ctx, si))
-    }
+function createManaged(
+  ctx: CcCtx,
+  body: Record<string, unknown>,
+  base: SiBase,
+  planGuid: string | undefined,
+  now: number,
+) {
+  const plan = ctx.state.plans.get(planGuid ?? '')
+  if (!plan)
+    throw unprocessable(
+      'Invalid service plan. Ensure that the service plan exists, is available, and you have access to it.',
+    )
+  const si: ServiceInstance = {
+    ...base,
+    type: 'managed',
+    planGuid: plan.guid,
+    credentials: {},
+    syslogDrainUrl: null,
+    routeServiceUrl: null,
+    parameters: body.parameters === undefined ? {} : objectOrThrow(body.parameters, 'Parameters'),
+    lastOperation: lastOp('create', 'in progress', now),
+  }
+  applyMetadata(si.metadata, body.metadata)
+  ctx.state.serviceInstances.add(si)
+  const write = siEventWriter(ctx, si, () => censored(body))
+  const event = (kind: string, at?: number) => write(`audit.service_instance.${kind}`, at)
+  event('start_create')
+  return brokerJob(ctx, si, 'create', event)
+}
 
-    const allowed = ['name', 'tags', 'parameters', 'relationships', 'maintenance_info', 'metadata']
-    const unknown = Object.keys(body).filter((k) => !allowed.includes(k))
-    if (unknown.length > 0) throw unprocessable(`Unknown field(s): '${unknown.join("', '")}'`)
-    const parameters =
-      body.parameters === undefined ? undefined : objectOrThrow(body.parameters, 'Parameters')
-    applyMetadata(si.metadata, body.metadata)
-    if (typeof body.name === 'string') si.name = body.name
-    if (tags !== undefined) si.tags = tags
-    const brokered =
-      body.parameters !== undefined || body.relationships !== undefined || body.maintenance_info !== undefined
-    const event = (kind: string, at?: number) =>
-      recordEvent(ctx.state, {
-        type: `audit.service_instance.${kind}`,
-        actor: ctx.actor.auditActor,
-        target: siTarget(si),
-        data: {request: censored(body)},
-        spaceGuid: si.spaceGuid,
-        at,
-      })
-    if (!brokered) {
-      si.updatedAt = now
-      event('update')
-      return ok(presentServiceInstance(ctx, si))
-    }
-    const planGuid = (body.relationships as {service_plan?: {data?: {guid?: string}}} | undefined)
-      ?.service_plan?.data?.guid
-    if (planGuid !== undefined && !ctx.state.plans.get(planGuid)) throw unprocessable('Invalid service plan.')
-    si.lastOperation = lastOp('update', 'in progress', now)
-    event('start_update')
-    const job = createJob(ctx.state, {
-      operation: 'service_instance.update',
-      brokered: true,
-      resourceLink: {name: 'service_instances', path: `/v3/service_instances/${si.guid}`},
-      onComplete: (at) => {
-        if (parameters !== undefined) si.parameters = parameters
-        if (planGuid !== undefined) si.planGuid = planGuid
-        si.lastOperation = lastOp('update', 'succeeded', at)
-        si.updatedAt = at
-        event('update', at)
-        return {ok: true}
-      },
-    })
-    return accepted(ctx, job.guid)
+/** The broker finishes a create or update in a job: then `apply`, the operation succeeded, the event. */
+function brokerJob(
+  ctx: CcCtx,
+  si: ServiceInstance,
+  type: 'create' | 'update',
+  event: (kind: string, at?: number) => unknown,
+  apply: () => void = () => {},
+) {
+  const job = createJob(ctx.state, {
+    operation: `service_instance.${type}`,
+    brokered: true,
+    resourceLink: {name: 'service_instances', path: `/v3/service_instances/${si.guid}`},
+    onComplete: (at) => {
+      apply()
+      si.lastOperation = lastOp(type, 'succeeded', at)
+      si.updatedAt = at
+      event(type, at)
+      return {ok: true}
+    },
   })
+  return accepted(ctx, job.guid)
+}
 
-  r.add('DELETE', '/v3/service_instances/:guid', (ctx) => {
-    const si = visibleServiceInstance(ctx, ctx.req.params.guid!)
-    requireSpaceWrite(ctx, si.spaceGuid, 'Service instance')
-    const purge = ctx.query.single('purge') === 'true'
-    const removeAll = () => {
-      for (const b of ctx.state.bindings.lookup('instance', si.guid)) {
-        releaseBrokerCredentials(ctx.state, b)
-        ctx.state.bindings.delete(b.guid)
-      }
-      for (const rb of ctx.state.routeBindings.lookup('instance', si.guid))
-        ctx.state.routeBindings.delete(rb.guid)
-      ctx.state.serviceInstances.delete(si.guid)
+function updateServiceInstance(ctx: CcCtx) {
+  const si = visibleServiceInstance(ctx, ctx.req.params.guid!)
+  requireSpaceWrite(ctx, si.spaceGuid, 'Service instance')
+  const body = parseJsonBody(ctx.req)
+  const now = ctx.state.now()
+  if (body.name !== undefined) {
+    if (typeof body.name !== 'string' || body.name === '') throw unprocessable('Name must be a string')
+    if (nameTaken(ctx, si.spaceGuid, body.name, si.guid))
+      throw unprocessable(`The service instance name is taken: ${body.name}.`)
+  }
+  const tags = body.tags === undefined ? undefined : tagsOrThrow(body.tags)
+  return si.type === 'user-provided'
+    ? updateUserProvided(ctx, si, body, tags, now)
+    : updateManaged(ctx, si, body, tags, now)
+}
+
+function updateUserProvided(
+  ctx: CcCtx,
+  si: ServiceInstance,
+  body: Record<string, unknown>,
+  tags: string[] | undefined,
+  now: number,
+) {
+  unknownFieldsOrThrow(body, [
+    'name',
+    'credentials',
+    'tags',
+    'syslog_drain_url',
+    'route_service_url',
+    'metadata',
+  ])
+  const credentials =
+    body.credentials === undefined ? undefined : objectOrThrow(body.credentials, 'Credentials')
+  const syslog =
+    body.syslog_drain_url === undefined
+      ? undefined
+      : urlOrNull(body.syslog_drain_url, 'Syslog drain url', false)
+  const routeService =
+    body.route_service_url === undefined
+      ? undefined
+      : urlOrNull(body.route_service_url, 'Route service url', true)
+  applyMetadata(si.metadata, body.metadata)
+  if (typeof body.name === 'string') si.name = body.name
+  if (tags !== undefined) si.tags = tags
+  if (credentials !== undefined) si.credentials = {...credentials}
+  if (syslog !== undefined) si.syslogDrainUrl = syslog
+  if (routeService !== undefined) si.routeServiceUrl = routeService
+  // New credentials (and drain URL) reach every existing binding at once; containers keep
+  // the old values until restarted.
+  for (const b of ctx.state.bindings.lookup('instance', si.guid)) {
+    if (credentials !== undefined) b.credentials = si.credentials
+    if (syslog !== undefined) b.syslogDrainUrl = si.syslogDrainUrl
+    if (credentials !== undefined || syslog !== undefined) b.updatedAt = now
+  }
+  if (routeService !== undefined) {
+    for (const rb of ctx.state.routeBindings.lookup('instance', si.guid)) {
+      rb.routeServiceUrl = si.routeServiceUrl
+      rb.updatedAt = now
     }
-    const event = (type: string, at?: number) =>
-      recordEvent(ctx.state, {
-        type,
-        actor: ctx.actor.auditActor,
-        target: siTarget(si),
-        data: {request: {}},
-        spaceGuid: si.spaceGuid,
-        at,
-      })
-    if (si.type === 'user-provided' || purge) {
+  }
+  si.lastOperation = lastOp('update', 'succeeded', now)
+  si.updatedAt = now
+  siEventWriter(ctx, si, () => censored(body))('audit.user_provided_service_instance.update')
+  return ok(presentServiceInstance(ctx, si))
+}
+
+function updateManaged(
+  ctx: CcCtx,
+  si: ServiceInstance,
+  body: Record<string, unknown>,
+  tags: string[] | undefined,
+  now: number,
+) {
+  unknownFieldsOrThrow(body, ['name', 'tags', 'parameters', 'relationships', 'maintenance_info', 'metadata'])
+  const parameters = body.parameters === undefined ? undefined : objectOrThrow(body.parameters, 'Parameters')
+  applyMetadata(si.metadata, body.metadata)
+  if (typeof body.name === 'string') si.name = body.name
+  if (tags !== undefined) si.tags = tags
+  const brokered =
+    body.parameters !== undefined || body.relationships !== undefined || body.maintenance_info !== undefined
+  const write = siEventWriter(ctx, si, () => censored(body))
+  const event = (kind: string, at?: number) => write(`audit.service_instance.${kind}`, at)
+  if (!brokered) {
+    si.updatedAt = now
+    event('update')
+    return ok(presentServiceInstance(ctx, si))
+  }
+  const planGuid = (body.relationships as {service_plan?: {data?: {guid?: string}}} | undefined)?.service_plan
+    ?.data?.guid
+  if (planGuid !== undefined && !ctx.state.plans.get(planGuid)) throw unprocessable('Invalid service plan.')
+  si.lastOperation = lastOp('update', 'in progress', now)
+  event('start_update')
+  return brokerJob(ctx, si, 'update', event, () => {
+    if (parameters !== undefined) si.parameters = parameters
+    if (planGuid !== undefined) si.planGuid = planGuid
+  })
+}
+
+function deleteServiceInstance(ctx: CcCtx) {
+  const si = visibleServiceInstance(ctx, ctx.req.params.guid!)
+  requireSpaceWrite(ctx, si.spaceGuid, 'Service instance')
+  const purge = ctx.query.single('purge') === 'true'
+  const removeAll = () => {
+    for (const b of ctx.state.bindings.lookup('instance', si.guid)) {
+      releaseBrokerCredentials(ctx.state, b)
+      ctx.state.bindings.delete(b.guid)
+    }
+    for (const rb of ctx.state.routeBindings.lookup('instance', si.guid))
+      ctx.state.routeBindings.delete(rb.guid)
+    ctx.state.serviceInstances.delete(si.guid)
+  }
+  const event = siEventWriter(ctx, si, () => ({}))
+  if (si.type === 'user-provided' || purge) {
+    removeAll()
+    event(
+      si.type === 'user-provided'
+        ? 'audit.user_provided_service_instance.delete'
+        : 'audit.service_instance.purge',
+    )
+    return noContent()
+  }
+  si.lastOperation = lastOp('delete', 'in progress', ctx.state.now())
+  event('audit.service_instance.start_delete')
+  const job = createJob(ctx.state, {
+    operation: 'service_instance.delete',
+    brokered: true,
+    onComplete: (at) => {
       removeAll()
-      event(
-        si.type === 'user-provided'
-          ? 'audit.user_provided_service_instance.delete'
-          : 'audit.service_instance.purge',
-      )
-      return noContent()
-    }
-    si.lastOperation = lastOp('delete', 'in progress', ctx.state.now())
-    event('audit.service_instance.start_delete')
-    const job = createJob(ctx.state, {
-      operation: 'service_instance.delete',
-      brokered: true,
-      onComplete: (at) => {
-        removeAll()
-        event('audit.service_instance.delete', at)
-        return {ok: true}
-      },
-    })
-    return accepted(ctx, job.guid)
+      event('audit.service_instance.delete', at)
+      return {ok: true}
+    },
   })
+  return accepted(ctx, job.guid)
+}
+
+export function registerServiceInstanceWrites(r: CcRoutes): void {
+  r.add('POST', '/v3/service_instances', createServiceInstance)
+  r.add('PATCH', '/v3/service_instances/:guid', updateServiceInstance)
+  r.add('DELETE', '/v3/service_instances/:guid', deleteServiceInstance)
 }

@@ -80,135 +80,165 @@ export function materialise(state: SimState, app: App): Materialised {
   return generated
 }
 
-function generate(
-  state: SimState,
-  app: App,
-  profile: TrafficProfile,
-  rawLines: string[],
-  instances: {process: Process; instance: Instance}[],
-  endMs: number,
-): Materialised {
+/** One generation run: its random stream, time spread, tag builder and envelope sink. */
+interface Generation {
+  app: App
+  profile: TrafficProfile
+  r: Random
+  endMs: number
+  out: {ns: bigint; envelope: Envelope}[]
+  /** A timestamp (ns) within the spread window. */
+  at(): bigint
+  baseTags(p: Process, i: Instance): Record<string, string>
+  log(ns: bigint, instanceId: string, tags: Record<string, string>, line: string, type?: 'OUT' | 'ERR'): void
+}
+
+interface RtrLine {
+  ns: bigint
+  tags: Record<string, string>
+  line: string
+}
+
+function startGeneration(state: SimState, app: App, profile: TrafficProfile, endMs: number): Generation {
   const r = new Random(hashString(app.guid) ^ state.config.seed)
   // The lines are history fixed at the first read; spread over 10 min, every later run within 5 min
   // still finds all of them in its default 15 min window, however slowly the machine ran it.
   const windowMs = (profile.windowSeconds ?? DEFAULT_SPREAD_SECONDS) * 1000
   const space = state.spaces.get(app.spaceGuid)
   const org = space ? state.orgs.get(space.orgGuid) : undefined
-  const at = () =>
-    BigInt(endMs - windowMs + Math.floor(r.float() * windowMs)) * 1_000_000n + BigInt(r.int(0, 999_999))
-  const out: {ns: bigint; envelope: Envelope}[] = []
+  const out: Generation['out'] = []
+  return {
+    app,
+    profile,
+    r,
+    endMs,
+    out,
+    at: () =>
+      BigInt(endMs - windowMs + Math.floor(r.float() * windowMs)) * 1_000_000n + BigInt(r.int(0, 999_999)),
+    baseTags: (p, i) => ({
+      app_id: app.guid,
+      app_name: app.name,
+      space_id: app.spaceGuid,
+      space_name: space?.name ?? '',
+      organization_id: org?.guid ?? '',
+      organization_name: org?.name ?? '',
+      process_id: p.guid,
+      process_instance_id: i.guid,
+      process_type: p.type,
+      source_id: app.guid,
+    }),
+    log: (ns, instanceId, tags, line, type = 'OUT') =>
+      out.push({
+        ns,
+        envelope: {
+          timestamp: ns.toString(),
+          source_id: app.guid,
+          instance_id: instanceId,
+          deprecated_tags: {},
+          tags,
+          log: {payload: Buffer.from(line, 'utf8').toString('base64'), type},
+        },
+      }),
+  }
+}
 
-  const baseTags = (p: Process, i: Instance): Record<string, string> => ({
-    app_id: app.guid,
-    app_name: app.name,
-    space_id: app.spaceGuid,
-    space_name: space?.name ?? '',
-    organization_id: org?.guid ?? '',
-    organization_name: org?.name ?? '',
-    process_id: p.guid,
-    process_instance_id: i.guid,
-    process_type: p.type,
-    source_id: app.guid,
-  })
-  const log = (
-    ns: bigint,
-    instanceId: string,
-    tags: Record<string, string>,
-    line: string,
-    type: 'OUT' | 'ERR' = 'OUT',
-  ) =>
-    out.push({
-      ns,
-      envelope: {
-        timestamp: ns.toString(),
-        source_id: app.guid,
-        instance_id: instanceId,
-        deprecated_tags: {},
-        tags,
-        log: {payload: Buffer.from(line, 'utf8').toString('base64'), type},
-      },
-    })
+/** One access-log line of a request to `route` (`host`) served by `instance`. */
+function rtrRequest(
+  g: Generation,
+  route: {host: string; path: string; routeService: string | null},
+  {process, instance}: {process: Process; instance: Instance},
+  errorRate: number,
+  mean: number,
+): RtrLine {
+  const {r, app} = g
+  const ns = g.at()
+  const failed = r.chance(errorRate)
+  const responseTime = mean * (0.3 + -Math.log(1 - r.float() * 0.999))
+  return {
+    ns,
+    tags: {...g.baseTags(process, instance), source_type: 'RTR', component: 'route-emitter'},
+    line: accessLogLine({
+      host: route.host,
+      startNs: ns - BigInt(Math.round(responseTime * 1e9)),
+      method: r.pick(['GET', 'GET', 'GET', 'POST']),
+      uri:
+        `${route.path || ''}/${r.pick(['', 'api/items', 'health', 'login', 'api/orders'])}`.replace(
+          '//',
+          '/',
+        ) || '/',
+      status: failed ? r.pick([500, 502, 503]) : r.pick([200, 200, 200, 201, 304, 404]),
+      bytesReceived: r.int(0, 2048),
+      bytesSent: r.int(80, 20480),
+      userAgent: 'Mozilla/5.0 (cfguard-sim)',
+      remoteAddr: `203.0.113.${r.int(1, 254)}:${r.int(20000, 65000)}`,
+      backendAddr: `${instance.host}:${instance.externalPort}`,
+      requestId: r.uuid(),
+      responseTime,
+      gorouterTime: Math.min(responseTime, 0.0002 + r.float() * 0.001),
+      appGuid: app.guid,
+      appIndex: instance.index,
+      instanceGuid: instance.guid,
+      routeServiceUrl: route.routeService,
+      routerError: failed && r.chance(0.3) ? 'endpoint_failure' : null,
+    }),
+  }
+}
 
-  const rtrLines: {ns: bigint; tags: Record<string, string>; line: string}[] = []
-  for (const route of routedHttpRoutes(state, app)) {
+/** The RTR lines of every routed HTTP route × running instance, oldest first, with older-format and truncated lines planted. */
+function rtrLines(
+  g: Generation,
+  state: SimState,
+  instances: {process: Process; instance: Instance}[],
+): RtrLine[] {
+  const {profile} = g
+  const lines: RtrLine[] = []
+  for (const route of routedHttpRoutes(state, g.app)) {
     const domain = state.domains.get(route.domainGuid)!
     const host = `${route.host ? `${route.host}.` : ''}${domain.name}`
     const routeService = state.routeBindings.lookup('route', route.guid)[0]?.routeServiceUrl ?? null
-    for (const {process, instance} of instances) {
-      const weight = profile.instanceWeights?.[instance.index] ?? 1
+    for (const served of instances) {
+      const weight = profile.instanceWeights?.[served.instance.index] ?? 1
       const count = Math.round((profile.requestsPerInstance ?? 30) * weight)
-      const errorRate = profile.errorRates?.[instance.index] ?? 0.01
+      const errorRate = profile.errorRates?.[served.instance.index] ?? 0.01
       const mean = profile.meanResponseSeconds ?? 0.05
-      for (let k = 0; k < count; k++) {
-        const ns = at()
-        const failed = r.chance(errorRate)
-        const responseTime = mean * (0.3 + -Math.log(1 - r.float() * 0.999))
-        rtrLines.push({
-          ns,
-          tags: {...baseTags(process, instance), source_type: 'RTR', component: 'route-emitter'},
-          line: accessLogLine({
-            host,
-            startNs: ns - BigInt(Math.round(responseTime * 1e9)),
-            method: r.pick(['GET', 'GET', 'GET', 'POST']),
-            uri:
-              `${route.path || ''}/${r.pick(['', 'api/items', 'health', 'login', 'api/orders'])}`.replace(
-                '//',
-                '/',
-              ) || '/',
-            status: failed ? r.pick([500, 502, 503]) : r.pick([200, 200, 200, 201, 304, 404]),
-            bytesReceived: r.int(0, 2048),
-            bytesSent: r.int(80, 20480),
-            userAgent: 'Mozilla/5.0 (cfguard-sim)',
-            remoteAddr: `203.0.113.${r.int(1, 254)}:${r.int(20000, 65000)}`,
-            backendAddr: `${instance.host}:${instance.externalPort}`,
-            requestId: r.uuid(),
-            responseTime,
-            gorouterTime: Math.min(responseTime, 0.0002 + r.float() * 0.001),
-            appGuid: app.guid,
-            appIndex: instance.index,
-            instanceGuid: instance.guid,
-            routeServiceUrl: routeService,
-            routerError: failed && r.chance(0.3) ? 'endpoint_failure' : null,
-          }),
-        })
-      }
+      for (let k = 0; k < count; k++)
+        lines.push(rtrRequest(g, {host, path: route.path, routeService}, served, errorRate, mean))
     }
   }
   // Plant older-format and truncated lines by rewriting the first few generated ones.
-  rtrLines.sort((a, b) => (a.ns < b.ns ? -1 : 1))
-  const older = Math.min(profile.olderFormatLines ?? 0, rtrLines.length)
-  for (let k = 0; k < older; k++) rtrLines[k]!.line = toOlderFormat(rtrLines[k]!.line)
-  const truncated = Math.min(profile.truncatedLines ?? 0, rtrLines.length - older)
+  lines.sort((a, b) => (a.ns < b.ns ? -1 : 1))
+  const older = Math.min(profile.olderFormatLines ?? 0, lines.length)
+  for (let k = 0; k < older; k++) lines[k]!.line = toOlderFormat(lines[k]!.line)
+  const truncated = Math.min(profile.truncatedLines ?? 0, lines.length - older)
   for (let k = older; k < older + truncated; k++) {
-    const line = rtrLines[k]!.line
-    rtrLines[k]!.line = line.slice(0, Math.floor(line.length * 0.6))
+    const line = lines[k]!.line
+    lines[k]!.line = line.slice(0, Math.floor(line.length * 0.6))
   }
-  for (const l of rtrLines) log(l.ns, String(r.int(0, ROUTERS - 1)), l.tags, l.line)
-  for (const line of rawLines) {
-    const first = instances[0]
-    const tags = first ? baseTags(first.process, first.instance) : {app_id: app.guid, source_id: app.guid}
-    log(at(), String(r.int(0, ROUTERS - 1)), {...tags, source_type: 'RTR'}, line)
-  }
+  return lines
+}
 
+/** Three app log lines and one container-metrics gauge per running instance. */
+function appLogsAndGauges(g: Generation, instances: {process: Process; instance: Instance}[]): void {
+  const {r, app, endMs} = g
   for (const {process, instance} of instances) {
-    const tags = {...baseTags(process, instance), source_type: 'APP/PROC/WEB'}
+    const tags = {...g.baseTags(process, instance), source_type: 'APP/PROC/WEB'}
     for (let k = 0; k < 3; k++) {
-      log(
-        at(),
+      g.log(
+        g.at(),
         String(instance.index),
         tags,
         `${new Date(endMs).toISOString()} INFO request handled (${r.token(8)})`,
       )
     }
     const ns = BigInt(endMs) * 1_000_000n
-    out.push({
+    g.out.push({
       ns,
       envelope: {
         timestamp: ns.toString(),
         source_id: app.guid,
         instance_id: String(instance.index),
         deprecated_tags: {},
-        tags: {...baseTags(process, instance), source_type: 'APP/PROC/WEB'},
+        tags: {...g.baseTags(process, instance), source_type: 'APP/PROC/WEB'},
         gauge: {
           metrics: {
             cpu: {unit: 'percentage', value: (hashString(instance.guid) % 300) / 10},
@@ -223,6 +253,26 @@ function generate(
       },
     })
   }
+}
+
+function generate(
+  state: SimState,
+  app: App,
+  profile: TrafficProfile,
+  rawLines: string[],
+  instances: {process: Process; instance: Instance}[],
+  endMs: number,
+): Materialised {
+  const g = startGeneration(state, app, profile, endMs)
+  const {r} = g
+  for (const l of rtrLines(g, state, instances)) g.log(l.ns, String(r.int(0, ROUTERS - 1)), l.tags, l.line)
+  for (const line of rawLines) {
+    const first = instances[0]
+    const tags = first ? g.baseTags(first.process, first.instance) : {app_id: app.guid, source_id: app.guid}
+    g.log(g.at(), String(r.int(0, ROUTERS - 1)), {...tags, source_type: 'RTR'}, line)
+  }
+  appLogsAndGauges(g, instances)
+  const out = g.out
   out.sort((a, b) => (a.ns < b.ns ? -1 : a.ns > b.ns ? 1 : 0))
   return {envelopes: out.map((x) => x.envelope), ns: out.map((x) => x.ns)}
 }
