@@ -139,11 +139,18 @@ async function startOrigins(options: SimulatorOptions, o: OriginSetup): Promise<
   return servers
 }
 
+const SCENARIOS = ['empty', 'demo', 'generated']
+
+/** Refused before any origin listens: a bad name must not leave servers behind. */
+function checkScenario(scenario: string): void {
+  if (!SCENARIOS.includes(scenario))
+    throw new Error(`unknown scenario "${scenario}" (${SCENARIOS.join(', ')})`)
+}
+
 function buildScenario(state: SimState, scenario: string, apps: number | undefined): BaseFoundation {
   if (scenario === 'generated') return buildGenerated(state, apps ?? 100)
   if (scenario === 'demo') return buildDemo(state)
-  if (scenario === 'empty') return buildEmpty(state)
-  throw new Error(`unknown scenario "${String(scenario)}" (empty, demo, generated)`)
+  return buildEmpty(state)
 }
 
 type FindApp = (ref: string) => App | undefined
@@ -238,6 +245,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   if (!LOOPBACK.has(host))
     throw new Error(`the simulator listens on loopback only (127.0.0.1 or ::1), not "${host}"`)
   const scenario = options.scenario ?? 'empty'
+  checkScenario(scenario)
   const seed = options.seed ?? 1
   const state = newState(options, seed)
   const tokens = new TokenService(state, await signingKey())

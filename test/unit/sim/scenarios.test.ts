@@ -70,3 +70,18 @@ describe('sim: generated scenario', () => {
     expect(drifting).to.be.greaterThan(0)
   })
 })
+
+describe('sim: scenario names', () => {
+  const listeningServers = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPServerWrap').length
+
+  it('refuses an unknown scenario before any origin listens', async () => {
+    const before = listeningServers()
+    const {startSimulator} = await import('../../../src/sim/index.js')
+    const started = startSimulator({scenario: 'nope' as never})
+    await started.then(
+      () => expect.fail('an unknown scenario started'),
+      (err: unknown) => expect(String(err)).to.contain('unknown scenario "nope" (empty, demo, generated)'),
+    )
+    expect(listeningServers()).to.equal(before)
+  })
+})
