@@ -33,8 +33,6 @@ import {openAuditLog, takeLocalLock, writePrivateFile, type AuditLog} from './fi
 import {openRotation, resolveServiceInstance, type RotationConnection} from './platform.js'
 import type {SessionOptions} from '../session.js'
 
-export const ROTATION_KINDS = ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const
-
 /** What the rotation commands' flags say (durations already in ms). */
 export interface RotationSettings {
   dryRun: boolean

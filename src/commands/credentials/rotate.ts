@@ -6,6 +6,7 @@ import {BaseCommand} from '../../cli/base-command.js'
 import {changeFlags, changeUi, reportResult, rotationSettings} from '../../cli/credential-change.js'
 import {durationFlag, sessionOptions} from '../../cli/flags.js'
 import {ExitCode, usageError} from '../../errors.js'
+import {ROTATION_KINDS} from '../../rotate/types.js'
 
 export default class CredentialsRotate extends BaseCommand<RotationResult | CronResult> {
   public static readonly summary =
@@ -36,7 +37,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
   public static readonly flags = {
     ...changeFlags,
     kind: Flags.option({
-      options: ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const,
+      options: ROTATION_KINDS,
       summary: 'force the credential kind instead of detecting it',
       env: 'CFGUARD_KIND',
     })(),
