@@ -14,6 +14,7 @@ import {loadApps, type LoadedApps} from './observe-apps.js'
 import type {Observation, ObservedSecrets, ObserveOptions, RotationTarget, UpsObservation} from './observe.js'
 import {isAppRolled, upsRollTarget, type UpsFacts} from './phase.js'
 import type {ProbeResult, RotationPlatform, ServiceInstanceInfo} from './platform.js'
+import {probeSecret} from './probe.js'
 import {lookAtStore, readStore} from './store.js'
 
 type UpsKind = 'ups-uaa' | 'ups-external'
@@ -53,16 +54,8 @@ export async function observeUps(
   })
   const loaded = await appsOf(platform, si, places)
 
-  const probe = async (secret: string | null): Promise<ProbeResult | null> => {
-    if (secret === null || options.probe === false) return null
-    if (kind === 'ups-external' && locator.tokenEndpoint === null && locator.issuer === null) return null
-    return platform.probeClientSecret({
-      clientId: locator.clientId,
-      secret,
-      tokenEndpoint: kind === 'ups-uaa' ? null : locator.tokenEndpoint,
-      issuer: kind === 'ups-uaa' ? null : locator.issuer,
-    })
-  }
+  const probe = async (secret: string | null): Promise<ProbeResult | null> =>
+    secret === null || options.probe === false ? null : probeSecret(platform, kind, locator, secret)
   const current: UpsFacts['current'] =
     stored === null
       ? 'no-store'
