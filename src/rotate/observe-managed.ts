@@ -9,6 +9,7 @@ import {decodeJournal} from './annotations.js'
 import {loadApps} from './observe-apps.js'
 import type {BindingObservation, KeyObservation, Observation} from './observe.js'
 import {bindingRollTarget, isAppRolled} from './phase.js'
+import {appGuidsOf, createFailed, newest, newestUsable} from './bindings.js'
 import type {BindingInfo, RotationPlatform} from './platform.js'
 
 export async function observeBindings(
@@ -21,7 +22,7 @@ export async function observeBindings(
   const rotationId = journal?.kind === 'managed-binding' ? journal.rotationId : null
   const bindings = await platform.listBindings(si.guid, 'app')
   // A rotation in progress covers the apps its journal recorded (even if one is unbound right now).
-  const bound = bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  const bound = appGuidsOf(bindings)
   const appGuids = rotationId && journal ? journal.apps : only ? bound.filter((g) => only.includes(g)) : bound
   const loaded = await loadApps(platform, appGuids)
   const facts = loaded.apps.map((app) => {
@@ -29,16 +30,14 @@ export async function observeBindings(
     const ours =
       rotationId === null
         ? null
-        : (live
-            .filter((b) => b.annotations[ANNOTATION.rotationId] === rotationId)
-            .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null)
+        : newest(live.filter((b) => b.annotations[ANNOTATION.rotationId] === rotationId))
     // Without a rotation in progress (grace), the binding apps use is the newest usable one.
-    const newest = rotationId === null ? newestUsable(live) : ours
+    const inUse = rotationId === null ? newestUsable(live) : ours
     return {
       appGuid: app.guid,
       ours,
-      older: live.filter((b) => b.guid !== newest?.guid),
-      fresh: isAppRolled(app, bindingRollTarget(newest), loaded.changeDeployments),
+      older: live.filter((b) => b.guid !== inUse?.guid),
+      fresh: isAppRolled(app, bindingRollTarget(inUse), loaded.changeDeployments),
     }
   })
   const binding: BindingObservation = {
@@ -48,17 +47,6 @@ export async function observeBindings(
     bindings,
   }
   return {...base, ...loaded, kind: 'managed-binding', binding}
-}
-
-const createFailed = (b: BindingInfo) =>
-  b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'
-
-function newestUsable(bindings: BindingInfo[]): BindingInfo | null {
-  return (
-    bindings
-      .filter((b) => b.lastOperation.type === 'create' && b.lastOperation.state === 'succeeded')
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null
-  )
 }
 
 /** Keys of one family: the key named `keyName`, and keys cfguard created to replace it. */
@@ -82,13 +70,13 @@ export async function observeKey(
     rotationId === null
       ? null
       : (live.find((k) => k.annotations[ANNOTATION.rotationId] === rotationId) ?? null)
-  const newest = rotationId === null ? newestUsable(live) : ours
+  const inUse = rotationId === null ? newestUsable(live) : ours
   const key: KeyObservation = {
     journal: rotationId ? {rotationId} : null,
     retireAfter: si.annotations[ANNOTATION.retireAfter] ?? null,
     ours,
     delivered: ours !== null && ours.annotations[ANNOTATION.deliveredAt] !== undefined,
-    older: live.filter((k) => k.guid !== newest?.guid),
+    older: live.filter((k) => k.guid !== inUse?.guid),
     keyName,
     family,
   }

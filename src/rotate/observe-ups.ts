@@ -7,6 +7,7 @@
 import {ANNOTATION} from '../model/annotations.js'
 import {isCfguardError} from '../errors.js'
 import {registerSecret} from '../redact.js'
+import {appGuidsOf} from './bindings.js'
 import {locateSecret, secretLeaves} from './credentials.js'
 import {followerAppGuids, observeFollowers} from './followers.js'
 import {followersOf, type Follower, type HolderScan} from './holders.js'
@@ -165,10 +166,7 @@ async function appsOf(
   places: FollowerPlace[],
 ): Promise<LoadedApps> {
   const bindings = await platform.listBindings(si.guid, 'app')
-  return loadApps(platform, [
-    ...bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : [])),
-    ...(await followerAppGuids(platform, places)),
-  ])
+  return loadApps(platform, [...appGuidsOf(bindings), ...(await followerAppGuids(platform, places))])
 }
 
 /** cfguard's marks on the service, and whether every app runs the credentials they name. */

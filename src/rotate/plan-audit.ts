@@ -3,6 +3,7 @@
  * kind's own events, then one deployment per rolled app.
  */
 
+import {createFailed} from './bindings.js'
 import type {SimulatedStep} from './catalog.js'
 import type {Observation} from './observe.js'
 import type {PlannedApp, PlannedAuditEvent, PlanOptions} from './plan.js'
@@ -84,7 +85,7 @@ function bindingEvents(
             b.appGuid !== null &&
             binding.apps.some((a) => a.appGuid === b.appGuid) &&
             !keep.has(b.guid) &&
-            !(b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'),
+            !createFailed(b),
         ).length
   const downtimeDeletes = options.allowDowntime && runs('create-bindings') ? older : 0
   if (runs('delete-old-bindings') || downtimeDeletes > 0) {

@@ -7,6 +7,7 @@
 import {ANNOTATION} from '../../model/annotations.js'
 import {CfguardError} from '../../errors.js'
 import {registerSecret} from '../../redact.js'
+import {appGuidsOf} from '../bindings.js'
 import {secretAt, secretLeaves, type SecretLocator} from '../credentials.js'
 import {followerAppGuids} from '../followers.js'
 import {halted, NeedsHumanError} from '../halt.js'
@@ -70,7 +71,7 @@ export const followersOf = (state: RunState) => state.observation.ups?.followers
 /** Apps bound to the service and to its followers: every app that must run the new secret. */
 export async function boundAppGuids(platform: RotationPlatform, state: RunState): Promise<string[]> {
   const bindings = await platform.listBindings(state.target.guid, 'app')
-  const own = bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  const own = appGuidsOf(bindings)
   return [...new Set([...own, ...(await followerAppGuids(platform, followersOf(state)))])].sort()
 }
 
