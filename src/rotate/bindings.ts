@@ -4,6 +4,7 @@
  * all read bindings this way.
  */
 
+import {ANNOTATION} from '../model/annotations.js'
 import type {BindingInfo} from './platform.js'
 
 export const createFailed = (b: BindingInfo): boolean =>
@@ -24,3 +25,7 @@ export const newestUsable = (bindings: BindingInfo[]): BindingInfo | null =>
 /** The apps the bindings belong to (keys belong to none). */
 export const appGuidsOf = (bindings: BindingInfo[]): string[] =>
   bindings.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+
+/** The key family a service key belongs to: the one cfguard annotated, else its own name. */
+export const keyFamilyOf = (key: BindingInfo): string =>
+  key.annotations[ANNOTATION.keyFamily] ?? key.name ?? ''

@@ -9,7 +9,7 @@ import {decodeJournal} from './annotations.js'
 import {loadApps} from './observe-apps.js'
 import type {BindingObservation, KeyObservation, Observation} from './observe.js'
 import {bindingRollTarget, isAppRolled} from './phase.js'
-import {appGuidsOf, createFailed, newest, newestUsable} from './bindings.js'
+import {appGuidsOf, createFailed, keyFamilyOf, newest, newestUsable} from './bindings.js'
 import type {BindingInfo, RotationPlatform} from './platform.js'
 
 export async function observeBindings(
@@ -82,11 +82,10 @@ export async function observeKey(
   }
   const problem =
     family.length === 0 && rotationId === null
-      ? noMatchMessage(
-          `service key named "${keyName}"`,
-          keyName,
-          keys.map((k) => k.annotations[ANNOTATION.keyFamily] ?? k.name ?? ''),
-        ).replace(/^no /, 'it has no ')
+      ? noMatchMessage(`service key named "${keyName}"`, keyName, keys.map(keyFamilyOf)).replace(
+          /^no /,
+          'it has no ',
+        )
       : null
   return {...base, kind: problem ? null : 'service-key', problem, key}
 }

@@ -44,7 +44,7 @@ export async function observeUps(
   }
   const store = await readStore(platform, si)
   const stored = store.status === 'present' ? store.state : null
-  const kind: UpsKind = stored?.kind ?? (target.externalSecret ? 'ups-external' : 'ups-uaa')
+  const kind = stored?.kind ?? upsKindOf(target)
   secrets.pending = stored?.pending ?? null
   secrets.previous = stored?.previous ?? null
 
@@ -110,7 +110,7 @@ export async function observeUpsWithoutSecrets(
   const si = base.target
   const store = await lookAtStore(platform, si)
   const present = store.status === 'present' ? store : null
-  const kind: UpsKind = present?.kind ?? (target.externalSecret ? 'ups-external' : 'ups-uaa')
+  const kind = present?.kind ?? upsKindOf(target)
   const {shared, places} = await holdersOf(si, options)
   const loaded = await appsOf(platform, si, places)
   const marks = marksOf(si, loaded)
@@ -149,6 +149,9 @@ export async function observeUpsWithoutSecrets(
   }
   return {...base, ...loaded, shared, kind, ups}
 }
+
+/** A new rotation's kind: a secret source was given only for another identity provider's secret. */
+const upsKindOf = (target: RotationTarget): UpsKind => (target.externalSecret ? 'ups-external' : 'ups-uaa')
 
 /** Everyone else holding the client (when a finder was given) and the services among them that follow. */
 async function holdersOf(

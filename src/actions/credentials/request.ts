@@ -7,6 +7,7 @@ import {noMatchMessage} from '../../util/suggest.js'
 import {usageError} from '../../errors.js'
 import {ANNOTATION} from '../../model/annotations.js'
 import {decodeJournal} from '../../rotate/annotations.js'
+import {keyFamilyOf} from '../../rotate/bindings.js'
 import type {RotationRequest} from '../../rotate/engine.js'
 import type {RotationPlatform} from '../../rotate/platform.js'
 import type {RotationAction} from '../../rotate/types.js'
@@ -86,9 +87,7 @@ async function keyInProgress(platform: RotationPlatform, si: CcServiceInstance):
 
 async function onlyKeyFamily(conn: RotationConnection, si: CcServiceInstance): Promise<string> {
   const keys = await conn.platform.listBindings(si.guid, 'key')
-  const families = [...new Set(keys.map((k) => k.annotations[ANNOTATION.keyFamily] ?? k.name ?? ''))]
-    .filter(Boolean)
-    .sort()
+  const families = [...new Set(keys.map(keyFamilyOf))].filter(Boolean).sort()
   if (families.length === 1) return families[0]!
   throw usageError(
     families.length === 0
