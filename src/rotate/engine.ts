@@ -7,65 +7,30 @@
 
 import {randomBytes} from 'node:crypto'
 
-import {existingRotationId} from './phase.js'
-import {planRotation, startPhase, type PlanOptions, type RotationPlan} from './plan.js'
+import {CfguardError, ExitCode, isCfguardError} from '../errors.js'
+import {registerSecret} from '../redact.js'
+import {planOptions, resolveOptions, type EngineOptions} from './engine-options.js'
 import type {EventTarget, RotationEvent, RotationOutcome} from './events.js'
-import type {HolderFinder} from './holders.js'
-import {processFingerprint, type Fingerprint} from '../model/fingerprint.js'
-import {NeedsHumanError} from './halt.js'
-import {errorSummary, runMachine, type EventStamp} from './machine.js'
+import {runMachine, type EventStamp} from './machine.js'
 import {observe, type Observation, type ObservedSecrets, type RotationTarget} from './observe.js'
+import {
+  errorOf,
+  failureOutcome,
+  outcomeOf,
+  refusalOutcome,
+  successOutcome,
+  unreadOutcome,
+} from './outcomes.js'
+import {existingRotationId} from './phase.js'
+import {planRotation, startPhase, type RotationPlan} from './plan.js'
 import type {RotationPlatform} from './platform.js'
-import type {KeySink} from './sink.js'
 import {buildSteps} from './steps/index.js'
 import {ensureLease, leaseHeartbeat, releaseLease} from './steps/lease.js'
-import type {ResolvedOptions, RunState} from './steps/state.js'
-import type {RotationAction, RotationStatus} from './types.js'
-import {CfguardError, ExitCode, isCfguardError, type ExitCodeValue} from '../errors.js'
-import {registerSecret} from '../redact.js'
+import type {RunState} from './steps/state.js'
+import type {RotationAction} from './types.js'
 
-export interface EngineOptions {
-  /** Who acts: lease owner and `rotated-by` (e.g. `admin@cron-host-1`). */
-  owner: string
-  /** Instances replaced at once per app (deployment `max_in_flight`). Default 1. */
-  maxInFlight?: number
-  /** Apps rolled at the same time. Default 4. */
-  parallelApps?: number
-  /** Keep the old secret / bindings / keys valid this long; null or 0 = retire at once. */
-  graceMs?: number | null
-  /** Bound on each wait (deployments, binding jobs). Default 15 minutes. */
-  timeoutMs?: number
-  /** Managed bindings: delete-then-create where a second binding is not allowed. */
-  allowDowntime?: boolean
-  /** Retire before retire-after; rotate again within `minIntervalMs` of the last rotation. */
-  force?: boolean
-  /** Default 10 minutes. */
-  minIntervalMs?: number
-  /** Plan only; change nothing. */
-  dryRun?: boolean
-  leaseTtlMs?: number
-  /** Pause between writing the lease and re-reading it (lets a concurrent writer show). */
-  leaseSettleMs?: number
-  pollIntervalMs?: number
-  fingerprint?: Fingerprint
-  newRotationId?: () => string
-  /** The new secret for a UPS of another identity provider (stdin / --secret-file). */
-  secretSource?: (() => Promise<string>) | null
-  /** Where new service key credentials go. */
-  keySink?: KeySink | null
-  /**
-   * Finds every other holder of a user-provided service's client (the blast radius). Without it
-   * nothing is searched: only scripts and unit tests that know there is no other holder omit it.
-   */
-  findHolders?: HolderFinder | null
-  /** Rotate the other user-provided services holding the client too (else refuse while any exist). */
-  includeShared?: boolean
-  /**
-   * While deployments roll, read each app's instances at every poll to report instances replaced
-   * out of total (a live display asks; one more read per app and poll). Default false.
-   */
-  countInstances?: boolean
-}
+// The options live in engine-options.ts, the outcomes in outcomes.ts; callers import them from here.
+export {resolveOptions, type EngineOptions} from './engine-options.js'
 
 export interface RotationRequest {
   serviceInstanceGuid: string
@@ -75,53 +40,6 @@ export interface RotationRequest {
   keyName?: string | null
   /** Managed bindings: rotate only these apps' bindings (default: every bound app). */
   appGuids?: string[] | null
-}
-
-const MINUTE = 60_000
-
-export function resolveOptions(options: EngineOptions): ResolvedOptions {
-  const int = (v: number | undefined, def: number, what: string, min = 1) => {
-    const n = v ?? def
-    if (!Number.isInteger(n) || n < min) throw new TypeError(`${what} must be an integer >= ${min}`)
-    return n
-  }
-  if (typeof options.owner !== 'string' || options.owner.trim() === '')
-    throw new TypeError('owner is required')
-  const graceMs = options.graceMs ?? null
-  if (graceMs !== null && (!Number.isFinite(graceMs) || graceMs < 0))
-    throw new TypeError('graceMs must be >= 0')
-  const timeoutMs = int(options.timeoutMs, 15 * MINUTE, 'timeoutMs')
-  return {
-    owner: options.owner,
-    maxInFlight: int(options.maxInFlight, 1, 'maxInFlight'),
-    parallelApps: int(options.parallelApps, 4, 'parallelApps'),
-    graceMs,
-    timeoutMs,
-    allowDowntime: options.allowDowntime ?? false,
-    force: options.force ?? false,
-    leaseTtlMs: int(options.leaseTtlMs, 10 * MINUTE, 'leaseTtlMs'),
-    leaseSettleMs: int(options.leaseSettleMs, 2000, 'leaseSettleMs', 0),
-    pollIntervalMs: int(options.pollIntervalMs, 5000, 'pollIntervalMs'),
-    fingerprint: options.fingerprint ?? processFingerprint(),
-    keySink: options.keySink ?? null,
-    countInstances: options.countInstances ?? false,
-  }
-}
-
-function planOptions(o: ResolvedOptions, options: EngineOptions): PlanOptions {
-  return {
-    owner: o.owner,
-    maxInFlight: o.maxInFlight,
-    parallelApps: o.parallelApps,
-    graceMs: o.graceMs,
-    timeoutMs: o.timeoutMs,
-    allowDowntime: o.allowDowntime,
-    force: o.force,
-    secretSupplied: typeof options.secretSource === 'function',
-    keySinkGiven: o.keySink !== null,
-    minIntervalMs: options.minIntervalMs ?? 10 * MINUTE,
-    includeShared: options.includeShared ?? false,
-  }
 }
 
 export function defaultRotationId(now: Date): string {
@@ -181,16 +99,6 @@ export async function collect(
   }
 }
 
-function outcomeOf(
-  status: RotationStatus,
-  exitCode: ExitCodeValue,
-  message: string,
-  base: Pick<RotationOutcome, 'action' | 'kind' | 'target' | 'rotationId'>,
-  extra: Partial<RotationOutcome> = {},
-): RotationOutcome {
-  return {status, exitCode, message, failedStep: null, error: null, retireAfter: null, ...base, ...extra}
-}
-
 async function* run(
   platform: RotationPlatform,
   action: RotationAction,
@@ -222,17 +130,7 @@ async function* run(
       findHolders: options.findHolders ?? null,
     }))
   } catch (err) {
-    const e = errorSummary(err)
-    const error = {code: e.code, message: e.message, suggestions: isCfguardError(err) ? err.suggestions : []}
-    return yield* finish(
-      outcomeOf(
-        'failed',
-        e.exitCode as ExitCodeValue,
-        e.message,
-        {action, kind: null, target: tgt, rotationId: null},
-        {error},
-      ),
-    )
+    return yield* finish(unreadOutcome(err, {action, kind: null, target: tgt, rotationId: null}))
   }
   tgt = {guid: observation.target.guid, name: observation.target.name}
   const plan = planRotation({
@@ -333,106 +231,4 @@ async function takeSuppliedSecret(state: RunState, options: EngineOptions): Prom
   }
   state.supplied = secret
   return null
-}
-
-function errorOf(err: CfguardError): RotationOutcome['error'] {
-  return {code: err.code, message: err.message, suggestions: err.suggestions}
-}
-
-function refusalOutcome(
-  plan: RotationPlan,
-  base: Pick<RotationOutcome, 'action' | 'kind' | 'target' | 'rotationId'>,
-) {
-  const first = plan.refusals[0]!
-  const err = new CfguardError(first.code, first.message, {suggestions: first.suggestions})
-  const message = plan.refusals.map((r) => r.message).join('; ')
-  if (first.needsHuman)
-    return outcomeOf('needs-human', ExitCode.RotationHalted, message, base, {error: errorOf(err)})
-  if (first.code === 'LEASE_HELD')
-    return outcomeOf('lease-held', err.exitCode, message, base, {error: errorOf(err)})
-  if (err.exitCode === ExitCode.Api) {
-    // Could not look (the token endpoint did not answer): a rotation part-way stays halted.
-    return plan.rotationId !== null
-      ? outcomeOf('halted', ExitCode.RotationHalted, message, base, {error: errorOf(err)})
-      : outcomeOf('failed', err.exitCode, message, base, {error: errorOf(err)})
-  }
-  return outcomeOf('refused', err.exitCode, message, base, {error: errorOf(err)})
-}
-
-function successOutcome(
-  state: RunState,
-  base: Pick<RotationOutcome, 'action' | 'kind' | 'target' | 'rotationId'>,
-) {
-  const name = state.target.name
-  if (state.phase === 'grace') {
-    return outcomeOf(
-      'grace',
-      ExitCode.Ok,
-      `${name}${alongWith(state)} rotated; the old credentials stay valid until ${state.retireAfter}`,
-      base,
-      {
-        retireAfter: state.retireAfter,
-      },
-    )
-  }
-  switch (state.action) {
-    case 'rotate':
-      return outcomeOf(
-        'completed',
-        ExitCode.Ok,
-        `${name}${alongWith(state)} rotated; the old credentials are retired`,
-        base,
-      )
-    case 'retire':
-      return outcomeOf('retired', ExitCode.Ok, `${name}: the old credentials are retired`, base)
-    case 'rollback':
-      return outcomeOf('rolled-back', ExitCode.Ok, `${name} is back on its previous secret`, base)
-  }
-}
-
-/** ` (and 2 other services holding the client)` when followers went along. */
-function alongWith(state: RunState): string {
-  const n = state.observation.ups?.followers.length ?? 0
-  return n === 0 ? '' : ` (and ${n} other service${n === 1 ? '' : 's'} holding the client)`
-}
-
-function failureOutcome(
-  state: RunState,
-  step: RotationOutcome['failedStep'],
-  error: unknown,
-  base: Pick<RotationOutcome, 'action' | 'kind' | 'target' | 'rotationId'>,
-  observation: Observation,
-): RotationOutcome {
-  const summary = errorSummary(error)
-  const cfErr = isCfguardError(error) ? error : null
-  const err = {code: summary.code, message: summary.message, suggestions: cfErr?.suggestions ?? []}
-  const inProgress = state.changed || existingRotationId(observation) !== null
-  if (error instanceof NeedsHumanError) {
-    return outcomeOf('needs-human', ExitCode.RotationHalted, summary.message, base, {
-      failedStep: step,
-      error: err,
-    })
-  }
-  if (cfErr?.code === 'LEASE_HELD') {
-    return outcomeOf('lease-held', ExitCode.RotationHalted, summary.message, base, {
-      failedStep: step,
-      error: err,
-    })
-  }
-  if (cfErr?.code === 'ROTATION_REFUSED' && !inProgress) {
-    return outcomeOf('refused', cfErr.exitCode, summary.message, base, {failedStep: step, error: err})
-  }
-  if (inProgress) {
-    return outcomeOf(
-      'halted',
-      ExitCode.RotationHalted,
-      `${state.target.name}: stopped at ${step}: ${summary.message}; the rotation state is on the platform, re-run to resume`,
-      base,
-      {failedStep: step, error: err},
-    )
-  }
-  return outcomeOf('failed', summary.exitCode as ExitCodeValue, summary.message, base, {
-    failedStep: step,
-    error: err,
-  })
 }

@@ -11,6 +11,7 @@ import {ANNOTATION} from '../model/annotations.js'
 import {locateSecret, secretLeaves, withSecret} from './credentials.js'
 import {halted, NeedsHumanError} from './halt.js'
 import type {Follower} from './holders.js'
+import {appGuidsOf} from './bindings.js'
 import type {RotationPlatform} from './platform.js'
 import {registerSecret} from '../redact.js'
 
@@ -51,7 +52,7 @@ export async function observeFollowers(
 /** App guids bound to any of the followers. */
 export async function followerAppGuids(platform: RotationPlatform, places: Place[]): Promise<string[]> {
   const lists = await Promise.all(places.map((p) => platform.listBindings(p.guid, 'app')))
-  return lists.flat().flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  return appGuidsOf(lists.flat())
 }
 
 /**

@@ -13,11 +13,11 @@ import {
   deriveKeyPhase,
   deriveRollbackPhase,
   deriveUpsPhase,
-  isAppRolled,
-  upsRollTarget,
   type PhaseResult,
 } from './phase.js'
 import type {AppInfo} from './platform.js'
+import {expectedRestarts, plannedApps} from './plan-apps.js'
+import {plannedAuditEvents} from './plan-audit.js'
 import type {Phase, RotationAction, RotationKind} from './types.js'
 import {atLeast, MIN_CC_VERSION} from './versions.js'
 import {refusals} from './refusals.js'
@@ -169,36 +169,9 @@ export function planRotation(input: PlanInput): RotationPlan {
   const rotationId = existingRotationId(obs)
 
   const apps = plannedApps(action, obs, phase, runs('roll-apps'))
-  const versionGates: VersionGate[] =
-    kind === 'managed-binding'
-      ? [
-          {
-            feature: 'credential bindings with strategy multiple',
-            required: MIN_CC_VERSION.bindingStrategyMultiple,
-            actual: obs.ccVersion,
-            ok: atLeast(obs.ccVersion, MIN_CC_VERSION.bindingStrategyMultiple),
-          },
-        ]
-      : []
+  const versionGates = versionGatesOf(kind, obs.ccVersion)
   const downtime = kind === 'managed-binding' && options.allowDowntime && versionGates.some((g) => !g.ok)
-  const warnings: string[] = []
-  for (const app of apps) if (app.note) warnings.push(`app ${app.name}: ${app.note}`)
-  if (obs.ups && !obs.ups.secretsRead) {
-    warnings.push(
-      `this plan was made without reading the service's own secret${obs.shared ? ' (the search for other holders of the client read credentials: CC records `*.show` audit events)' : ' (no audit event)'}; the credentials are checked when the rotation runs` +
-        (obs.ups.clientId === null ? ', and the UAA client is read from them then' : ''),
-    )
-  }
-  if (obs.shared && obs.shared.unseen.length > 0) {
-    warnings.push(
-      `other holders of the client were searched for where the token can read; not in: ${obs.shared.unseen.join('; ')}`,
-    )
-  }
-  if (kind === 'managed-binding' && options.allowDowntime) {
-    warnings.push(
-      'allow-downtime: where a second binding is not allowed, the old binding is deleted before the new one is created; apps fail to authenticate until their roll finishes',
-    )
-  }
+  const warnings = planWarnings(kind, obs, apps, options)
 
   return {
     action,
@@ -230,15 +203,7 @@ export function planRotation(input: PlanInput): RotationPlan {
         }
       : null,
     apps,
-    expectedRestarts: {
-      webInstances: apps.reduce<number | null>(
-        (n, a) => (!a.roll ? n : n === null || a.toReplace === null ? null : n + a.toReplace),
-        0,
-      ),
-      processes: apps
-        .filter((a) => a.roll && a.restartedProcesses.length > 0)
-        .map((a) => ({app: a.name, types: a.restartedProcesses})),
-    },
+    expectedRestarts: expectedRestarts(apps),
     auditEvents: plannedAuditEvents(action, grace, obs, steps, apps, options),
     versionGates,
     retire: retireMode(action, kind, grace, options, now),
@@ -270,127 +235,45 @@ export function planRotation(input: PlanInput): RotationPlan {
   }
 }
 
-/** Will the roll step deploy this app? (A rolling deployment replaces every web instance.) */
-function needsRoll(action: RotationAction, obs: Observation, phase: Phase, app: AppInfo): boolean {
-  if (app.state !== 'STARTED') return false
-  if (obs.ups) {
-    const changed = action === 'rollback' ? phase === 'rb-restored' : phase === 'updated' || phase === 'grace'
-    // Before the change every started app rolls; after it, those not yet running it.
-    return changed
-      ? !isAppRolled(app, upsRollTarget(obs.ups.credentialsUpdatedAt), obs.changeDeployments)
-      : true
-  }
-  const facts = obs.binding?.apps.find((a) => a.appGuid === app.guid)
-  return facts ? !facts.fresh : true
+function versionGatesOf(kind: RotationKind | null, ccVersion: string): VersionGate[] {
+  if (kind !== 'managed-binding') return []
+  const required = MIN_CC_VERSION.bindingStrategyMultiple
+  return [
+    {
+      feature: 'credential bindings with strategy multiple',
+      required,
+      actual: ccVersion,
+      ok: atLeast(ccVersion, required),
+    },
+  ]
 }
 
-function plannedApps(
-  action: RotationAction,
+/** What the reader of the plan should know that is not a refusal. */
+function planWarnings(
+  kind: RotationKind | null,
   obs: Observation,
-  phase: Phase,
-  rollRuns: boolean,
-): PlannedApp[] {
-  if (obs.key) return []
-  return obs.apps.map((app) => {
-    const unknown = app.state === 'STARTED' && app.instancesUnknown !== undefined
-    const live = unknown ? null : app.webInstances.filter((i) => i.state !== 'DOWN').length
-    const roll = rollRuns && needsRoll(action, obs, phase, app)
-    const note =
-      app.state !== 'STARTED'
-        ? 'stopped: not rolled, picks up the new credentials when it starts'
-        : unknown
-          ? `web instances cannot be read (${app.instancesUnknown}): their count is unknown`
-          : roll && app.processTypes.some((t) => t !== 'web')
-            ? `non-web processes (${app.processTypes.filter((t) => t !== 'web').join(', ')}) restart, not roll, when the deployment finishes`
-            : null
-    return {
-      guid: app.guid,
-      name: app.name,
-      space: obs.shared?.spaceNames[app.spaceGuid] ?? null,
-      state: app.state,
-      webInstances: live,
-      toReplace: roll ? live : 0,
-      roll,
-      restartedProcesses: roll ? app.processTypes.filter((t) => t !== 'web') : [],
-      note,
-    }
-  })
-}
-
-function plannedAuditEvents(
-  action: RotationAction,
-  grace: boolean,
-  obs: Observation,
-  steps: SimulatedStep[],
   apps: PlannedApp[],
   options: PlanOptions,
-): PlannedAuditEvent[] {
-  const runs = (id: SimulatedStep['id']) => steps.some((s) => s.id === id && s.run)
-  const out: PlannedAuditEvent[] = []
-  const add = (type: string, count: number | null, why: string) => {
-    if (count === null || count > 0) out.push({type, count, why})
-  }
-  const rolled = apps.filter((a) => a.roll).length
-  if (obs.ups) {
-    add(
-      'audit.user_provided_service_instance.show',
-      null,
-      'cfguard reads the credentials of the service and of its rotation state',
+): string[] {
+  const warnings: string[] = []
+  for (const app of apps) if (app.note) warnings.push(`app ${app.name}: ${app.note}`)
+  if (obs.ups && !obs.ups.secretsRead) {
+    warnings.push(
+      `this plan was made without reading the service's own secret${obs.shared ? ' (the search for other holders of the client read credentials: CC records `*.show` audit events)' : ' (no audit event)'}; the credentials are checked when the rotation runs` +
+        (obs.ups.clientId === null ? ', and the UAA client is read from them then' : ''),
     )
-    add(
-      'audit.user_provided_service_instance.update',
-      null,
-      'lease and annotations; one update carries the new credentials',
-    )
-    if (runs('persist-secret'))
-      add('audit.user_provided_service_instance.create', 1, 'the rotation-state service')
-    const hasStore = obs.ups.storeGuid !== null || runs('persist-secret')
-    const keepsStore = action === 'rotate' && grace
-    if (hasStore && runs('finalize') && !keepsStore) {
-      add('audit.user_provided_service_instance.delete', 1, 'the rotation-state service, at the end')
-    }
-  } else if (obs.binding) {
-    add('audit.service_instance.update', null, 'lease, journal and annotations on the service instance')
-    const needNew = obs.binding.apps.filter((a) => a.ours?.lastOperation.state !== 'succeeded').length
-    if (runs('create-bindings')) {
-      add('audit.service_binding.start_create', needNew, 'one new binding per app')
-      add('audit.service_binding.create', needNew, 'when each new binding is ready')
-    }
-    // Retire: the older ones. Rotate: every live binding of the apps except the new ones.
-    const keep = new Set(obs.binding.apps.flatMap((a) => (a.ours ? [a.ours.guid] : [])))
-    const older =
-      action === 'retire'
-        ? obs.binding.apps.reduce((n, a) => n + a.older.length, 0)
-        : obs.binding.bindings.filter(
-            (b) =>
-              b.appGuid !== null &&
-              obs.binding!.apps.some((a) => a.appGuid === b.appGuid) &&
-              !keep.has(b.guid) &&
-              !(b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'),
-          ).length
-    const downtimeDeletes = options.allowDowntime && runs('create-bindings') ? older : 0
-    if (runs('delete-old-bindings') || downtimeDeletes > 0) {
-      add('audit.service_binding.start_delete', older, 'older bindings')
-      add('audit.service_binding.delete', older, 'older bindings')
-    }
-  } else if (obs.key) {
-    add('audit.service_instance.update', null, 'lease, journal and annotations on the service instance')
-    if (runs('create-key')) {
-      add('audit.service_key.start_create', 1, 'the new key')
-      add('audit.service_key.create', 1, 'the new key, when ready')
-    }
-    if (runs('deliver-key')) {
-      add('audit.service_key.show', 1, 'cfguard reads the new key to hand it over')
-      add('audit.service_key.update', 1, 'marks the key as handed over')
-    }
-    if (runs('delete-old-keys')) {
-      const older = obs.key.older.length + (obs.key.journal === null && runs('create-key') ? 1 : 0)
-      add('audit.service_key.start_delete', older, 'older keys')
-      add('audit.service_key.delete', older, 'older keys')
-    }
   }
-  if (rolled > 0) add('audit.app.deployment.create', rolled, 'one rolling deployment per started app')
-  return out
+  if (obs.shared && obs.shared.unseen.length > 0) {
+    warnings.push(
+      `other holders of the client were searched for where the token can read; not in: ${obs.shared.unseen.join('; ')}`,
+    )
+  }
+  if (kind === 'managed-binding' && options.allowDowntime) {
+    warnings.push(
+      'allow-downtime: where a second binding is not allowed, the old binding is deleted before the new one is created; apps fail to authenticate until their roll finishes',
+    )
+  }
+  return warnings
 }
 
 function retireMode(

@@ -194,47 +194,7 @@ function rotateRefusals(
   }
   const ups = obs.ups
   const client = ups?.clientId ?? '(read at run time)'
-  if (ups && ups.kind === 'ups-uaa') {
-    if (ups.uaaClient === null) {
-      out.push({
-        code: 'ROTATION_REFUSED',
-        message: `${name}: client ${client} is not a client of this foundation's UAA`,
-        suggestions: [
-          'if another identity provider issued it, supply the new secret with --secret-file or on stdin',
-        ],
-      })
-    } else if (ups.uaaClient === 'forbidden') {
-      out.push({
-        code: 'FORBIDDEN',
-        message: `cannot read UAA client ${client}: the token lacks clients.read`,
-        suggestions: ['log in as a client or user with clients.read and clients.secret (or clients.admin)'],
-      })
-    }
-    const scopes = ups.callerScopes ?? []
-    if (!scopes.some((s) => CLIENT_SECRET_SCOPES.includes(s) || /^zones\.[^.]+\.admin$/.test(s))) {
-      out.push({
-        code: 'FORBIDDEN',
-        message: `the token cannot change client secrets at UAA (needs clients.secret, clients.admin or uaa.admin)`,
-        suggestions: [
-          'log in as a client that has clients.secret: `cfguard login --client-id CLIENT_ID` (its secret from CFGUARD_CLIENT_SECRET or stdin)',
-        ],
-      })
-    }
-    if (ups.currentProbe === 'rejected') {
-      out.push({
-        code: 'ROTATION_HALTED',
-        message: `${name}: UAA rejects the secret the service holds now; bound apps already fail to authenticate`,
-        suggestions: ['set a known secret by hand (changeMode UPDATE) and update the service, then rotate'],
-        needsHuman: true,
-      })
-    } else if (ups.currentProbe === 'error') {
-      out.push({
-        code: 'API_UNAVAILABLE',
-        message: `${name}: the token endpoint could not check the current secret`,
-        suggestions: ['re-run when UAA answers'],
-      })
-    }
-  }
+  if (ups && ups.kind === 'ups-uaa') out.push(...uaaRefusals(name, ups, client))
   if (ups && ups.kind === 'ups-external' && !options.secretSupplied) {
     out.push({
       code: 'ROTATION_REFUSED',
@@ -259,6 +219,51 @@ function rotateRefusals(
         })
       }
     }
+  }
+  return out
+}
+
+/** A UAA secret: the client must be this UAA's, the token must change secrets, the current secret must work. */
+function uaaRefusals(name: string, ups: NonNullable<Observation['ups']>, client: string): Refusal[] {
+  const out: Refusal[] = []
+  if (ups.uaaClient === null) {
+    out.push({
+      code: 'ROTATION_REFUSED',
+      message: `${name}: client ${client} is not a client of this foundation's UAA`,
+      suggestions: [
+        'if another identity provider issued it, supply the new secret with --secret-file or on stdin',
+      ],
+    })
+  } else if (ups.uaaClient === 'forbidden') {
+    out.push({
+      code: 'FORBIDDEN',
+      message: `cannot read UAA client ${client}: the token lacks clients.read`,
+      suggestions: ['log in as a client or user with clients.read and clients.secret (or clients.admin)'],
+    })
+  }
+  const scopes = ups.callerScopes ?? []
+  if (!scopes.some((s) => CLIENT_SECRET_SCOPES.includes(s) || /^zones\.[^.]+\.admin$/.test(s))) {
+    out.push({
+      code: 'FORBIDDEN',
+      message: `the token cannot change client secrets at UAA (needs clients.secret, clients.admin or uaa.admin)`,
+      suggestions: [
+        'log in as a client that has clients.secret: `cfguard login --client-id CLIENT_ID` (its secret from CFGUARD_CLIENT_SECRET or stdin)',
+      ],
+    })
+  }
+  if (ups.currentProbe === 'rejected') {
+    out.push({
+      code: 'ROTATION_HALTED',
+      message: `${name}: UAA rejects the secret the service holds now; bound apps already fail to authenticate`,
+      suggestions: ['set a known secret by hand (changeMode UPDATE) and update the service, then rotate'],
+      needsHuman: true,
+    })
+  } else if (ups.currentProbe === 'error') {
+    out.push({
+      code: 'API_UNAVAILABLE',
+      message: `${name}: the token endpoint could not check the current secret`,
+      suggestions: ['re-run when UAA answers'],
+    })
   }
   return out
 }

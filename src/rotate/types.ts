@@ -7,7 +7,8 @@
  * - `ups-external`: a user-provided service holding a secret of another identity provider; the
  *   new secret comes from the operator (stdin / file), cfguard does the platform side.
  */
-export type RotationKind = 'ups-uaa' | 'managed-binding' | 'service-key' | 'ups-external'
+export const ROTATION_KINDS = ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const
+export type RotationKind = (typeof ROTATION_KINDS)[number]
 
 export type RotationAction = 'rotate' | 'retire' | 'rollback'
 

@@ -31,15 +31,8 @@ import {judgeUnnamed, unjudgedGaps} from './list.js'
 import {openAuditLog, takeLocalLock, writePrivateFile} from './files.js'
 import {openRotation} from './platform.js'
 import {collectCredentialSnapshot} from './snapshot.js'
-import {
-  causedAuditEvents,
-  drive,
-  engineOptions,
-  requireConsent,
-  type CausedAuditEvent,
-  type RotationSettings,
-  type RotationUi,
-} from './change.js'
+import {causedAuditEvents, type CausedAuditEvent} from './caused-events.js'
+import {drive, engineOptions, requireConsent, type RotationSettings, type RotationUi} from './change.js'
 import type {SessionOptions} from '../session.js'
 
 export interface AllDueOptions extends RotationSettings {

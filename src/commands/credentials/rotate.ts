@@ -7,6 +7,7 @@ import {changeFlags, changeUi, reportResult, rotationSettings} from '../../cli/c
 import {durationFlag} from '../../cli/flags.js'
 import {sessionOptions} from '../../actions/session.js'
 import {ExitCode, usageError} from '../../errors.js'
+import {ROTATION_KINDS} from '../../rotate/types.js'
 
 export default class CredentialsRotate extends BaseCommand<RotationResult | CronResult> {
   public static readonly summary =
@@ -37,7 +38,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
   public static readonly flags = {
     ...changeFlags,
     kind: Flags.option({
-      options: ['ups-uaa', 'managed-binding', 'service-key', 'ups-external'] as const,
+      options: ROTATION_KINDS,
       summary: 'force the credential kind instead of detecting it',
       env: 'CFGUARD_KIND',
     })(),

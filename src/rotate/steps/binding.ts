@@ -15,7 +15,8 @@ import {halted, refused} from '../halt.js'
 import type {Step} from '../machine.js'
 import {bindingRollTarget, isAppRolled} from '../phase.js'
 import type {AppInfo, BindingInfo, RotationPlatform} from '../platform.js'
-import {createdByThisRun, createFailed, deleteAndWait, settle} from './jobs.js'
+import {appGuidsOf, createFailed, newest, newestUsable} from '../bindings.js'
+import {createdByThisRun, deleteAndWait, settle} from './jobs.js'
 import {rollApps, verifyInstances} from './roll.js'
 import {isGrace, type RunState} from './state.js'
 import {atLeast, MIN_CC_VERSION} from '../versions.js'
@@ -32,13 +33,7 @@ function journalApps(state: RunState): string[] {
 /** The binding each app should use after this run: ours (rotate) or the newest usable (retire). */
 function currentBinding(state: RunState, mine: BindingInfo[]): BindingInfo | null {
   const live = mine.filter((b) => !createFailed(b))
-  if (state.action === 'rotate')
-    return live.filter(isOurs(state)).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null
-  return (
-    live
-      .filter((b) => b.lastOperation.type === 'create' && b.lastOperation.state === 'succeeded')
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0] ?? null
-  )
+  return state.action === 'rotate' ? newest(live.filter(isOurs(state))) : newestUsable(live)
 }
 
 /** Bindings per app: the journal's apps (rotate), or every bound app (retire). */
@@ -47,8 +42,7 @@ async function bindingsByApp(
   state: RunState,
 ): Promise<Map<string, BindingInfo[]>> {
   const all = await platform.listBindings(state.target.guid, 'app')
-  const appGuids =
-    state.action === 'rotate' ? journalApps(state) : all.flatMap((b) => (b.appGuid ? [b.appGuid] : []))
+  const appGuids = state.action === 'rotate' ? journalApps(state) : appGuidsOf(all)
   const byApp = new Map<string, BindingInfo[]>([...new Set(appGuids)].sort().map((g) => [g, []]))
   for (const b of all) if (b.appGuid) byApp.get(b.appGuid)?.push(b)
   return byApp

@@ -18,16 +18,9 @@ import {createKey, deleteOldKeys, deliverKey} from './key.js'
 import {leaseStep} from './lease.js'
 import {isGrace, type RunState} from './state.js'
 import {finalizeRollback, restoreCredentials, revertClient} from './rollback.js'
-import {
-  addSecret,
-  finalizeUps,
-  persistSecret,
-  retireSecret,
-  rollUps,
-  updateCredentials,
-  verifySecret,
-  verifyUps,
-} from './ups.js'
+import {finalizeUps, rollUps, updateCredentials, verifyUps} from './ups.js'
+import {retireSecret} from './ups-retire.js'
+import {addSecret, persistSecret, verifySecret} from './ups-secret.js'
 
 type When = Step<RunState>['when']
 type Factory = (when: When, spec: StepSpec) => Step<RunState>

@@ -11,9 +11,6 @@ import type {BindingInfo, RotationPlatform} from '../platform.js'
 import {pollDelay} from './roll.js'
 import type {RunState} from './state.js'
 
-export const createFailed = (b: BindingInfo): boolean =>
-  b.lastOperation.type === 'create' && b.lastOperation.state === 'failed'
-
 export const createdByThisRun = (state: RunState) => (b: BindingInfo) =>
   b.annotations[ANNOTATION.rotationId] === state.rotationId
 

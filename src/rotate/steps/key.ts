@@ -10,7 +10,8 @@ import {halted, refused} from '../halt.js'
 import type {Step, StepContext} from '../machine.js'
 import {keyFamily} from '../observe.js'
 import type {BindingInfo, RotationPlatform} from '../platform.js'
-import {createdByThisRun, createFailed, deleteAndWait, settle} from './jobs.js'
+import {createFailed, newestUsable} from '../bindings.js'
+import {createdByThisRun, deleteAndWait, settle} from './jobs.js'
 import type {RunState} from './state.js'
 import {registerSecret} from '../../redact.js'
 
@@ -100,12 +101,7 @@ export const deleteOldKeys = (when: KeyStep['when']): KeyStep => ({
   when,
   async run(platform, state, ctx) {
     const keys = (await family(platform, state)).filter((k) => !createFailed(k))
-    const keep =
-      state.action === 'rotate'
-        ? keys.find(isOurs(state))
-        : keys
-            .filter((k) => k.lastOperation.type === 'create' && k.lastOperation.state === 'succeeded')
-            .sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]
+    const keep = state.action === 'rotate' ? keys.find(isOurs(state)) : newestUsable(keys)
     if (!keep || keep.lastOperation.state !== 'succeeded') {
       throw halted('no usable new key; not deleting the older ones', 're-run `cfguard credentials rotate`')
     }

@@ -25,7 +25,7 @@ import {
   probe,
   probeError,
   readCurrent,
-} from './ups.js'
+} from './ups-common.js'
 
 type UpsStep = Step<RunState>
 
