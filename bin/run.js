@@ -5,6 +5,7 @@
 // - help (`cfguard`, `--help`, `help`, `<command> --help`, `help <command>`, topics, aliases):
 //   the text rendered at build time, when nothing would make oclif print it differently
 //   (help-cache.js says when; CFGUARD_NO_HELP_CACHE=1 turns it off).
+// Everything else goes to oclif, with node's compile cache on (compile-cache.js).
 const argv = process.argv.slice(2)
 // (a topic named alone, `cfguard identity`, shows its help too)
 const mightBeHelp = argv.length <= 1 || argv[0] === 'help' || argv.at(-1) === '--help' || argv.at(-1) === '-h'
@@ -35,6 +36,8 @@ if (argv[0] === '--version') {
 } else {
   const help = mightBeHelp ? (await import('./help-cache.js')).cachedHelp(argv) : undefined
   if (help === undefined) {
+    // everything from here on loads ~300 modules: read them compiled (compile-cache.js)
+    ;(await import('./compile-cache.js')).enableCompileCache()
     const {execute} = await import('@oclif/core')
     await Promise.race([execute({dir: import.meta.url}), stdoutGone()])
   } else {

@@ -112,6 +112,7 @@ describe('e2e: the packed package, installed with its shrinkwrap', function () {
       'oclif.manifest.json',
       'bin/run.js',
       'bin/help-cache.js',
+      'bin/compile-cache.js',
       'bin/version.js',
       'lib/index.js',
       'lib/help-cache.json',
@@ -121,7 +122,7 @@ describe('e2e: the packed package, installed with its shrinkwrap', function () {
     expect(needed.filter((f) => !files.includes(f))).to.deep.equal([])
     const allowed = (f: string) =>
       ['package.json', 'README.md', 'LICENSE', 'npm-shrinkwrap.json', 'oclif.manifest.json'].includes(f) ||
-      ['bin/run.js', 'bin/help-cache.js', 'bin/version.js'].includes(f) ||
+      ['bin/run.js', 'bin/help-cache.js', 'bin/compile-cache.js', 'bin/version.js'].includes(f) ||
       /^lib\/.+\.(js|json)$/.test(f) ||
       /^schemas\/[^/]+\.json$/.test(f)
     expect(files.filter((f) => !allowed(f))).to.deep.equal([])
