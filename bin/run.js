@@ -4,7 +4,9 @@
 // - `cfguard --version`: `<name>/<version> <platform>-<arch> node-<version>` (version.js);
 // - help (`cfguard`, `--help`, `help`, `<command> --help`, `help <command>`, topics, aliases):
 //   the text rendered at build time, when nothing would make oclif print it differently
-//   (help-cache.js says when; CFGUARD_NO_HELP_CACHE=1 turns it off).
+//   (help-cache.js says when; CFGUARD_NO_HELP_CACHE=1 turns it off);
+// - `cfguard rules [RULE]`: the text rendered at build time, under the same kind of conditions
+//   (rules-cache.js; CFGUARD_NO_RULES_CACHE=1 turns it off).
 // Everything else goes to oclif, with node's compile cache on (compile-cache.js).
 const argv = process.argv.slice(2)
 // (a topic named alone, `cfguard identity`, shows its help too)
@@ -34,14 +36,15 @@ if (argv[0] === '--version') {
   ignoreClosedStdout()
   printVersion()
 } else {
-  const help = mightBeHelp ? (await import('./help-cache.js')).cachedHelp(argv) : undefined
-  if (help === undefined) {
+  let text = mightBeHelp ? (await import('./help-cache.js')).cachedHelp(argv) : undefined
+  if (text === undefined && argv[0] === 'rules') text = await (await import('./rules-cache.js')).cachedRules(argv)
+  if (text === undefined) {
     // everything from here on loads ~300 modules: read them compiled (compile-cache.js)
     ;(await import('./compile-cache.js')).enableCompileCache()
     const {execute} = await import('@oclif/core')
     await Promise.race([execute({dir: import.meta.url}), stdoutGone()])
   } else {
     ignoreClosedStdout()
-    process.stdout.write(help)
+    process.stdout.write(text)
   }
 }
