@@ -31,6 +31,17 @@ function stdoutGone() {
   })
 }
 
+// What importing @oclif/core's index would print first. The index is not loaded (execute and
+// what the commands use come from its subpaths): besides this it only checks node against
+// oclif's own engines (>=18, below ours) with semver, 48 modules.
+function warnIfNoCwd() {
+  try {
+    process.cwd()
+  } catch (error) {
+    if (error.code === 'ENOENT') process.stderr.write('WARNING: current directory does not exist\n')
+  }
+}
+
 if (argv[0] === '--version') {
   const {printVersion} = await import('./version.js')
   ignoreClosedStdout()
@@ -41,7 +52,8 @@ if (argv[0] === '--version') {
   if (text === undefined) {
     // everything from here on loads ~300 modules: read them compiled (compile-cache.js)
     ;(await import('./compile-cache.js')).enableCompileCache()
-    const {execute} = await import('@oclif/core')
+    warnIfNoCwd()
+    const {execute} = await import('@oclif/core/execute')
     await Promise.race([execute({dir: import.meta.url}), stdoutGone()])
   } else {
     ignoreClosedStdout()
