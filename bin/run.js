@@ -54,7 +54,9 @@ if (argv[0] === '--version') {
     ;(await import('./compile-cache.js')).enableCompileCache()
     warnIfNoCwd()
     const {execute} = await import('@oclif/core/execute')
-    await Promise.race([execute({dir: import.meta.url}), stdoutGone()])
+    // the package's own commands load without the help and autocomplete plugins (own-command.js)
+    const loadOptions = (await import('./own-command.js')).loadOptionsFor(argv)
+    await Promise.race([execute({dir: import.meta.url, ...(loadOptions ? {loadOptions} : {})}), stdoutGone()])
   } else {
     ignoreClosedStdout()
     process.stdout.write(text)

@@ -115,6 +115,7 @@ describe('e2e: the packed package, installed with its shrinkwrap', function () {
       'bin/help-cache.js',
       'bin/compile-cache.js',
       'bin/rules-cache.js',
+      'bin/own-command.js',
       'bin/version.js',
       'lib/index.js',
       'lib/help-cache.json',
@@ -130,6 +131,7 @@ describe('e2e: the packed package, installed with its shrinkwrap', function () {
         'bin/help-cache.js',
         'bin/compile-cache.js',
         'bin/rules-cache.js',
+        'bin/own-command.js',
         'bin/version.js',
       ].includes(f) ||
       /^lib\/.+\.(js|json)$/.test(f) ||
