@@ -1,4 +1,6 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import type {Interfaces} from '@oclif/core'
+import {Command} from '@oclif/core/command'
+import * as Flags from '@oclif/core/flags'
 
 import {abortableSleep, cfguardHome, type RunContext} from '../context.js'
 import {closestNames} from '../util/suggest.js'

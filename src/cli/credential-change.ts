@@ -4,7 +4,8 @@
  * and how an outcome is reported. `retire` and `rollback` are the same command apart from the
  * action and the question: `CredentialFollowUpCommand` is both.
  */
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import type {RotationResult, RotationSettings, RotationUi} from '../actions/credentials/change.js'
 import type * as CredentialsText from './views/credentials.js'

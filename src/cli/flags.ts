@@ -2,7 +2,7 @@
  * Flags shared by commands. Every flag has its CFGUARD_* environment twin (a test walks the
  * manifest). Secrets have no flags at all: they come from the environment, stdin or a prompt.
  */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {unwritableReason} from '../util/atomic-file.js'
 import {usageError} from '../errors.js'

@@ -3,7 +3,7 @@
  * `snapshot` for collection): format, output file, gate threshold, policy, suppressions, baseline,
  * rule selection, how the collection runs and the identity checks. Each has its CFGUARD_* twin.
  */
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {outputFileFlag} from './flags.js'
 
 const FORMATS = ['table', 'json', 'sarif', 'junit', 'markdown', 'html'] as const

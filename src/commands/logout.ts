@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import type {LogoutResult} from '../actions/auth/logout.js'
 import {BaseCommand} from '../cli/base-command.js'

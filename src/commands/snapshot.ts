@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import type {SnapshotDocument, SnapshotSummary} from '../actions/snapshot.js'
 import {BaseCommand} from '../cli/base-command.js'

@@ -14,6 +14,7 @@ import {delimiter, dirname, join, relative} from 'node:path'
 // @ts-expect-error plain JS build script without types
 import {productionShrinkwrap} from '../../scripts/shrinkwrap.js'
 import type * as HelpCacheModule from '../../bin/help-cache.js'
+import type * as RulesCacheModule from '../../bin/rules-cache.js'
 import {cleanEnv, ROOT, tempDir, type CliResult} from '../helpers/cli.js'
 
 interface LockEntry {
@@ -112,16 +113,27 @@ describe('e2e: the packed package, installed with its shrinkwrap', function () {
       'oclif.manifest.json',
       'bin/run.js',
       'bin/help-cache.js',
+      'bin/compile-cache.js',
+      'bin/rules-cache.js',
+      'bin/own-command.js',
       'bin/version.js',
       'lib/index.js',
       'lib/help-cache.json',
+      'lib/rules-cache.json',
       ...readdirSync(join(ROOT, 'schemas')).map((f) => `schemas/${f}`),
       ...filesUnder(join(ROOT, 'src/commands')).map((f) => `lib/commands/${f.replace(/\.ts$/, '.js')}`),
     ]
     expect(needed.filter((f) => !files.includes(f))).to.deep.equal([])
     const allowed = (f: string) =>
       ['package.json', 'README.md', 'LICENSE', 'npm-shrinkwrap.json', 'oclif.manifest.json'].includes(f) ||
-      ['bin/run.js', 'bin/help-cache.js', 'bin/version.js'].includes(f) ||
+      [
+        'bin/run.js',
+        'bin/help-cache.js',
+        'bin/compile-cache.js',
+        'bin/rules-cache.js',
+        'bin/own-command.js',
+        'bin/version.js',
+      ].includes(f) ||
       /^lib\/.+\.(js|json)$/.test(f) ||
       /^schemas\/[^/]+\.json$/.test(f)
     expect(files.filter((f) => !allowed(f))).to.deep.equal([])
@@ -169,6 +181,17 @@ describe('e2e: the packed package, installed with its shrinkwrap', function () {
     )
     expect(changed.map(([p]) => p)).to.deep.equal([])
     expect(Object.keys(cache.sources)).to.include('node_modules/@oclif/core/package.json')
+  })
+
+  it('serves `cfguard rules` from its build-time cache there too (the same sources, and lib/)', async () => {
+    const rulesCache = (await import(join(installed, 'bin/rules-cache.js'))) as typeof RulesCacheModule
+    const helpCache = (await import(join(installed, 'bin/help-cache.js'))) as typeof HelpCacheModule
+    const cache = readJson<{sources: Record<string, string | null>}>(rulesCache.RULES_CACHE_PATH)
+    const changed = Object.entries(cache.sources).filter(
+      ([p, d]) => helpCache.fileDigest(join(installed, p)) !== d,
+    )
+    expect(changed.map(([p]) => p)).to.deep.equal([])
+    expect(Object.keys(cache.sources)).to.include.members(['lib/commands/rules.js', 'lib/checks/index.js'])
   })
 
   it('writes a CycloneDX SBOM of the installed tree: cfguard and every installed package, no more', () => {

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 
 import type {CronResult} from '../../actions/credentials/cron.js'
 import type {RotationResult} from '../../actions/credentials/change.js'

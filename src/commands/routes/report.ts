@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 import {ReportCommand} from '../../cli/report-command.js'
 import {connectionFlags, scopeFlags} from '../../cli/flags.js'
