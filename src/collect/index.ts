@@ -12,6 +12,7 @@ import {cacheDir, CacheStore} from '../config/cache.js'
 import type {CoverageGap} from '../model/finding.js'
 import type {Access, Instance, Need, Snapshot} from '../model/snapshot.js'
 import {gapsFor, summarizeAccess, type ItemState} from './access.js'
+import {internStrings} from '../util/intern.js'
 import {plural} from '../util/plural.js'
 import {saltId} from './cache-keys.js'
 import {readProcessStats, withMissingInstances} from './instances.js'
@@ -60,6 +61,8 @@ export async function collectSnapshot(
   const identity = options.families.includes('identity')
   const routes = options.families.includes('routes')
   gentleHeapGrowth(ctx.env)
+  // One copy of each GUID, date and enumerated value for the whole run (util/intern.ts).
+  const releaseStrings = internStrings()
   const limiter = createLimiter(options.concurrency)
   const unsubscribe = session.transport.onRateLimit((state) => limiter.observe(state))
   const probeTransport =
@@ -254,6 +257,7 @@ export async function collectSnapshot(
       },
     }
   } finally {
+    releaseStrings()
     unsubscribe()
     probeTransport?.close()
   }

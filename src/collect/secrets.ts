@@ -21,6 +21,7 @@ import {detailsKey, envKey, upsKey} from './cache-keys.js'
 import {Gates, type GateResult} from './gates.js'
 import type {Limiter} from './limiter.js'
 import {isSecretKey} from '../redact.js'
+import {intern} from '../util/intern.js'
 import {registerSecretValues, secretForFingerprint} from './secret-values.js'
 import {decodeVcap, matchEntry, type BindingRef, type VcapVisibility} from './vcap.js'
 
@@ -219,6 +220,8 @@ async function readEnv(r: Reader, app: CcApp): Promise<void> {
   const env = outcome.value
   const variables = classifyEnvVars(env.environmentVariables, r.input.salt)
   for (const v of variables) {
+    // Apps share variable names (JAVA_OPTS, SPRING_PROFILES_ACTIVE…): one copy of each.
+    v.name = intern(v.name)
     const raw = env.environmentVariables[v.name]
     // TOKEN_URL=<uaa>/oauth/token is a reference under a secret-sounding name, not a secret.
     if (v.fingerprint !== null || (isSecretKey(v.name) && v.class !== 'reference'))

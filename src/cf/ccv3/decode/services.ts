@@ -13,11 +13,11 @@ import type {
   WireServiceOffering,
   WireServicePlan,
 } from '../wire.js'
-import {guidOf, decodeMetadata, decodeLastOperation} from './common.js'
+import {intern, labelsOf, annotationsOf, guidOf, decodeLastOperation} from './common.js'
 
 export function decodeServiceOffering(w: WireServiceOffering): CcServiceOffering {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
     description: w.description ?? '',
     tags: w.tags ?? [],
@@ -26,27 +26,29 @@ export function decodeServiceOffering(w: WireServiceOffering): CcServiceOffering
     available: w.available !== false,
     requires: w.requires ?? [],
     shareable: w.shareable === true,
-    ...decodeMetadata(w.metadata),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeServicePlan(w: WireServicePlan): CcServicePlan {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
     offeringGuid: guidOf(w.relationships?.service_offering) ?? '',
     description: w.description ?? '',
     free: w.free === true,
     available: w.available !== false,
-    ...decodeMetadata(w.metadata),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeServiceInstance(w: WireServiceInstance): CcServiceInstance {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
-    type: w.type,
+    type: intern(w.type),
     spaceGuid: guidOf(w.relationships?.space) ?? '',
     tags: w.tags ?? [],
     planGuid: guidOf(w.relationships?.service_plan),
@@ -54,17 +56,18 @@ export function decodeServiceInstance(w: WireServiceInstance): CcServiceInstance
     syslogDrainUrl: w.syslog_drain_url ?? null,
     dashboardUrl: w.dashboard_url ?? null,
     lastOperation: decodeLastOperation(w.last_operation),
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeCredentialBinding(w: WireCredentialBinding): CcCredentialBinding {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name ?? null,
-    type: w.type,
+    type: intern(w.type),
     appGuid: guidOf(w.relationships?.app),
     serviceInstanceGuid: guidOf(w.relationships?.service_instance) ?? '',
     lastOperation: decodeLastOperation(w.last_operation) ?? {
@@ -73,9 +76,10 @@ export function decodeCredentialBinding(w: WireCredentialBinding): CcCredentialB
       description: null,
       updatedAt: null,
     },
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
