@@ -1,5 +1,5 @@
 /**
- * `node --import tsx bench/memory.ts [--apps N] [--latency MS] [--runs N] [--sample] [--save-stdout FILE]`
+ * `node --import tsx bench/memory.ts [--apps N] [--latency MS] [--runs N] [--sample [--timeline]] [--save-stdout FILE]`
  *
  * Peak RSS of `cfguard audit --json --all` against the generated foundation (the bench's
  * scenario, in its own simulator process), from GNU time as `npm run bench` reads it, with wall
@@ -23,6 +23,7 @@ const {values: args} = parseArgs({
     latency: {type: 'string', default: '25'},
     runs: {type: 'string', default: '1'},
     sample: {type: 'boolean', default: false},
+    timeline: {type: 'boolean', default: false},
     seed: {type: 'string', default: '1'},
     'save-stdout': {type: 'string'},
   },
@@ -35,6 +36,7 @@ interface Sample {
   heapUsed: number
   heapTotal: number
   external: number
+  spaces?: Record<string, number>
   mark?: string
 }
 
@@ -52,6 +54,24 @@ function summarize(samples: Sample[]): string {
     part('before the first stdout byte', before),
     `${part('from the first stdout byte', after)} (first byte at ${(cut / 1000).toFixed(1)} s)`,
   ].join('\n')
+}
+
+/** rss / heapUsed about every 2 s, and at the marks (`--timeline`). */
+function timeline(samples: Sample[]): string {
+  let next = 0
+  const rows: string[] = []
+  for (const s of samples) {
+    if (s.t < next && !s.mark) continue
+    next = s.t + 2000
+    const spaces = Object.entries(s.spaces ?? {})
+      .filter(([, size]) => size >= 2 ** 20)
+      .map(([name, size]) => `${name.replace('_space', '')} ${mb(size)}`)
+      .join(' ')
+    rows.push(
+      `  ${(s.t / 1000).toFixed(1)} s: rss ${mb(s.rss)}, heapUsed ${mb(s.heapUsed)}, external ${mb(s.external)}; ${spaces}${s.mark ? ` (${s.mark})` : ''}`,
+    )
+  }
+  return rows.join('\n')
 }
 
 async function main(): Promise<void> {
@@ -74,11 +94,15 @@ async function main(): Promise<void> {
       const preload = args.sample
         ? ['--import', pathToFileURL(join(ROOT, 'bench/harness/memory-sampler.mjs')).href]
         : []
-      const m = await measure(process.execPath, [...preload, join(ROOT, 'bin/run.js'), 'audit', '--json', '--all'], {
-        env,
-        cwd: ROOT,
-        timeoutMs: 900_000,
-      })
+      const m = await measure(
+        process.execPath,
+        [...preload, join(ROOT, 'bin/run.js'), 'audit', '--json', '--all'],
+        {
+          env,
+          cwd: ROOT,
+          timeoutMs: 900_000,
+        },
+      )
       process.stdout.write(
         `${apps} apps, run ${run + 1}: exit ${m.code}, wall ${(m.wallMs / 1000).toFixed(1)} s, ` +
           `CPU ${m.cpuSeconds?.toFixed(1) ?? 'n/a'} s, peak RSS ${m.peakRssMb ?? 'n/a'} MB (${m.rssSource}), ` +
@@ -92,6 +116,7 @@ async function main(): Promise<void> {
           .filter(Boolean)
           .map((l) => JSON.parse(l) as Sample)
         process.stdout.write(`${summarize(samples)}\n`)
+        if (args.timeline) process.stdout.write(`${timeline(samples)}\n`)
       }
     }
   } finally {

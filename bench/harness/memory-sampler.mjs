@@ -5,6 +5,7 @@
  * Sizes only: nothing of the process's data is read.
  */
 import {appendFileSync, writeFileSync} from 'node:fs'
+import {getHeapSpaceStatistics} from 'node:v8'
 
 const file = process.env.CFGUARD_BENCH_MEM_LOG
 if (file) {
@@ -13,7 +14,17 @@ if (file) {
   writeFileSync(file, '')
   const sample = (mark) => {
     const m = process.memoryUsage()
-    const line = {t: Math.round(performance.now() - t0), rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers}
+    const line = {
+      t: Math.round(performance.now() - t0),
+      rss: m.rss,
+      heapUsed: m.heapUsed,
+      heapTotal: m.heapTotal,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+    }
+    line.spaces = Object.fromEntries(
+      getHeapSpaceStatistics().map((x) => [x.space_name, x.physical_space_size]),
+    )
     if (mark) line.mark = mark
     appendFileSync(file, JSON.stringify(line) + '\n')
   }
