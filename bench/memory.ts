@@ -1,11 +1,14 @@
 /**
- * `node --import tsx bench/memory.ts [--apps N] [--latency MS] [--runs N] [--sample [--timeline]] [--save-stdout FILE]`
+ * `node --import tsx bench/memory.ts [--apps N] [--latency MS] [--runs N] [--sample [--timeline]] [--save-stdout FILE]
+ *   [--compare OTHER_CHECKOUT]`
  *
  * Peak RSS of `cfguard audit --json --all` against the generated foundation (the bench's
  * scenario, in its own simulator process), from GNU time as `npm run bench` reads it, with wall
  * and CPU. `--sample` also preloads `harness/memory-sampler.mjs` and prints how rss / heapUsed
  * grew over the run: peak before the report's first byte (collection and checks) and after it
  * (the report). Quicker than a whole bench run when working on memory; the lib/ build is measured.
+ * `--compare DIR` alternates each run with DIR's build (another checkout, built) against the same
+ * simulator, so two commits are compared side by side.
  */
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
@@ -26,6 +29,7 @@ const {values: args} = parseArgs({
     timeline: {type: 'boolean', default: false},
     seed: {type: 'string', default: '1'},
     'save-stdout': {type: 'string'},
+    compare: {type: 'string'},
   },
   strict: true,
 })
@@ -79,7 +83,10 @@ async function main(): Promise<void> {
   const sim = await startSimProcess({apps, seed: Number(args.seed), latencyMs: Number(args.latency)})
   const dir = mkdtempSync(join(tmpdir(), 'cfguard-memory-'))
   try {
-    for (let run = 0; run < Number(args.runs); run++) {
+    const roots = args.compare ? [ROOT, resolve(args.compare)] : [ROOT]
+    for (let i = 0; i < Number(args.runs) * roots.length; i++) {
+      const run = Math.floor(i / roots.length)
+      const root = roots[i % roots.length]!
       const home = mkdtempSync(join(dir, 'home-'))
       const log = join(dir, `samples-${run}.jsonl`)
       const env: Record<string, string> = {PATH: process.env.PATH ?? '', HOME: home, NO_COLOR: '1'}
@@ -96,7 +103,7 @@ async function main(): Promise<void> {
         : []
       const m = await measure(
         process.execPath,
-        [...preload, join(ROOT, 'bin/run.js'), 'audit', '--json', '--all'],
+        [...preload, join(root, 'bin/run.js'), 'audit', '--json', '--all'],
         {
           env,
           cwd: ROOT,
@@ -104,7 +111,7 @@ async function main(): Promise<void> {
         },
       )
       process.stdout.write(
-        `${apps} apps, run ${run + 1}: exit ${m.code}, wall ${(m.wallMs / 1000).toFixed(1)} s, ` +
+        `${roots.length > 1 ? `${root}: ` : ''}${apps} apps, run ${run + 1}: exit ${m.code}, wall ${(m.wallMs / 1000).toFixed(1)} s, ` +
           `CPU ${m.cpuSeconds?.toFixed(1) ?? 'n/a'} s, peak RSS ${m.peakRssMb ?? 'n/a'} MB (${m.rssSource}), ` +
           `stdout ${mb(m.stdout.length)}\n`,
       )
