@@ -176,6 +176,10 @@ function classify(r: Reader, credentials: unknown): CredentialView {
   const view = classifyCredentials(credentials, r.input.salt)
   registerSecretValues(credentials, new Set(view.secretKeys))
   keepSecret(r, credentials, view)
+  // Many credentials name the same UAA: one copy of each endpoint for the whole run.
+  view.issuer = intern(view.issuer)
+  view.tokenEndpoint = intern(view.tokenEndpoint)
+  view.authDomain = intern(view.authDomain)
   return view
 }
 
