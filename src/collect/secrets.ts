@@ -242,7 +242,8 @@ async function readEnv(r: Reader, app: CcApp): Promise<void> {
     const view = classify(r, entry.credentials)
     if (binding) entries.push({bindingGuid: binding.guid, instanceGuid: binding.serviceInstanceGuid, view})
   }
-  const value: EnvCacheValue = {variables, visibility: vcap.visibility, entries}
+  // slice(): an exact-size copy (the pushed array keeps ~16 spare slots for as long as it lives).
+  const value: EnvCacheValue = {variables, visibility: vcap.visibility, entries: entries.slice()}
   caches?.env.put(app.guid, key, value)
   applyEnv(r, app, value)
 }
