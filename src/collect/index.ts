@@ -7,18 +7,20 @@
 import {createRequire} from 'node:module'
 
 import type {RunContext} from '../context.js'
+import type {Transport} from '../cf/http/transport.js'
 import {extraTransport, type Session} from '../cf/session.js'
 import {cacheDir, CacheStore} from '../config/cache.js'
 import type {CoverageGap} from '../model/finding.js'
 import type {Access, Instance, Need, Snapshot} from '../model/snapshot.js'
 import {gapsFor, summarizeAccess, type ItemState} from './access.js'
+import {internStrings} from '../util/intern.js'
 import {plural} from '../util/plural.js'
 import {saltId} from './cache-keys.js'
 import {readProcessStats, withMissingInstances} from './instances.js'
 import {joinSnapshot} from './join.js'
-import {createLimiter} from './limiter.js'
+import {createLimiter, type Limiter} from './limiter.js'
 import {gentleHeapGrowth} from './memory.js'
-import {startGathering, tokenScopes} from './lists.js'
+import {startGathering, tokenScopes, type Gathering} from './lists.js'
 import {readTraffic, trafficApps} from './logs.js'
 import {distinctIssuers, probeCredentials, probeIssuers, PROBE_TIMEOUT_MS} from './probes.js'
 import {roleHint} from './read-errors.js'
@@ -60,6 +62,8 @@ export async function collectSnapshot(
   const identity = options.families.includes('identity')
   const routes = options.families.includes('routes')
   gentleHeapGrowth(ctx.env)
+  // One copy of each GUID, date and enumerated value for the whole run (util/intern.ts).
+  const releaseStrings = internStrings()
   const limiter = createLimiter(options.concurrency)
   const unsubscribe = session.transport.onRateLimit((state) => limiter.observe(state))
   const probeTransport =
@@ -73,28 +77,7 @@ export async function collectSnapshot(
       : null
   try {
     const gathering = startGathering(session, options, limiter, now)
-    // Secret-bearing reads (identity only) start as soon as apps, instances and bindings are in.
-    let caches: Caches | null = null
-    let reading: Promise<SecretReadResult | null> = Promise.resolve(null)
-    if (identity && !options.secrets) {
-      reading = gathering.secretInputs.then((i) =>
-        skippedReads(i.apps, i.serviceInstances, i.bindings, '--no-secrets'),
-      )
-    } else if (identity) {
-      caches = options.cache ? openCaches(session, ctx, options) : null
-      const hint = roleHint(tokenScopes(session) ?? [])
-      reading = gathering.secretInputs.then((i) =>
-        readSecrets({
-          session,
-          ...i,
-          salt: options.salt,
-          limiter,
-          caches,
-          keepClientSecrets: options.verifyCredentials,
-          roleHint: hint,
-        }),
-      )
-    }
+    const {caches, reading} = startSecretReads(session, ctx, options, limiter, gathering)
     const [g, secrets] = await Promise.all([gathering.all, reading])
     if (caches) saveCaches(caches, ctx)
     const place = placeLabels(g)
@@ -104,49 +87,8 @@ export async function collectSnapshot(
     if (secrets) Object.assign(access, secretAccess(g, secrets, place, gaps))
 
     // Instances: embedded in the process list from CC 3.211, else /stats of routed processes.
-    let stats: Map<string, Instance[] | null> | null = null
-    if (session.cc.versionAtLeast('3.211.0')) {
-      const unknown = g.processes.filter((p) => p.actual === null).length
-      // A short embedded list leaves instances unknown, not absent (withMissingInstances).
-      const started = new Set(g.apps.filter((a) => a.state === 'STARTED').map((a) => a.guid))
-      let short = 0
-      let missing = 0
-      g.processes = g.processes.map((p) => {
-        const padded = withMissingInstances(p.actual, p.instances, started.has(p.appGuid))
-        if (padded.missing === 0) return p
-        short++
-        missing += padded.missing
-        return {...p, actual: padded.actual}
-      })
-      const whys = [
-        ...(unknown > 0
-          ? [`${plural(unknown, 'process', 'processes')} came without embedded instances`]
-          : []),
-        ...(short > 0
-          ? [
-              `${plural(short, 'process', 'processes')} embedded fewer instances than desired ` +
-                `(${plural(missing, 'instance')} of unknown state)`,
-            ]
-          : []),
-      ]
-      access.instances = whys.length === 0 ? {state: 'full'} : {state: 'partial', why: whys.join('; ')}
-      if (short > 0) {
-        gaps.push({
-          what: `instance state of ${plural(missing, 'instance')} (${plural(short, 'process', 'processes')})`,
-          why: 'the embedded process_instances list is shorter than the desired instance count',
-        })
-      }
-    } else {
-      const read = await readProcessStats(session, g.processes, g.apps, g.routes, limiter)
-      stats = read.actual
-      access.instances = read.access
-      if (read.unknown > 0) {
-        gaps.push({
-          what: `instance state of ${plural(read.unknown, 'process', 'processes')}`,
-          why: read.access.why ?? '',
-        })
-      }
-    }
+    const {stats, access: instances} = await readInstances(session, g, limiter, gaps)
+    access.instances = instances
 
     // Gorouter access logs (--traffic).
     let traffic: Snapshot['traffic'] = null
@@ -179,52 +121,12 @@ export async function collectSnapshot(
     }
 
     // Opt-in network checks.
-    let issuerProbes: Snapshot['issuerProbes'] = []
-    let credentialProbes: Snapshot['credentialProbes'] = []
-    if (identity && options.checkIssuers && probeTransport && secrets) {
-      const views = [...secrets.ups.values(), ...secrets.bindings.values()].map((r) => r.value)
-      issuerProbes = await probeIssuers(probeTransport, distinctIssuers(views), limiter)
-      access.issuerProbes = credentialsAccess(
-        access,
-        'issuer discovery ran for the credentials that could be read',
-      )
-    }
-    if (identity && options.verifyCredentials && probeTransport && secrets) {
-      if (!options.secrets) {
-        access.credentialProbes = {state: 'none', why: '--no-secrets (no secret to verify)'}
-      } else {
-        credentialProbes = await probeCredentials(probeTransport, secrets.rawSecrets.values(), limiter)
-        access.credentialProbes = credentialsAccess(
-          access,
-          'only credentials that could be read were verified',
-        )
-      }
-      secrets.rawSecrets.clear()
-    }
+    const probes =
+      identity && probeTransport && secrets
+        ? await runProbes(probeTransport, options, secrets, access, limiter)
+        : {issuerProbes: [], credentialProbes: []}
 
-    const fullAccess: Record<Need, Access> = {
-      env: access.env ?? NOT_REQUESTED,
-      upsCredentials: access.upsCredentials ?? NOT_REQUESTED,
-      bindingDetails: access.bindingDetails ?? NOT_REQUESTED,
-      instances: access.instances ?? {state: 'full'},
-      auditEvents: access.auditEvents ?? NOT_REQUESTED,
-      networkPolicies: access.networkPolicies ?? NOT_REQUESTED,
-      uaaClients: access.uaaClients ?? NOT_REQUESTED,
-      routePolicies: access.routePolicies ?? NOT_REQUESTED,
-      issuerProbes: access.issuerProbes ?? NOT_REQUESTED,
-      credentialProbes: access.credentialProbes ?? NOT_REQUESTED,
-      traffic: access.traffic ?? NOT_REQUESTED,
-      baseline: routes && options.routeBaseline ? {state: 'full'} : NOT_REQUESTED,
-    }
-    for (const need of ['networkPolicies', 'uaaClients'] as const) {
-      const a = fullAccess[need]
-      if (a.state === 'none' || a.state === 'partial') {
-        gaps.push({
-          what: need === 'uaaClients' ? 'UAA clients' : 'container-to-container network policies',
-          why: a.why ?? a.state,
-        })
-      }
-    }
+    const fullAccess = completeAccess(access, routes && Boolean(options.routeBaseline), gaps)
 
     const snapshot = joinSnapshot({
       target: {
@@ -239,8 +141,7 @@ export async function collectSnapshot(
       stats,
       traffic,
       routeReservations: reservations,
-      issuerProbes,
-      credentialProbes,
+      ...probes,
       baseline: routes ? options.routeBaseline : null,
       access: fullAccess,
     })
@@ -254,9 +155,150 @@ export async function collectSnapshot(
       },
     }
   } finally {
+    releaseStrings()
     unsubscribe()
     probeTransport?.close()
   }
+}
+
+/** Secret-bearing reads (identity only): they start as soon as apps, instances and bindings are in. */
+function startSecretReads(
+  session: Session,
+  ctx: RunContext,
+  options: CollectOptions,
+  limiter: Limiter,
+  gathering: Gathering,
+): {caches: Caches | null; reading: Promise<SecretReadResult | null>} {
+  if (!options.families.includes('identity')) return {caches: null, reading: Promise.resolve(null)}
+  if (!options.secrets) {
+    const reading = gathering.secretInputs.then((i) =>
+      skippedReads(i.apps, i.serviceInstances, i.bindings, '--no-secrets'),
+    )
+    return {caches: null, reading}
+  }
+  const caches = options.cache ? openCaches(session, ctx, options) : null
+  const hint = roleHint(tokenScopes(session) ?? [])
+  const reading = gathering.secretInputs.then((i) =>
+    readSecrets({
+      session,
+      ...i,
+      salt: options.salt,
+      limiter,
+      caches,
+      keepClientSecrets: options.verifyCredentials,
+      roleHint: hint,
+    }),
+  )
+  return {caches, reading}
+}
+
+/** Instance state: embedded in the process list from CC 3.211 (padded when short), else /stats. */
+async function readInstances(
+  session: Session,
+  g: Gathered,
+  limiter: Limiter,
+  gaps: CoverageGap[],
+): Promise<{stats: Map<string, Instance[] | null> | null; access: Access}> {
+  if (!session.cc.versionAtLeast('3.211.0')) {
+    const read = await readProcessStats(session, g.processes, g.apps, g.routes, limiter)
+    if (read.unknown > 0) {
+      gaps.push({
+        what: `instance state of ${plural(read.unknown, 'process', 'processes')}`,
+        why: read.access.why ?? '',
+      })
+    }
+    return {stats: read.actual, access: read.access}
+  }
+  const unknown = g.processes.filter((p) => p.actual === null).length
+  // A short embedded list leaves instances unknown, not absent (withMissingInstances).
+  const started = new Set(g.apps.filter((a) => a.state === 'STARTED').map((a) => a.guid))
+  let short = 0
+  let missing = 0
+  g.processes = g.processes.map((p) => {
+    const padded = withMissingInstances(p.actual, p.instances, started.has(p.appGuid))
+    if (padded.missing === 0) return p
+    short++
+    missing += padded.missing
+    return {...p, actual: padded.actual}
+  })
+  const whys = [
+    ...(unknown > 0 ? [`${plural(unknown, 'process', 'processes')} came without embedded instances`] : []),
+    ...(short > 0
+      ? [
+          `${plural(short, 'process', 'processes')} embedded fewer instances than desired ` +
+            `(${plural(missing, 'instance')} of unknown state)`,
+        ]
+      : []),
+  ]
+  if (short > 0) {
+    gaps.push({
+      what: `instance state of ${plural(missing, 'instance')} (${plural(short, 'process', 'processes')})`,
+      why: 'the embedded process_instances list is shorter than the desired instance count',
+    })
+  }
+  return {stats: null, access: whys.length === 0 ? {state: 'full'} : {state: 'partial', why: whys.join('; ')}}
+}
+
+/** --check-issuers and --verify-credentials over the credentials that were read. */
+async function runProbes(
+  transport: Transport,
+  options: CollectOptions,
+  secrets: SecretReadResult,
+  access: Partial<Record<Need, Access>>,
+  limiter: Limiter,
+): Promise<{issuerProbes: Snapshot['issuerProbes']; credentialProbes: Snapshot['credentialProbes']}> {
+  let issuerProbes: Snapshot['issuerProbes'] = []
+  let credentialProbes: Snapshot['credentialProbes'] = []
+  if (options.checkIssuers) {
+    const views = [...secrets.ups.values(), ...secrets.bindings.values()].map((r) => r.value)
+    issuerProbes = await probeIssuers(transport, distinctIssuers(views), limiter)
+    access.issuerProbes = credentialsAccess(
+      access,
+      'issuer discovery ran for the credentials that could be read',
+    )
+  }
+  if (options.verifyCredentials) {
+    if (!options.secrets) {
+      access.credentialProbes = {state: 'none', why: '--no-secrets (no secret to verify)'}
+    } else {
+      credentialProbes = await probeCredentials(transport, secrets.rawSecrets.values(), limiter)
+      access.credentialProbes = credentialsAccess(access, 'only credentials that could be read were verified')
+    }
+    secrets.rawSecrets.clear()
+  }
+  return {issuerProbes, credentialProbes}
+}
+
+/** Every need with its access (not requested when nothing asked for it); gaps for unreadable lists. */
+function completeAccess(
+  access: Partial<Record<Need, Access>>,
+  baseline: boolean,
+  gaps: CoverageGap[],
+): Record<Need, Access> {
+  const fullAccess: Record<Need, Access> = {
+    env: access.env ?? NOT_REQUESTED,
+    upsCredentials: access.upsCredentials ?? NOT_REQUESTED,
+    bindingDetails: access.bindingDetails ?? NOT_REQUESTED,
+    instances: access.instances ?? {state: 'full'},
+    auditEvents: access.auditEvents ?? NOT_REQUESTED,
+    networkPolicies: access.networkPolicies ?? NOT_REQUESTED,
+    uaaClients: access.uaaClients ?? NOT_REQUESTED,
+    routePolicies: access.routePolicies ?? NOT_REQUESTED,
+    issuerProbes: access.issuerProbes ?? NOT_REQUESTED,
+    credentialProbes: access.credentialProbes ?? NOT_REQUESTED,
+    traffic: access.traffic ?? NOT_REQUESTED,
+    baseline: baseline ? {state: 'full'} : NOT_REQUESTED,
+  }
+  for (const need of ['networkPolicies', 'uaaClients'] as const) {
+    const a = fullAccess[need]
+    if (a.state === 'none' || a.state === 'partial') {
+      gaps.push({
+        what: need === 'uaaClients' ? 'UAA clients' : 'container-to-container network policies',
+        why: a.why ?? a.state,
+      })
+    }
+  }
+  return fullAccess
 }
 
 /** `org/space` for a space guid (the guid itself when the space is not visible). */

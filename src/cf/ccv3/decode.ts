@@ -1,11 +1,11 @@
 /**
  * Wire → flat shapes. Pure functions; relationships are flattened (`relationships.space.data.guid`
  * → `spaceGuid`), missing optional fields become null, metadata values that CC sends as null are
- * dropped. One file per family of resources under `decode/`; this module is their one entry.
+ * dropped.
  */
 import type {Included} from './types.js'
-import {decodeApp} from './decode/apps.js'
-import {decodeOrg, decodeSpace, decodeUser} from './decode/platform.js'
+import {decodeApp, decodeOrg, decodeSpace} from './decode/apps.js'
+import {decodeUser} from './decode/events.js'
 import {decodeDomain, decodeRoute, decodeRoutePolicy} from './decode/routes.js'
 import {decodeServiceInstance, decodeServiceOffering, decodeServicePlan} from './decode/services.js'
 
@@ -16,25 +16,25 @@ export {
   decodeDeployment,
   decodeHealthCheck,
   decodeInstanceStats,
+  decodeOrg,
   decodeProcess,
+  decodeSpace,
 } from './decode/apps.js'
 export {
-  decodeAuditEvent,
-  decodeFeatureFlag,
-  decodeJob,
-  decodeOrg,
-  decodeSpace,
-  decodeUser,
-} from './decode/platform.js'
-export {decodeDestination, decodeDomain, decodeRoute, decodeRoutePolicy} from './decode/routes.js'
+  decodeDestination,
+  decodeDomain,
+  decodeRoute,
+  decodeRouteBinding,
+  decodeRoutePolicy,
+} from './decode/routes.js'
 export {
   decodeBindingDetails,
   decodeCredentialBinding,
-  decodeRouteBinding,
   decodeServiceInstance,
   decodeServiceOffering,
   decodeServicePlan,
 } from './decode/services.js'
+export {decodeAuditEvent, decodeFeatureFlag, decodeJob, decodeUser} from './decode/events.js'
 
 /** Decodes a merged `included` block; unknown keys are ignored. */
 export function decodeIncluded(raw: Record<string, unknown[]>): Included {

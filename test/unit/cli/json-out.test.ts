@@ -66,6 +66,29 @@ describe('jsonChunks / writeJsonDocument (JSON.stringify(value, null, 2) in piec
     expect(chunks).to.be.greaterThan(5)
   })
 
+  it('walks an element that holds a long list instead of stringifying it whole (a route map domain)', () => {
+    const routes = Array.from({length: 3000}, (_, i) => ({
+      url: `app-${i}.example.com`,
+      destinations: [{app: `app-${i}`, port: null, counts: {running: 2}}],
+    }))
+    const doc = {
+      result: {
+        routeMap: {
+          domains: [
+            {name: 'example.com', tcp: false, routes},
+            {name: 'few.example.com', routes: []},
+          ],
+        },
+      },
+    }
+    const chunkSize = 4 * 1024
+    const parts = [...jsonChunks(doc, chunkSize)]
+    expect(parts.join('')).to.equal(JSON.stringify(doc, null, 2))
+    // Bounded by the chunk size plus one route, never by the domain's whole text (~400 KB here).
+    const longest = Math.max(...parts.map((p) => p.length))
+    expect(longest).to.be.lessThan(chunkSize + 1024)
+  })
+
   it('writes a small document and its newline at once', () => {
     const out = new PassThrough()
     let written = ''

@@ -1,33 +1,64 @@
-/** Apps and what runs them: environment, processes and their health checks, instance stats, deployments. */
+/** Orgs, spaces, apps, their env, processes, instance stats and deployments. Pure functions (see ../decode.ts). */
 import type {HealthCheck, Instance} from '../../../model/snapshot.js'
-import type {CcApp, CcAppEnv, CcDeployment, CcInstanceStats, CcProcess} from '../types.js'
+import type {CcApp, CcAppEnv, CcDeployment, CcInstanceStats, CcOrg, CcProcess, CcSpace} from '../types.js'
 import type {
   WireApp,
   WireAppEnv,
   WireDeployment,
   WireHealthCheck,
+  WireOrg,
   WireProcess,
   WireProcessStat,
+  WireSpace,
 } from '../wire.js'
-import {guidOf, decodeMetadata, instanceState} from './common.js'
+import {intern, labelsOf, annotationsOf, guidOf, instanceState, sharedRecord} from './common.js'
+
+export function decodeOrg(w: WireOrg): CcOrg {
+  return {
+    guid: intern(w.guid),
+    name: w.name,
+    suspended: w.suspended === true,
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
+  }
+}
+
+export function decodeSpace(w: WireSpace): CcSpace {
+  return {
+    guid: intern(w.guid),
+    name: w.name,
+    orgGuid: guidOf(w.relationships?.organization) ?? '',
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
+  }
+}
 
 export function decodeApp(w: WireApp): CcApp {
   const data = w.lifecycle?.data ?? {}
+  // map, not filter: an exact-size array (filter's grows with ~16 spare slots per app).
   const buildpacks = Array.isArray(data.buildpacks)
-    ? data.buildpacks.filter((b): b is string => typeof b === 'string')
+    ? (data.buildpacks.every((b) => typeof b === 'string')
+        ? data.buildpacks
+        : data.buildpacks.filter((b): b is string => typeof b === 'string')
+      ).map((b) => intern(b))
     : []
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
-    state: w.state,
+    state: intern(w.state),
     spaceGuid: guidOf(w.relationships?.space) ?? '',
-    lifecycleType: w.lifecycle?.type ?? 'buildpack',
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
+    lifecycleType: intern(w.lifecycle?.type ?? 'buildpack'),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
     currentDropletGuid: guidOf(w.relationships?.current_droplet),
     buildpacks,
-    stack: typeof data.stack === 'string' ? data.stack : null,
-    ...decodeMetadata(w.metadata),
+    stack: typeof data.stack === 'string' ? intern(data.stack) : null,
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
@@ -43,13 +74,20 @@ export function decodeAppEnv(w: WireAppEnv): CcAppEnv {
 
 export function decodeHealthCheck(w: WireHealthCheck | null | undefined): HealthCheck | null {
   if (!w) return null
-  return {
-    type: w.type,
-    endpoint: w.data?.endpoint ?? null,
-    timeout: w.data?.timeout ?? null,
-    invocationTimeout: w.data?.invocation_timeout ?? null,
-  }
+  const type = w.type
+  const endpoint = w.data?.endpoint ?? null
+  const timeout = w.data?.timeout ?? null
+  const invocationTimeout = w.data?.invocation_timeout ?? null
+  // Most processes have one of a few health checks: shared while a collection interns.
+  return sharedRecord(`hc\u0000${type}\u0000${endpoint}\u0000${timeout}\u0000${invocationTimeout}`, () => ({
+    type,
+    endpoint,
+    timeout,
+    invocationTimeout,
+  }))
 }
+
+const portCheck = (): HealthCheck => ({type: 'port', endpoint: null, timeout: null, invocationTimeout: null})
 
 /** `process_instances` (embed) carry seconds in the current state; `now` turns them into times. */
 export function decodeProcess(w: WireProcess, now: Date): CcProcess {
@@ -59,29 +97,26 @@ export function decodeProcess(w: WireProcess, now: Date): CcProcess {
         instanceGuid: null,
         state: instanceState(i.state),
         routable: null,
-        since: typeof i.since === 'number' ? new Date(now.getTime() - i.since * 1000).toISOString() : null,
+        since:
+          typeof i.since === 'number' ? intern(new Date(now.getTime() - i.since * 1000).toISOString()) : null,
       }))
     : null
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     appGuid: guidOf(w.relationships?.app) ?? '',
-    type: w.type,
+    type: intern(w.type),
     instances: w.instances,
-    healthCheck: decodeHealthCheck(w.health_check) ?? {
-      type: 'port',
-      endpoint: null,
-      timeout: null,
-      invocationTimeout: null,
-    },
+    healthCheck: decodeHealthCheck(w.health_check) ?? sharedRecord('hc-default', portCheck),
     readinessCheck: decodeHealthCheck(w.readiness_health_check),
     actual,
-    command: w.command ?? null,
+    command: intern(w.command ?? null),
     version: w.version ?? null,
     memoryInMb: w.memory_in_mb ?? null,
     diskInMb: w.disk_in_mb ?? null,
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
@@ -109,13 +144,13 @@ export function decodeInstanceStats(w: WireProcessStat, now: Date): CcInstanceSt
 
 export function decodeDeployment(w: WireDeployment): CcDeployment {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     appGuid: guidOf(w.relationships?.app) ?? '',
     statusValue: w.status?.value ?? '',
     statusReason: w.status?.reason ?? '',
     strategy: w.strategy,
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
     dropletGuid: w.droplet?.guid ?? null,
     previousDropletGuid: w.previous_droplet?.guid ?? null,
     newProcesses: (w.new_processes ?? []).map((p) => ({guid: p.guid, type: p.type})),
@@ -123,6 +158,7 @@ export function decodeDeployment(w: WireDeployment): CcDeployment {
     error: w.status?.details?.error ?? null,
     lastStatusChange: w.status?.details?.last_status_change ?? null,
     maxInFlight: w.options?.max_in_flight ?? null,
-    ...decodeMetadata(w.metadata),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }

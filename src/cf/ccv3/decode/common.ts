@@ -1,18 +1,35 @@
-/** What every decoder shares: to-one relationships, metadata, last operations, instance states. */
+/** Shared pieces of the decoders: relationships, metadata, last operations, instance states. Pure functions (see ../decode.ts). */
 import type {InstanceState, Labels, Metadata} from '../../../model/snapshot.js'
 import type {LastOperation} from '../types.js'
 import type {WireLastOperation, WireMetadata, WireToOne} from '../wire.js'
+import {intern} from '../../../util/intern.js'
+
+export {intern, sharedRecord} from '../../../util/intern.js'
 
 const INSTANCE_STATES = new Set(['RUNNING', 'CRASHED', 'STARTING', 'STOPPING', 'DOWN'])
 
 export function guidOf(rel: WireToOne | undefined): string | null {
-  return rel?.data?.guid ?? null
+  return intern(rel?.data?.guid ?? null)
 }
 
+/**
+ * Resources without labels (most of them) share one frozen empty record instead of one `{}`
+ * each (~56 bytes, twice per resource): nothing writes to a decoded resource's metadata.
+ */
+const NO_LABELS: Labels = Object.freeze({})
+
 function labels(map: Record<string, string | null> | undefined): Labels {
-  const out: Labels = {}
-  for (const [k, v] of Object.entries(map ?? {})) if (typeof v === 'string') out[k] = v
-  return out
+  let out: Labels | null = null
+  for (const [k, v] of Object.entries(map ?? {})) if (typeof v === 'string') (out ??= {})[k] = v
+  return out ?? NO_LABELS
+}
+
+export function labelsOf(m: WireMetadata | undefined): Labels {
+  return labels(m?.labels)
+}
+
+export function annotationsOf(m: WireMetadata | undefined): Labels {
+  return labels(m?.annotations)
 }
 
 export function decodeMetadata(m: WireMetadata | undefined): Metadata {
@@ -26,9 +43,9 @@ export function instanceState(state: string): InstanceState {
 export function decodeLastOperation(op: WireLastOperation | null | undefined): LastOperation | null {
   if (!op) return null
   return {
-    type: op.type ?? '',
-    state: op.state ?? '',
-    description: op.description ?? null,
-    updatedAt: op.updated_at ?? null,
+    type: intern(op.type ?? ''),
+    state: intern(op.state ?? ''),
+    description: intern(op.description ?? null),
+    updatedAt: intern(op.updated_at ?? null),
   }
 }

@@ -1,15 +1,15 @@
-/** Routes, their destinations, domains and route policies. */
-import type {CcDomain, CcRoute, CcRoutePolicy} from '../types.js'
-import type {WireDestination, WireDomain, WireRoute, WireRoutePolicy} from '../wire.js'
-import {guidOf, decodeMetadata} from './common.js'
+/** Routes and their destinations, domains, route bindings and route policies. Pure functions (see ../decode.ts). */
+import type {CcDomain, CcRoute, CcRouteBinding, CcRoutePolicy} from '../types.js'
+import type {WireDestination, WireDomain, WireRoute, WireRouteBinding, WireRoutePolicy} from '../wire.js'
+import {intern, labelsOf, annotationsOf, guidOf, decodeLastOperation} from './common.js'
 
 export function decodeDestination(w: WireDestination) {
   return {
-    guid: w.guid,
-    appGuid: w.app.guid,
-    processType: w.app.process?.type ?? 'web',
+    guid: intern(w.guid),
+    appGuid: intern(w.app.guid),
+    processType: intern(w.app.process?.type ?? 'web'),
     port: w.port ?? null,
-    protocol: w.protocol ?? null,
+    protocol: intern(w.protocol ?? null),
     weight: w.weight ?? null,
   }
 }
@@ -17,30 +17,31 @@ export function decodeDestination(w: WireDestination) {
 export function decodeRoute(w: WireRoute): CcRoute {
   const o = w.options ?? {}
   return {
-    guid: w.guid,
-    protocol: w.protocol,
+    guid: intern(w.guid),
+    protocol: intern(w.protocol),
     host: w.host,
-    path: w.path,
+    path: intern(w.path),
     port: w.port ?? null,
     url: w.url,
     domainGuid: guidOf(w.relationships?.domain) ?? '',
     spaceGuid: guidOf(w.relationships?.space) ?? '',
     sharedSpaceGuids: [],
-    destinations: (w.destinations ?? []).map(decodeDestination),
+    destinations: (w.destinations ?? []).map((d) => decodeDestination(d)),
     options: {
       ...(o.loadbalancing !== undefined ? {loadbalancing: o.loadbalancing} : {}),
       ...(o.hash_header !== undefined ? {hashHeader: o.hash_header} : {}),
       ...(o.hash_balance !== undefined ? {hashBalance: String(o.hash_balance)} : {}),
     },
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeDomain(w: WireDomain): CcDomain {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
     internal: w.internal === true,
     routerGroupGuid: w.router_group?.guid ?? null,
@@ -49,17 +50,33 @@ export function decodeDomain(w: WireDomain): CcDomain {
     sharedOrgGuids: (w.relationships?.shared_organizations?.data ?? []).map((d) => d.guid),
     enforceRoutePolicies: w.enforce_route_policies === true,
     routePoliciesScope: w.route_policies_scope ?? null,
-    ...decodeMetadata(w.metadata),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
+  }
+}
+
+export function decodeRouteBinding(w: WireRouteBinding): CcRouteBinding {
+  return {
+    guid: intern(w.guid),
+    routeGuid: guidOf(w.relationships?.route) ?? '',
+    serviceInstanceGuid: guidOf(w.relationships?.service_instance) ?? '',
+    routeServiceUrl: w.route_service_url ?? null,
+    lastOperation: decodeLastOperation(w.last_operation),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeRoutePolicy(w: WireRoutePolicy): CcRoutePolicy {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     routeGuid: guidOf(w.relationships?.route) ?? '',
     source: w.source,
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }

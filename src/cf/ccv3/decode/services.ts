@@ -1,8 +1,7 @@
-/** Service offerings and plans, service instances, credential and route bindings. */
+/** Service offerings, plans, instances, credential bindings and their details. Pure functions (see ../decode.ts). */
 import type {
   CcBindingDetails,
   CcCredentialBinding,
-  CcRouteBinding,
   CcServiceInstance,
   CcServiceOffering,
   CcServicePlan,
@@ -10,16 +9,15 @@ import type {
 import type {
   WireBindingDetails,
   WireCredentialBinding,
-  WireRouteBinding,
   WireServiceInstance,
   WireServiceOffering,
   WireServicePlan,
 } from '../wire.js'
-import {guidOf, decodeMetadata, decodeLastOperation} from './common.js'
+import {intern, labelsOf, annotationsOf, guidOf, decodeLastOperation} from './common.js'
 
 export function decodeServiceOffering(w: WireServiceOffering): CcServiceOffering {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
     description: w.description ?? '',
     tags: w.tags ?? [],
@@ -28,27 +26,29 @@ export function decodeServiceOffering(w: WireServiceOffering): CcServiceOffering
     available: w.available !== false,
     requires: w.requires ?? [],
     shareable: w.shareable === true,
-    ...decodeMetadata(w.metadata),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeServicePlan(w: WireServicePlan): CcServicePlan {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
     offeringGuid: guidOf(w.relationships?.service_offering) ?? '',
     description: w.description ?? '',
     free: w.free === true,
     available: w.available !== false,
-    ...decodeMetadata(w.metadata),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeServiceInstance(w: WireServiceInstance): CcServiceInstance {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name,
-    type: w.type,
+    type: intern(w.type),
     spaceGuid: guidOf(w.relationships?.space) ?? '',
     tags: w.tags ?? [],
     planGuid: guidOf(w.relationships?.service_plan),
@@ -56,17 +56,18 @@ export function decodeServiceInstance(w: WireServiceInstance): CcServiceInstance
     syslogDrainUrl: w.syslog_drain_url ?? null,
     dashboardUrl: w.dashboard_url ?? null,
     lastOperation: decodeLastOperation(w.last_operation),
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
 export function decodeCredentialBinding(w: WireCredentialBinding): CcCredentialBinding {
   return {
-    guid: w.guid,
+    guid: intern(w.guid),
     name: w.name ?? null,
-    type: w.type,
+    type: intern(w.type),
     appGuid: guidOf(w.relationships?.app),
     serviceInstanceGuid: guidOf(w.relationships?.service_instance) ?? '',
     lastOperation: decodeLastOperation(w.last_operation) ?? {
@@ -75,9 +76,10 @@ export function decodeCredentialBinding(w: WireCredentialBinding): CcCredentialB
       description: null,
       updatedAt: null,
     },
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
+    createdAt: intern(w.created_at),
+    updatedAt: intern(w.updated_at),
+    labels: labelsOf(w.metadata),
+    annotations: annotationsOf(w.metadata),
   }
 }
 
@@ -86,18 +88,5 @@ export function decodeBindingDetails(w: WireBindingDetails): CcBindingDetails {
     credentials: w.credentials ?? {},
     syslogDrainUrl: w.syslog_drain_url ?? null,
     volumeMounts: w.volume_mounts ?? [],
-  }
-}
-
-export function decodeRouteBinding(w: WireRouteBinding): CcRouteBinding {
-  return {
-    guid: w.guid,
-    routeGuid: guidOf(w.relationships?.route) ?? '',
-    serviceInstanceGuid: guidOf(w.relationships?.service_instance) ?? '',
-    routeServiceUrl: w.route_service_url ?? null,
-    lastOperation: decodeLastOperation(w.last_operation),
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
   }
 }

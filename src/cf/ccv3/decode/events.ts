@@ -1,29 +1,6 @@
-/** Orgs and spaces, users, audit events, feature flags, jobs. */
-import type {CcAuditEvent, CcFeatureFlag, CcJob, CcOrg, CcSpace, CcUser} from '../types.js'
-import type {WireAuditEvent, WireFeatureFlag, WireJob, WireOrg, WireSpace, WireUser} from '../wire.js'
-import {guidOf, decodeMetadata} from './common.js'
-
-export function decodeOrg(w: WireOrg): CcOrg {
-  return {
-    guid: w.guid,
-    name: w.name,
-    suspended: w.suspended === true,
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
-  }
-}
-
-export function decodeSpace(w: WireSpace): CcSpace {
-  return {
-    guid: w.guid,
-    name: w.name,
-    orgGuid: guidOf(w.relationships?.organization) ?? '',
-    createdAt: w.created_at,
-    updatedAt: w.updated_at,
-    ...decodeMetadata(w.metadata),
-  }
-}
+/** Audit events, feature flags, jobs and users. Pure functions (see ../decode.ts). */
+import type {CcAuditEvent, CcFeatureFlag, CcJob, CcUser} from '../types.js'
+import type {WireAuditEvent, WireFeatureFlag, WireJob, WireUser} from '../wire.js'
 
 export function decodeAuditEvent(w: WireAuditEvent): CcAuditEvent {
   const data = w.data ?? {}
@@ -73,5 +50,3 @@ export function decodeUser(w: WireUser): CcUser {
     origin: w.origin ?? null,
   }
 }
-
-/** Decodes a merged `included` block; unknown keys are ignored. */
