@@ -90,7 +90,8 @@ export function sourcesUnchanged(sources, root = PACKAGE_ROOT) {
   return Object.entries(sources).every(([path, digest]) => fileDigest(join(root, path)) === digest)
 }
 
-function cwdExists() {
+/** The working directory still exists (process.cwd() throws once it is deleted). */
+export function cwdExists() {
   try {
     process.cwd()
     return true

@@ -19,7 +19,14 @@ import {readFileSync, statSync} from 'node:fs'
 import {join} from 'node:path'
 import {pathToFileURL} from 'node:url'
 
-import {PACKAGE_ROOT, envAllowsCache, formKey, oclifDataDir, sourcesUnchanged} from './help-cache.js'
+import {
+  PACKAGE_ROOT,
+  cwdExists,
+  envAllowsCache,
+  formKey,
+  oclifDataDir,
+  sourcesUnchanged,
+} from './help-cache.js'
 
 export const RULES_CACHE_SCHEMA = 1
 export const RULES_CACHE_PATH = join(PACKAGE_ROOT, 'lib', 'rules-cache.json')
@@ -36,15 +43,6 @@ export function noUserPlugins(dataDir) {
     return false
   } catch (error) {
     return error.code === 'ENOENT'
-  }
-}
-
-function cwdExists() {
-  try {
-    process.cwd()
-    return true
-  } catch {
-    return false
   }
 }
 
