@@ -212,7 +212,8 @@ function serviceFor(trusted: Map<string, string>, url: string, explicit?: string
   }
 }
 
-function emptyStats(): TransportStats {
+/** Counters of a transport that has sent nothing yet (also the wrappers' tests' starting point). */
+export function emptyStats(): TransportStats {
   return {
     requests: 0,
     retries: 0,

@@ -13,7 +13,8 @@ import {
   type Wrapper,
 } from '../../../../src/cf/http/connection.js'
 import {RetryBudget} from '../../../../src/cf/http/retry.js'
-import type {HttpRequest, TransportStats} from '../../../../src/cf/http/types.js'
+import {emptyStats} from '../../../../src/cf/http/transport.js'
+import type {HttpRequest} from '../../../../src/cf/http/types.js'
 import {waitOnRateLimit} from '../../../../src/cf/http/wrappers/rate-limit.js'
 import {followRedirects} from '../../../../src/cf/http/wrappers/redirect.js'
 import {retryTransientFailures} from '../../../../src/cf/http/wrappers/retry.js'
@@ -51,19 +52,6 @@ function newCall(req: Partial<HttpRequest> & {url: string}): Call {
 
 function newAnswer(): Answer {
   return {status: 0, headers: {}, text: '', parsed: undefined}
-}
-
-function newStats(): TransportStats {
-  return {
-    requests: 0,
-    retries: 0,
-    tokenRequests: 0,
-    authReplays: 0,
-    rateLimitWaits: 0,
-    waitedMs: 0,
-    warnings: [],
-    byService: {},
-  }
 }
 
 type Step = {status: number; headers?: Record<string, string>; parsed?: unknown} | {fail: string}
@@ -171,7 +159,7 @@ describe('transport wrappers', () => {
           return Promise.resolve('t2')
         },
       }
-      const stats = newStats()
+      const stats = emptyStats()
       const invalid = {error: 'invalid_token'}
       const inner = scripted([
         {status: 401, parsed: invalid},
@@ -201,7 +189,7 @@ describe('transport wrappers', () => {
         const inner = scripted([{status: 401, parsed}])
         await replayRejectedToken(
           () => provider,
-          newStats(),
+          emptyStats(),
         )(inner).make(newCall({url: 'https://api.example.com/v3', auth}), newAnswer())
         expect(inner.seen).to.have.length(1)
       }
@@ -209,7 +197,7 @@ describe('transport wrappers', () => {
   })
 
   describe('429 wait', () => {
-    const options = (pause: ReturnType<typeof recordingPause>['pause'], stats = newStats()) => ({
+    const options = (pause: ReturnType<typeof recordingPause>['pause'], stats = emptyStats()) => ({
       maxRetryWaitMs: 60_000,
       now: () => NOW,
       random: () => 0.5,
@@ -219,7 +207,7 @@ describe('transport wrappers', () => {
 
     it('waits as Retry-After asks, then sends again', async () => {
       const {waits, pause} = recordingPause()
-      const stats = newStats()
+      const stats = emptyStats()
       const inner = scripted([{status: 429, headers: {'retry-after': '2'}}, {status: 200}])
       const answer = newAnswer()
       await waitOnRateLimit(options(pause, stats))(inner).make(
@@ -248,7 +236,7 @@ describe('transport wrappers', () => {
       maxAttempts: 3,
       budget,
       random: () => 0.5,
-      stats: newStats(),
+      stats: emptyStats(),
       pause,
     })
 
