@@ -8,46 +8,16 @@
 import {Config} from '@oclif/core'
 import {expect} from 'chai'
 import {spawn, spawnSync} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 import type {HelpCache} from '../../bin/help-cache.js'
 import {HELP_CACHE_PATH, fileDigest, formKey} from '../../bin/help-cache.js'
-import {BIN, ROOT, cleanEnv, runCli, tempDir} from '../helpers/cli.js'
-import type {CliResult} from '../helpers/cli.js'
+import {BIN, ROOT, cleanEnv} from '../helpers/cli.js'
+import {type Env, oclifProbe, type ProbedResult} from '../helpers/oclif-probe.js'
 
 const cache: HelpCache = JSON.parse(readFileSync(HELP_CACHE_PATH, 'utf8'))
-const scratch = tempDir('cfguard-help-e2e-')
-const probe = join(scratch, 'probe.cjs')
-writeFileSync(
-  probe,
-  `process.on('exit', () => {
-  const oclif = Object.keys(require.cache).filter((p) => /[\\\\/]@oclif[\\\\/]core[\\\\/]/.test(p)).length
-  require('node:fs').writeFileSync(process.env.HELP_PROBE_OUT, String(oclif))
-})
-`,
-)
-let probes = 0
-
-interface ProbedResult extends CliResult {
-  /** @oclif/core modules the process loaded. */
-  oclifModules: number
-}
-
-type Env = Record<string, string | undefined>
-
-function probeEnv(extra: Env = {}): {env: Env; out: string} {
-  const out = join(scratch, `probe-${++probes}`)
-  // no user plugins, whatever this machine has installed
-  const env = {NODE_OPTIONS: `--require ${probe}`, HELP_PROBE_OUT: out, XDG_DATA_HOME: scratch, ...extra}
-  return {env, out}
-}
-
-async function run(argv: string[], extra: Env = {}): Promise<ProbedResult> {
-  const {env, out} = probeEnv(extra)
-  const result = await runCli(argv, {env})
-  return {...result, oclifModules: Number(readFileSync(out, 'utf8'))}
-}
+const {probeEnv, oclifModules, run} = oclifProbe('cfguard-help-e2e-')
 
 const viaOclif = (argv: string[], extra: Env = {}) => run(argv, {...extra, CFGUARD_NO_HELP_CACHE: '1'})
 
@@ -166,7 +136,7 @@ describe('help served from the build-time cache', () => {
         child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
         child.on('error', reject)
         child.on('close', (code, signal) =>
-          resolve({code, signal, stdout, stderr: '', oclifModules: Number(readFileSync(out, 'utf8'))}),
+          resolve({code, signal, stdout, stderr: '', oclifModules: oclifModules(out)}),
         )
       })
     }

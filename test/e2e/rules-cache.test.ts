@@ -13,40 +13,14 @@ import type {RulesCache} from '../../bin/rules-cache.js'
 import {RULES_CACHE_PATH} from '../../bin/rules-cache.js'
 import {fileDigest} from '../../bin/help-cache.js'
 import {listRules} from '../../src/actions/rules.js'
-import {ROOT, runCli, tempDir} from '../helpers/cli.js'
-import type {CliResult} from '../helpers/cli.js'
+import {ROOT, tempDir} from '../helpers/cli.js'
+import {type Env, oclifProbe} from '../helpers/oclif-probe.js'
 
 const cache: RulesCache = JSON.parse(readFileSync(RULES_CACHE_PATH, 'utf8'))
-const scratch = tempDir('cfguard-rules-e2e-')
-const probe = join(scratch, 'probe.cjs')
-writeFileSync(
-  probe,
-  `process.on('exit', () => {
-  const oclif = Object.keys(require.cache).filter((p) => /[\\\\/]@oclif[\\\\/]core[\\\\/]/.test(p)).length
-  require('node:fs').writeFileSync(process.env.RULES_PROBE_OUT, String(oclif))
-})
-`,
-)
-let probes = 0
-
-interface ProbedResult extends CliResult {
-  oclifModules: number
-}
-type Env = Record<string, string | undefined>
+const probe = oclifProbe('cfguard-rules-e2e-')
 
 /** The CLI as a pipe or a script sees it: no COLUMNS (the test helper sets 100), no user plugins. */
-async function run(argv: string[], extra: Env = {}): Promise<ProbedResult> {
-  const out = join(scratch, `probe-${++probes}`)
-  const env = {
-    NODE_OPTIONS: `--require ${probe}`,
-    RULES_PROBE_OUT: out,
-    XDG_DATA_HOME: scratch,
-    COLUMNS: undefined,
-    ...extra,
-  }
-  const result = await runCli(argv, {env})
-  return {...result, oclifModules: Number(readFileSync(out, 'utf8'))}
-}
+const run = (argv: string[], extra: Env = {}) => probe.run(argv, {COLUMNS: undefined, ...extra})
 const viaOclif = (argv: string[], extra: Env = {}) => run(argv, {...extra, CFGUARD_NO_RULES_CACHE: '1'})
 const show = (argv: string[]) => ['cfguard', ...argv].join(' ')
 
