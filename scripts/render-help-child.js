@@ -7,6 +7,8 @@ import {createRequire} from 'node:module'
 import {dirname, join} from 'node:path'
 import {existsSync, readFileSync} from 'node:fs'
 
+import {oclifRenderer} from './render-common.js'
+
 // Libraries @oclif/core's help formatter renders with (lib/help/*.js, screen.js, ux/theme.js).
 const FORMATTING_LIBRARIES = [
   'ansis',
@@ -21,6 +23,7 @@ const FORMATTING_LIBRARIES = [
 const root = process.argv[2]
 const config = await Config.load(root)
 const write = process.stdout.write.bind(process.stdout)
+const render = oclifRenderer(run, config, root)
 
 /** Every argv that asks for help: the root, and for each command, alias and topic both spellings. */
 function helpForms() {
@@ -37,46 +40,6 @@ function helpForms() {
     if (!commandIds.has(id)) forms.push(words)
   }
   return forms
-}
-
-/** What oclif writes for `argv`, or the reason it cannot be cached. */
-async function render(argv) {
-  let stdout = ''
-  let stderr = ''
-  let warned = false
-  const onWarning = () => (warned = true)
-  const capture = (append) => (chunk, encoding, callback) => {
-    append(typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8'))
-    const done = typeof encoding === 'function' ? encoding : callback
-    if (typeof done === 'function') done()
-    return true
-  }
-  const {write: out} = process.stdout
-  const {write: err} = process.stderr
-  process.stdout.write = capture((s) => (stdout += s))
-  process.stderr.write = capture((s) => (stderr += s))
-  process.on('warning', onWarning)
-  process.exitCode = undefined
-  let failure
-  try {
-    await run(argv, root)
-  } catch (error) {
-    failure = `threw: ${error?.message ?? error}`
-  } finally {
-    process.stdout.write = out
-    process.stderr.write = err
-  }
-  await new Promise((resolve) => setImmediate(resolve))
-  process.off('warning', onWarning)
-  if (!failure && process.exitCode) failure = `exit code ${process.exitCode}`
-  process.exitCode = undefined
-  if (!failure && stderr) failure = `wrote to stderr: ${stderr.split('\n')[0]}`
-  if (!failure && warned) failure = 'emitted a warning'
-  if (!failure && !stdout) failure = 'printed nothing'
-  // text that shows a path of this machine depends on the environment, not only on the build
-  const local = [config.home, config.root, config.cacheDir, config.configDir, config.dataDir]
-  if (!failure && local.some((path) => path && stdout.includes(path))) failure = 'shows a local path'
-  return failure ? {argv, failure} : {argv, stdout}
 }
 
 /** package.json of a library as @oclif/core resolves it (its `exports` may hide package.json). */

@@ -3,13 +3,13 @@
 // lib/help-cache.json for bin/run.js to serve without loading oclif (bin/help-cache.js says
 // when it may). The cache names the files it was rendered from with their sha256, so a cache
 // older than any of them is never served.
-import {spawnSync} from 'node:child_process'
 import {mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {dirname, join, relative} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {HELP_CACHE_PATH, HELP_CACHE_SCHEMA, PACKAGE_ROOT, fileDigest, formKey} from '../bin/help-cache.js'
+import {renderEnv, runRenderChild} from './render-common.js'
 
 // what oclif uses when stdout is not a terminal (bench, pipes, scripts, CI)
 const WIDTH = 80
@@ -22,34 +22,13 @@ if (helpOptions.maxWidth !== undefined && helpOptions.maxWidth !== WIDTH) {
 const scratch = mkdtempSync(join(tmpdir(), 'cfguard-help-'))
 try {
   // nothing from this shell may reach the render: oclif and cfguard settings, colour, debug
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) =>
-        !key.startsWith('OCLIF_') &&
-        !key.startsWith('CFGUARD_') &&
-        !['FORCE_COLOR', 'DEBUG', 'NODE_ENV', 'NODE_OPTIONS'].includes(key),
-    ),
-  )
-  Object.assign(env, {
+  const env = renderEnv([], {
     OCLIF_COLUMNS: String(WIDTH),
     CFGUARD_DATA_DIR: join(scratch, 'data'),
     CFGUARD_CONFIG_DIR: join(scratch, 'config'),
   })
-  const child = spawnSync(
-    process.execPath,
-    [fileURLToPath(new URL('render-help-child.js', import.meta.url)), PACKAGE_ROOT],
-    {
-      cwd: PACKAGE_ROOT,
-      env,
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 64 * 1024 * 1024,
-    },
-  )
-  if (child.status !== 0) {
-    throw new Error(`rendering help failed (exit ${child.status ?? child.signal}): ${child.stderr.trim()}`)
-  }
-  const rendered = JSON.parse(child.stdout)
+  const child = fileURLToPath(new URL('render-help-child.js', import.meta.url))
+  const rendered = runRenderChild(child, PACKAGE_ROOT, env, 'help')
 
   const texts = []
   const forms = {}

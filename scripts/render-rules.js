@@ -4,7 +4,6 @@
 // oclif (bin/rules-cache.js says when it may). The cache names the files it depends on with their
 // sha256 — the help cache's (package.json, the manifests, the plugins', @oclif/core's) and every
 // file of lib/ the command loaded — so a cache older than any of them is never served.
-import {spawnSync} from 'node:child_process'
 import {mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -12,34 +11,20 @@ import {fileURLToPath} from 'node:url'
 
 import {HELP_CACHE_PATH, PACKAGE_ROOT, fileDigest, formKey} from '../bin/help-cache.js'
 import {RULES_CACHE_PATH, RULES_CACHE_SCHEMA} from '../bin/rules-cache.js'
+import {renderEnv, runRenderChild} from './render-common.js'
 
 const helpCache = JSON.parse(readFileSync(HELP_CACHE_PATH, 'utf8'))
 const scratch = mkdtempSync(join(tmpdir(), 'cfguard-rules-'))
 try {
   // nothing from this shell may reach the render: oclif and cfguard settings, width, colour, debug
-  const env = Object.fromEntries(
-    Object.entries(process.env).filter(
-      ([key]) =>
-        !key.startsWith('OCLIF_') &&
-        !key.startsWith('CFGUARD_') &&
-        !['COLUMNS', 'FORCE_COLOR', 'NO_COLOR', 'DEBUG', 'NODE_ENV', 'NODE_OPTIONS'].includes(key),
-    ),
-  )
-  Object.assign(env, {
+  const env = renderEnv(['COLUMNS', 'NO_COLOR'], {
     CFGUARD_DATA_DIR: join(scratch, 'data'),
     CFGUARD_CONFIG_DIR: join(scratch, 'config'),
     CFGUARD_HOME: join(scratch, 'home'),
     CFGUARD_NO_COMPILE_CACHE: '1',
   })
-  const child = spawnSync(
-    process.execPath,
-    [fileURLToPath(new URL('render-rules-child.js', import.meta.url)), PACKAGE_ROOT],
-    {cwd: PACKAGE_ROOT, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024},
-  )
-  if (child.status !== 0) {
-    throw new Error(`rendering rules failed (exit ${child.status ?? child.signal}): ${child.stderr.trim()}`)
-  }
-  const rendered = JSON.parse(child.stdout)
+  const child = fileURLToPath(new URL('render-rules-child.js', import.meta.url))
+  const rendered = runRenderChild(child, PACKAGE_ROOT, env, 'rules')
   const forms = {}
   const skipped = []
   for (const r of rendered.renders) {
