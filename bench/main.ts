@@ -34,19 +34,37 @@ import {ratio} from './harness/stats.js'
 const ROOT = resolve(import.meta.dirname, '..')
 const BIN = join(ROOT, 'bin/run.js')
 
-const {values: args} = parseArgs({
-  options: {
-    quick: {type: 'boolean', default: false},
-    'results-dir': {type: 'string'},
-    'no-readme': {type: 'boolean', default: false},
-    rounds: {type: 'string'},
-    only: {type: 'string'},
-    seed: {type: 'string', default: '1'},
-    large: {type: 'boolean', default: false},
-    'no-naive': {type: 'boolean', default: false},
-  },
-  strict: true,
-})
+const USAGE =
+  'usage: npm run bench [-- --quick] [-- --large] [-- --only startup,client-cpu,…] [-- --rounds N] ' +
+  '[-- --seed N] [-- --no-naive] [-- --results-dir DIR] [-- --no-readme]'
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+
+/** A mistyped option is one line and exit 2, not a stack trace. */
+function parseBenchArgs() {
+  try {
+    return parseArgs({
+      options: {
+        quick: {type: 'boolean', default: false},
+        'results-dir': {type: 'string'},
+        'no-readme': {type: 'boolean', default: false},
+        rounds: {type: 'string'},
+        only: {type: 'string'},
+        seed: {type: 'string', default: '1'},
+        large: {type: 'boolean', default: false},
+        'no-naive': {type: 'boolean', default: false},
+      },
+      strict: true,
+    })
+  } catch (error) {
+    process.stderr.write(`bench: ${(error as Error).message}\n${USAGE}\n`)
+    process.exit(2)
+  }
+}
+
+const {values: args} = parseBenchArgs()
 
 const quick = args.quick
 const seed = Number(args.seed)
