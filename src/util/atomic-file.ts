@@ -25,17 +25,19 @@ import {basename, dirname, join, resolve} from 'node:path'
  * the link stays); a character device or FIFO (`/dev/null`, `/dev/stdout`, a named pipe) is
  * written through, never replaced or chmod-ed; anything else is refused. The mode is set on the
  * temp file, which is this process's own, never on a path that could be swapped meanwhile.
+ *
+ * `data` may be a sequence of strings (a generator): they are written in order, in chunks of
+ * about 64 KiB, so a large document never has to exist as one string (the collection cache).
  */
 export function writeFileAtomic(
   path: string,
-  data: string | Uint8Array,
+  data: AtomicData,
   options: {mode?: number; dirMode?: number} = {},
 ): void {
-  const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data
   const existing = statOrNull(path)
   if (existing && !existing.isFile()) {
     if (!existing.isCharacterDevice() && !existing.isFIFO()) throw notRegular(path, existing)
-    writeThrough(path, bytes, existing)
+    writeThrough(path, data, existing)
     return
   }
   const target = lstatOrNull(path)?.isSymbolicLink() ? resolveLink(path) : path
@@ -45,16 +47,17 @@ export function writeFileAtomic(
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`)
   const fd = openSync(tmp, 'wx', mode)
   try {
-    writeSync(fd, bytes)
-    // The umask may have narrowed `mode`; the temp file is ours, so set it exactly here.
-    fchmodSync(fd, mode)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  try {
+    try {
+      writeAll(fd, data)
+      // The umask may have narrowed `mode`; the temp file is ours, so set it exactly here.
+      fchmodSync(fd, mode)
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
     renameSync(tmp, target)
   } catch (err) {
+    // a failed write (disk full, a piece that throws) or rename leaves no temp file behind
     try {
       unlinkSync(tmp)
     } catch {
@@ -91,12 +94,40 @@ export function openForAppend(path: string, mode = 0o600): number {
   return openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NOCTTY)
 }
 
-function writeThrough(path: string, bytes: Uint8Array, st: Stats): void {
+/** What `writeFileAtomic` writes: text, bytes, or text in pieces (UTF-8). */
+export type AtomicData = string | Uint8Array | Iterable<string>
+
+const CHUNK_CHARS = 64 * 1024
+
+function writeAll(fd: number, data: AtomicData): void {
+  if (typeof data === 'string' || data instanceof Uint8Array) {
+    writeBytes(fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data)
+    return
+  }
+  let pending: string[] = []
+  let size = 0
+  for (const piece of data) {
+    pending.push(piece)
+    size += piece.length
+    if (size >= CHUNK_CHARS) {
+      writeBytes(fd, Buffer.from(pending.join(''), 'utf8'))
+      pending = []
+      size = 0
+    }
+  }
+  if (pending.length > 0) writeBytes(fd, Buffer.from(pending.join(''), 'utf8'))
+}
+
+function writeBytes(fd: number, bytes: Uint8Array): void {
+  let done = 0
+  while (done < bytes.length) done += writeSync(fd, bytes, done)
+}
+
+function writeThrough(path: string, data: AtomicData, st: Stats): void {
   if (st.isFIFO()) closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK))
   const fd = openSync(path, constants.O_WRONLY | constants.O_NOCTTY)
   try {
-    let done = 0
-    while (done < bytes.length) done += writeSync(fd, bytes, done)
+    writeAll(fd, data)
   } finally {
     closeSync(fd)
   }
