@@ -19,11 +19,29 @@ import type {FormatOptions} from './types.js'
  * shape. Two runs over the same foundation give byte-identical output apart from generatedAt.
  */
 export function formatJson(result: AuditResult, options: FormatOptions = {}): string {
-  return `${JSON.stringify(normalizeResult(result, options), null, 2)}\n`
+  return `${JSON.stringify(normalizeDocument(result, options, true), null, 2)}\n`
 }
 
 /** The ordered, redacted object behind `formatJson` (for commands that embed it in the envelope). */
 export function normalizeResult(result: AuditResult, options: FormatOptions = {}): AuditResult {
+  return normalizeDocument(result, options, false)
+}
+
+/**
+ * A route of the map, normalised only when JSON.stringify reaches it (`toJSON`): the text is the
+ * same, and no second copy of every route and destination is alive beside the original while the
+ * document is written (tens of MB at 50,000 apps). Only `formatJson` uses it: its object is
+ * never handed out, so nothing reads a route's fields from it.
+ */
+class LazyRoute {
+  constructor(private readonly route: RouteMapRoute) {}
+
+  toJSON(): RouteMapRoute {
+    return normalizeRoute(this.route)
+  }
+}
+
+function normalizeDocument(result: AuditResult, options: FormatOptions, lazyRoutes: boolean): AuditResult {
   const out: AuditResult = {
     schemaVersion: result.schemaVersion,
     target: {
@@ -59,7 +77,7 @@ export function normalizeResult(result: AuditResult, options: FormatOptions = {}
   const compliance =
     result.compliance ?? (options.compliance === 'soc2' ? buildCompliance(result, options.rules) : undefined)
   if (compliance) out.compliance = normalizeCompliance(compliance)
-  if (result.routeMap) out.routeMap = normalizeRouteMap(result.routeMap)
+  if (result.routeMap) out.routeMap = normalizeRouteMap(result.routeMap, lazyRoutes)
   if (result.foundations) out.foundations = result.foundations.map(normalizeFoundation)
   if (result.traffic) out.traffic = normalizeTraffic(result.traffic)
   return out
@@ -192,7 +210,7 @@ function normalizeCompliance(c: ComplianceReport): ComplianceReport {
 }
 
 /** Contract key order; names and URLs are user data (a route-service URL may carry userinfo): cleaned. */
-function normalizeRouteMap(map: RouteMap): RouteMap {
+function normalizeRouteMap(map: RouteMap, lazy: boolean): RouteMap {
   return {
     domains: map.domains.map((d) => ({
       guid: d.guid,
@@ -200,7 +218,10 @@ function normalizeRouteMap(map: RouteMap): RouteMap {
       internal: d.internal,
       tcp: d.tcp,
       enforceRoutePolicies: d.enforceRoutePolicies,
-      routes: d.routes.map(normalizeRoute),
+      // (typed as routes: JSON.stringify serialises a LazyRoute as exactly the route it stands for)
+      routes: lazy
+        ? d.routes.map((r) => new LazyRoute(r) as unknown as RouteMapRoute)
+        : d.routes.map(normalizeRoute),
     })),
   }
 }

@@ -296,6 +296,26 @@ describe('report/json and schemas/audit-result.schema.json', () => {
     expect(text.includes('s3cretpass')).to.equal(false, 'route-service password leaked into JSON')
   })
 
+  it('writes the route map with the same bytes as the normalised result it is not copied into', () => {
+    const map = routeMap()
+    const route = map.domains[0]!.routes[0]!
+    map.domains[0]!.routes.push({
+      ...route,
+      guid: 'route-extra',
+      url: 'https://admin:hunter22pass@extra.example.com/p',
+      options: {hashHeader: 'X-User', loadbalancing: 'hash', hashBalance: '1.5'},
+      routeService: {url: 'https://guard:s3cretpass@sso-guard.example.com', serviceInstance: 'g'},
+    })
+    const result = {...auditResult(), routeMap: map}
+    const text = formatJson(result)
+    expect(text).to.equal(`${JSON.stringify(normalizeResult(result), null, 2)}\n`)
+    expect(text.includes('s3cretpass') || text.includes('hunter22pass')).to.equal(false, 'userinfo leaked')
+    // contract key order inside a route, not the fixture's
+    const routes = (JSON.parse(text) as AuditResult).routeMap!.domains[0]!.routes
+    const extra = routes.find((r) => r.guid === 'route-extra')!
+    expect(Object.keys(extra.options)).to.deep.equal(['loadbalancing', 'hashHeader', 'hashBalance'])
+  })
+
   it('rejects an extra field anywhere the contract is strict', () => {
     const extras: ((doc: AuditResult & Record<string, unknown>) => void)[] = [
       (d) => Object.assign(d, {extra: 1}),
