@@ -363,11 +363,14 @@ function openCaches(session: Session, ctx: RunContext, options: CollectOptions):
   }
 }
 
-/** A cache that cannot be written costs the next run some reads, never this run's result. */
+/**
+ * A cache that cannot be written costs the next run some reads, never this run's result. Closed
+ * once saved: its entries are not needed for the rest of the run.
+ */
 function saveCaches(caches: Caches, ctx: RunContext): void {
   for (const store of [caches.env, caches.ups, caches.details]) {
     try {
-      store.save()
+      store.close()
     } catch (err) {
       ctx.warn(`could not write the collection cache ${store.path}: ${(err as Error).message}`)
     }

@@ -109,6 +109,21 @@ describe('config/cache file', () => {
     ][]
     expect(readFileSync(path, 'utf8')).to.equal(wholeDocument(merged, cutoff))
   })
+
+  it('close() saves, then holds no entry and takes none', () => {
+    const path = join(dir(), 'env.json')
+    const store = CacheStore.open<unknown>(path, options())
+    store.put('app-1', 'k1', {v: 1})
+    store.close()
+    expect(store.size).to.equal(0)
+    expect(store.get('app-1', 'k1')).to.equal(undefined)
+    store.put('app-2', 'k2', {v: 2})
+    store.save()
+    const again = CacheStore.open<unknown>(path, options())
+    expect(again.get('app-1', 'k1')).to.deep.equal({v: 1})
+    expect(again.get('app-2', 'k2')).to.equal(undefined)
+    expect(again.size).to.equal(1)
+  })
 })
 
 describe('util/atomic-file with pieces', () => {
