@@ -78,10 +78,38 @@ export function appName(ix: SnapshotIndex, appGuid: string): string {
  * Every process of one type of an app, oldest first (created_at, then guid). Usually one; during a
  * rolling deployment CC runs two `web` processes, the old one and its clone (docs/platform-facts.md §3.7).
  */
-export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): Process[] {
-  return (ix.processesByApp.get(appGuid) ?? [])
-    .filter((p) => p.type === type)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.guid.localeCompare(b.guid))
+export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): readonly Process[] {
+  const memo = memoOf(ix)
+  const key = `${appGuid}\u0000${type}`
+  let hit = memo.processes.get(key)
+  if (!hit) {
+    hit = (ix.processesByApp.get(appGuid) ?? [])
+      .filter((p) => p.type === type)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.guid.localeCompare(b.guid))
+    memo.processes.set(key, hit)
+  }
+  return hit
+}
+
+/**
+ * Per-index memo of `processesOf` and `destinationProcess`: a dozen rules and the route map ask
+ * for the same destinations, and each answer was a filter, a sort and a copy. Snapshots (and so
+ * their indexes) are not changed after collection, and callers only read what they get.
+ */
+interface ProcessMemo {
+  processes: Map<string, Process[]>
+  destinations: Map<string, DestinationProcess | undefined>
+}
+
+const processMemo = new WeakMap<SnapshotIndex, ProcessMemo>()
+
+function memoOf(ix: SnapshotIndex): ProcessMemo {
+  let memo = processMemo.get(ix)
+  if (!memo) {
+    memo = {processes: new Map(), destinations: new Map()}
+    processMemo.set(ix, memo)
+  }
+  return memo
 }
 
 /**
@@ -95,7 +123,7 @@ export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): P
  */
 export interface DestinationProcess extends Process {
   /** The processes behind it, oldest first (two during a rolling deployment). */
-  processes: Process[]
+  processes: readonly Process[]
 }
 
 export function destinationProcess(
@@ -103,7 +131,15 @@ export function destinationProcess(
   appGuid: string,
   type: string,
 ): DestinationProcess | undefined {
-  const processes = processesOf(ix, appGuid, type)
+  const {destinations} = memoOf(ix)
+  const key = `${appGuid}\u0000${type}`
+  if (destinations.has(key)) return destinations.get(key)
+  const process = combineProcesses(processesOf(ix, appGuid, type))
+  destinations.set(key, process)
+  return process
+}
+
+function combineProcesses(processes: readonly Process[]): DestinationProcess | undefined {
   const [primary] = processes
   if (!primary) return undefined
   if (processes.length === 1) return {...primary, processes}
