@@ -18,6 +18,7 @@ import {
   processRef,
   selectableApp,
 } from '../../derive/routes.js'
+import {pushTo} from '../../util/multimap.js'
 
 export const lbInconsistentRule: Rule = {
   id: 'routes/lb-inconsistent',
@@ -47,7 +48,7 @@ export const lbInconsistentRule: Rule = {
     const routesByProcess = new Map<string, Route[]>()
     for (const route of balanced) {
       for (const key of new Set(route.destinations.map((d) => `${d.appGuid}/${d.processType}`))) {
-        routesByProcess.set(key, [...(routesByProcess.get(key) ?? []), route])
+        pushTo(routesByProcess, key, route)
       }
     }
     for (const [key, routes] of [...routesByProcess].sort(([a], [b]) => a.localeCompare(b))) {
