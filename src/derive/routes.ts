@@ -214,10 +214,11 @@ export function describeCheck(check: HealthCheck): string {
 export function internalApps(s: Snapshot, policy: Policy): Map<string, string> {
   const ix = indexSnapshot(s)
   const reasons = new Map<string, string>()
-  for (const app of s.apps) {
-    const place = placeOf(ix, app.spaceGuid)
-    const selectable = {name: app.name, labels: app.labels, spaceName: place.space, orgName: place.org}
-    if (policy.routes.internalApps.some((sel) => matchesSelector(selectable, sel))) {
+  // No selectors (the default): nothing to match, so no app's place is looked up.
+  const selectors = policy.routes.internalApps
+  for (const app of selectors.length > 0 ? s.apps : []) {
+    const selectable = selectableApp(ix, app)
+    if (selectors.some((sel) => matchesSelector(selectable, sel))) {
       reasons.set(app.guid, 'policy routes.internalApps')
     }
   }
