@@ -79,37 +79,43 @@ export function appName(ix: SnapshotIndex, appGuid: string): string {
  * rolling deployment CC runs two `web` processes, the old one and its clone (docs/platform-facts.md §3.7).
  */
 export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): readonly Process[] {
-  const memo = memoOf(ix)
-  const key = `${appGuid}\u0000${type}`
-  let hit = memo.processes.get(key)
-  if (!hit) {
-    hit = (ix.processesByApp.get(appGuid) ?? [])
-      .filter((p) => p.type === type)
-      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.guid.localeCompare(b.guid))
-    memo.processes.set(key, hit)
-  }
-  return hit
+  return memoEntry(ix, appGuid, type).processes
 }
 
 /**
- * Per-index memo of `processesOf` and `destinationProcess`: a dozen rules and the route map ask
- * for the same destinations, and each answer was a filter, a sort and a copy. Snapshots (and so
- * their indexes) are not changed after collection, and callers only read what they get.
+ * Per-index memo of `processesOf` and `destinationProcess`, by app guid then process type (no
+ * key string built per call): a dozen rules and the route map ask for the same destinations, and
+ * each answer was a filter, a sort and a copy. Snapshots (and so their indexes) are not changed
+ * after collection, and callers only read what they get.
  */
-interface ProcessMemo {
-  processes: Map<string, Process[]>
-  destinations: Map<string, DestinationProcess | undefined>
+interface ProcessMemoEntry {
+  processes: Process[]
+  /** Filled on the first `destinationProcess` call. */
+  destination?: {value: DestinationProcess | undefined}
 }
 
-const processMemo = new WeakMap<SnapshotIndex, ProcessMemo>()
+const processMemo = new WeakMap<SnapshotIndex, Map<string, Map<string, ProcessMemoEntry>>>()
 
-function memoOf(ix: SnapshotIndex): ProcessMemo {
-  let memo = processMemo.get(ix)
-  if (!memo) {
-    memo = {processes: new Map(), destinations: new Map()}
-    processMemo.set(ix, memo)
+function memoEntry(ix: SnapshotIndex, appGuid: string, type: string): ProcessMemoEntry {
+  let byApp = processMemo.get(ix)
+  if (!byApp) {
+    byApp = new Map()
+    processMemo.set(ix, byApp)
   }
-  return memo
+  let byType = byApp.get(appGuid)
+  if (!byType) {
+    byType = new Map()
+    byApp.set(appGuid, byType)
+  }
+  let entry = byType.get(type)
+  if (!entry) {
+    const processes = (ix.processesByApp.get(appGuid) ?? [])
+      .filter((p) => p.type === type)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.guid.localeCompare(b.guid))
+    entry = {processes}
+    byType.set(type, entry)
+  }
+  return entry
 }
 
 /**
@@ -131,12 +137,9 @@ export function destinationProcess(
   appGuid: string,
   type: string,
 ): DestinationProcess | undefined {
-  const {destinations} = memoOf(ix)
-  const key = `${appGuid}\u0000${type}`
-  if (destinations.has(key)) return destinations.get(key)
-  const process = combineProcesses(processesOf(ix, appGuid, type))
-  destinations.set(key, process)
-  return process
+  const entry = memoEntry(ix, appGuid, type)
+  entry.destination ??= {value: combineProcesses(entry.processes)}
+  return entry.destination.value
 }
 
 function combineProcesses(processes: readonly Process[]): DestinationProcess | undefined {

@@ -51,9 +51,13 @@ export const lbInconsistentRule: Rule = {
         pushTo(routesByProcess, key, route)
       }
     }
-    for (const [key, routes] of [...routesByProcess].sort(([a], [b]) => a.localeCompare(b))) {
+    // Only processes whose routes disagree are sorted (by key, as before): most agree.
+    const disagreeing: [string, Route[], string[]][] = []
+    for (const [key, routes] of routesByProcess) {
       const algorithms = [...new Set(routes.map(algorithmOf))].sort()
-      if (algorithms.length < 2) continue
+      if (algorithms.length >= 2) disagreeing.push([key, routes, algorithms])
+    }
+    for (const [key, routes, algorithms] of disagreeing.sort(([a], [b]) => a.localeCompare(b))) {
       const [appGuid, type] = key.split('/') as [string, string]
       const app = ix.apps.get(appGuid)
       const process = destinationProcess(ix, appGuid, type)
