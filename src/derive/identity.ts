@@ -178,7 +178,9 @@ export function unitApps(s: Snapshot, unit: CredentialUnit): readonly App[] {
   if (hit) return hit
   const ix = indexSnapshot(s)
   const apps = unit.appBindings.map((b) => ix.apps.get(b.appGuid ?? '')).filter((a): a is App => Boolean(a))
-  const sorted = [...new Set(apps)].sort((a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid))
+  const sorted = [...new Set(apps)].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid),
+  )
   unitAppsCache.set(unit, sorted)
   return sorted
 }
