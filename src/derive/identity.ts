@@ -173,11 +173,20 @@ function isActiveBinding(b: CredentialBinding, siblings: CredentialBinding[]): b
 }
 
 /** Apps that receive the credential, sorted by name. */
-export function unitApps(s: Snapshot, unit: CredentialUnit): App[] {
+export function unitApps(s: Snapshot, unit: CredentialUnit): readonly App[] {
+  const hit = unitAppsCache.get(unit)
+  if (hit) return hit
   const ix = indexSnapshot(s)
   const apps = unit.appBindings.map((b) => ix.apps.get(b.appGuid ?? '')).filter((a): a is App => Boolean(a))
-  return [...new Set(apps)].sort((a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid))
+  const sorted = [...new Set(apps)].sort(
+    (a, b) => a.name.localeCompare(b.name) || a.guid.localeCompare(b.guid),
+  )
+  unitAppsCache.set(unit, sorted)
+  return sorted
 }
+
+/** `unitApps` once per unit: eight identity rules ask for the same units' apps (units are per snapshot). */
+const unitAppsCache = new WeakMap<CredentialUnit, App[]>()
 
 /** The resource a finding about this credential points at. */
 export function unitRef(s: Snapshot, unit: CredentialUnit): ResourceRef {

@@ -1,4 +1,5 @@
 import type {App, Domain, Org, Process, Route, ServiceInstance, Snapshot, Space} from '../model/snapshot.js'
+import {pushTo} from '../util/multimap.js'
 
 /** In-memory indexes over a snapshot, built once per snapshot and shared by every rule. */
 export interface SnapshotIndex {
@@ -21,10 +22,10 @@ export function indexSnapshot(s: Snapshot): SnapshotIndex {
   if (hit) return hit
   const byGuid = <T extends {guid: string}>(items: T[]) => new Map(items.map((i) => [i.guid, i]))
   const processesByApp = new Map<string, Process[]>()
-  for (const p of s.processes) push(processesByApp, p.appGuid, p)
+  for (const p of s.processes) pushTo(processesByApp, p.appGuid, p)
   const routesByApp = new Map<string, Route[]>()
   for (const r of s.routes) {
-    for (const appGuid of new Set(r.destinations.map((d) => d.appGuid))) push(routesByApp, appGuid, r)
+    for (const appGuid of new Set(r.destinations.map((d) => d.appGuid))) pushTo(routesByApp, appGuid, r)
   }
   const ix: SnapshotIndex = {
     orgs: byGuid(s.orgs),
@@ -38,12 +39,6 @@ export function indexSnapshot(s: Snapshot): SnapshotIndex {
   }
   cache.set(s, ix)
   return ix
-}
-
-function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
-  const list = map.get(key)
-  if (list) list.push(value)
-  else map.set(key, [value])
 }
 
 /** Space and org names for a space guid (null when not visible). */

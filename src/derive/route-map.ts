@@ -12,6 +12,7 @@ import type {
   RouteMapRoute,
 } from '../model/route-map.js'
 import type {Destination, Process, Route, Snapshot} from '../model/snapshot.js'
+import {pushTo} from '../util/multimap.js'
 
 export interface RouteMapOptions {
   /** Only this domain (name, case-insensitive, or guid). */
@@ -64,8 +65,7 @@ export function buildRouteMap(s: Snapshot, options: RouteMapOptions = {}): Route
   }
 
   const policiesByRoute = new Map<string, string[]>()
-  for (const p of s.routePolicies)
-    policiesByRoute.set(p.routeGuid, [...(policiesByRoute.get(p.routeGuid) ?? []), p.source])
+  for (const p of s.routePolicies) pushTo(policiesByRoute, p.routeGuid, p.source)
 
   for (const route of s.routes) {
     if (!domainMatches(route)) continue

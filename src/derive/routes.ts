@@ -78,10 +78,44 @@ export function appName(ix: SnapshotIndex, appGuid: string): string {
  * Every process of one type of an app, oldest first (created_at, then guid). Usually one; during a
  * rolling deployment CC runs two `web` processes, the old one and its clone (docs/platform-facts.md §3.7).
  */
-export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): Process[] {
-  return (ix.processesByApp.get(appGuid) ?? [])
-    .filter((p) => p.type === type)
-    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.guid.localeCompare(b.guid))
+export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): readonly Process[] {
+  return memoEntry(ix, appGuid, type).processes
+}
+
+/**
+ * Per-index memo of `processesOf` and `destinationProcess`, by app guid then process type (no
+ * key string built per call): a dozen rules and the route map ask for the same destinations, and
+ * each answer was a filter, a sort and a copy. Snapshots (and so their indexes) are not changed
+ * after collection, and callers only read what they get.
+ */
+interface ProcessMemoEntry {
+  processes: Process[]
+  /** Filled on the first `destinationProcess` call. */
+  destination?: {value: DestinationProcess | undefined}
+}
+
+const processMemo = new WeakMap<SnapshotIndex, Map<string, Map<string, ProcessMemoEntry>>>()
+
+function memoEntry(ix: SnapshotIndex, appGuid: string, type: string): ProcessMemoEntry {
+  let byApp = processMemo.get(ix)
+  if (!byApp) {
+    byApp = new Map()
+    processMemo.set(ix, byApp)
+  }
+  let byType = byApp.get(appGuid)
+  if (!byType) {
+    byType = new Map()
+    byApp.set(appGuid, byType)
+  }
+  let entry = byType.get(type)
+  if (!entry) {
+    const processes = (ix.processesByApp.get(appGuid) ?? [])
+      .filter((p) => p.type === type)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.guid.localeCompare(b.guid))
+    entry = {processes}
+    byType.set(type, entry)
+  }
+  return entry
 }
 
 /**
@@ -95,7 +129,7 @@ export function processesOf(ix: SnapshotIndex, appGuid: string, type: string): P
  */
 export interface DestinationProcess extends Process {
   /** The processes behind it, oldest first (two during a rolling deployment). */
-  processes: Process[]
+  processes: readonly Process[]
 }
 
 export function destinationProcess(
@@ -103,7 +137,12 @@ export function destinationProcess(
   appGuid: string,
   type: string,
 ): DestinationProcess | undefined {
-  const processes = processesOf(ix, appGuid, type)
+  const entry = memoEntry(ix, appGuid, type)
+  entry.destination ??= {value: combineProcesses(entry.processes)}
+  return entry.destination.value
+}
+
+function combineProcesses(processes: readonly Process[]): DestinationProcess | undefined {
   const [primary] = processes
   if (!primary) return undefined
   if (processes.length === 1) return {...primary, processes}
@@ -178,10 +217,11 @@ export function describeCheck(check: HealthCheck): string {
 export function internalApps(s: Snapshot, policy: Policy): Map<string, string> {
   const ix = indexSnapshot(s)
   const reasons = new Map<string, string>()
-  for (const app of s.apps) {
-    const place = placeOf(ix, app.spaceGuid)
-    const selectable = {name: app.name, labels: app.labels, spaceName: place.space, orgName: place.org}
-    if (policy.routes.internalApps.some((sel) => matchesSelector(selectable, sel))) {
+  // No selectors (the default): nothing to match, so no app's place is looked up.
+  const selectors = policy.routes.internalApps
+  for (const app of selectors.length > 0 ? s.apps : []) {
+    const selectable = selectableApp(ix, app)
+    if (selectors.some((sel) => matchesSelector(selectable, sel))) {
       reasons.set(app.guid, 'policy routes.internalApps')
     }
   }

@@ -3,6 +3,7 @@ import {type Severity, severityRank} from '../model/severity.js'
 import {xmlEscape, clean} from './escape.js'
 import {DEFAULT_FAIL_ON, isFailure, resourcePath, ruleSet, sortForReport} from './summary.js'
 import type {FormatOptions, RuleMeta} from './types.js'
+import {pushTo} from '../util/multimap.js'
 
 interface Case {
   name: string
@@ -66,7 +67,7 @@ function casesFor(
   const byResource = new Map<string, Finding[]>()
   for (const f of findings.filter((f) => f.rule === rule.id)) {
     const key = `${f.foundation ?? ''}\u0000${f.resource.kind}\u0000${f.resource.guid}`
-    byResource.set(key, [...(byResource.get(key) ?? []), f])
+    pushTo(byResource, key, f)
   }
   for (const group of byResource.values()) {
     const first = group[0] as Finding

@@ -43,6 +43,8 @@ export const credentialDrift: Rule = {
   run(s) {
     const ix = indexSnapshot(s)
     const findings: Finding[] = []
+    // Looked up once, not by scanning every deployment for every finding.
+    const deploying = new Set(s.deployments.filter((d) => d.statusValue === 'ACTIVE').map((d) => d.appGuid))
     for (const unit of identityUnits(s)) {
       // A superseded managed binding is not what the app sees; the newest one decides.
       if (!unit.active) continue
@@ -56,9 +58,7 @@ export const credentialDrift: Rule = {
         if (counts.stale === 0) continue
         const ref = unitRef(s, unit)
         const total = counts.stale + counts.current + counts.unknown
-        const deploymentActive = s.deployments.some(
-          (d) => d.appGuid === app.guid && d.statusValue === 'ACTIVE',
-        )
+        const deploymentActive = deploying.has(app.guid)
         findings.push(
           makeFinding(credentialDrift, {
             resource: appRef(s, app),

@@ -36,7 +36,10 @@ export const secretInEnv: Rule = {
     const holdersBySecret = new Map<string, string[]>()
     for (const u of credentialUnits(s)) {
       const fp = u.view?.secretFingerprint
-      if (fp) holdersBySecret.set(fp, [...(holdersBySecret.get(fp) ?? []), u.instance.guid])
+      if (!fp) continue
+      const holders = holdersBySecret.get(fp)
+      if (holders) holders.push(u.instance.guid)
+      else holdersBySecret.set(fp, [u.instance.guid])
     }
     const findings = []
     for (const env of s.env) {

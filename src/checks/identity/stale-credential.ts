@@ -95,7 +95,7 @@ export const staleCredential: Rule = {
   },
 }
 
-function remediation(unit: CredentialUnit, apps: App[]): string {
+function remediation(unit: CredentialUnit, apps: readonly App[]): string {
   const name = unit.instance.name
   if (!unit.active && apps[0]) {
     // An older binding of a pair rotated with `strategy: multiple`: the app no longer reads it.

@@ -53,7 +53,12 @@ export const healthCheckRule: Rule = {
 }
 
 /** Findings for the processes of one routed destination; a problem any of them has counts once. */
-function judgeProcesses(processes: Process[], app: App, routes: ResourceRef[], ref: ResourceRef): Finding[] {
+function judgeProcesses(
+  processes: readonly Process[],
+  app: App,
+  routes: ResourceRef[],
+  ref: ResourceRef,
+): Finding[] {
   const byKey = new Map<string, Finding>()
   for (const process of processes) {
     for (const f of judgeProcess(process, app, routes, ref)) {

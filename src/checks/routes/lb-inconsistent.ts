@@ -18,6 +18,7 @@ import {
   processRef,
   selectableApp,
 } from '../../derive/routes.js'
+import {pushTo} from '../../util/multimap.js'
 
 export const lbInconsistentRule: Rule = {
   id: 'routes/lb-inconsistent',
@@ -47,12 +48,16 @@ export const lbInconsistentRule: Rule = {
     const routesByProcess = new Map<string, Route[]>()
     for (const route of balanced) {
       for (const key of new Set(route.destinations.map((d) => `${d.appGuid}/${d.processType}`))) {
-        routesByProcess.set(key, [...(routesByProcess.get(key) ?? []), route])
+        pushTo(routesByProcess, key, route)
       }
     }
-    for (const [key, routes] of [...routesByProcess].sort(([a], [b]) => a.localeCompare(b))) {
+    // Only processes whose routes disagree are sorted (by key, as before): most agree.
+    const disagreeing: [string, Route[], string[]][] = []
+    for (const [key, routes] of routesByProcess) {
       const algorithms = [...new Set(routes.map(algorithmOf))].sort()
-      if (algorithms.length < 2) continue
+      if (algorithms.length >= 2) disagreeing.push([key, routes, algorithms])
+    }
+    for (const [key, routes, algorithms] of disagreeing.sort(([a], [b]) => a.localeCompare(b))) {
       const [appGuid, type] = key.split('/') as [string, string]
       const app = ix.apps.get(appGuid)
       const process = destinationProcess(ix, appGuid, type)

@@ -5,6 +5,7 @@ import {makeFinding} from '../finding.js'
 import {routeRef} from '../../derive/refs.js'
 import {indexSnapshot} from '../../derive/lookup.js'
 import {appName, cfRouteArgs, isTcpRoute} from '../../derive/routes.js'
+import {pushTo} from '../../util/multimap.js'
 
 export const protocolMismatchRule: Rule = {
   id: 'routes/protocol-mismatch',
@@ -35,7 +36,7 @@ export const protocolMismatchRule: Rule = {
       const groups = new Map<string, Destination[]>()
       for (const d of route.destinations) {
         const key = `${d.appGuid}/${d.processType}`
-        groups.set(key, [...(groups.get(key) ?? []), d])
+        pushTo(groups, key, d)
       }
       for (const [key, dests] of groups) {
         const protocols = [...new Set(dests.map(effective))].sort()

@@ -6,6 +6,7 @@ import {makeFinding} from '../finding.js'
 import {appRef, routeRef} from '../../derive/refs.js'
 import {indexSnapshot} from '../../derive/lookup.js'
 import {algorithmOf, appName, destinationProcess, hostnameOf} from '../../derive/routes.js'
+import {pushTo} from '../../util/multimap.js'
 
 /** Below this many requests on a host over the window, shares are noise. */
 export const MIN_ROUTE_REQUESTS = 100
@@ -42,12 +43,12 @@ export const trafficImbalanceRule: Rule = {
     const routesByHost = new Map<string, Route[]>()
     for (const route of s.routes) {
       const host = hostnameOf(ix, route)
-      routesByHost.set(host, [...(routesByHost.get(host) ?? []), route])
+      pushTo(routesByHost, host, route)
     }
     const byHost = new Map<string, TrafficStat[]>()
     for (const stat of s.traffic.stats) {
       if (stat.instanceIndex < 0) continue // router errors no instance served
-      byHost.set(stat.routeHost, [...(byHost.get(stat.routeHost) ?? []), stat])
+      pushTo(byHost, stat.routeHost, stat)
     }
     const findings: Finding[] = []
     for (const [host, stats] of [...byHost].sort(([a], [b]) => a.localeCompare(b))) {
