@@ -3,7 +3,7 @@ import * as Flags from '@oclif/core/flags'
 
 import type {CronResult} from '../../actions/credentials/cron.js'
 import type {RotationResult} from '../../actions/credentials/change.js'
-import {BaseCommand} from '../../cli/base-command.js'
+import {BaseCommand, type InferredFlags} from '../../cli/base-command.js'
 import {changeFlags, changeUi, reportResult, rotationSettings} from '../../cli/credential-change.js'
 import {durationFlag} from '../../cli/flags.js'
 import {sessionOptions} from '../../actions/session.js'
@@ -105,11 +105,6 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
 
   public async run(): Promise<RotationResult | CronResult> {
     const {args, flags} = await this.parse(CredentialsRotate)
-    const [{runCredentialAction}, {rotateAllDueCredentials}, text] = await Promise.all([
-      import('../../actions/credentials/change.js'),
-      import('../../actions/credentials/cron.js'),
-      import('../../cli/views/credentials.js'),
-    ])
     const settings = rotationSettings(flags, {
       graceMs: flags.grace ?? null,
       allowDowntime: flags['allow-downtime'],
@@ -121,23 +116,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
     }
     if (flags['all-due']) {
       if (args.service_instance) throw usageError('give a service instance or --all-due, not both')
-      const result = await rotateAllDueCredentials(
-        this.ctx,
-        sessionOptions(flags),
-        {
-          ...settings,
-          selector: flags.selector,
-          olderThanMs: flags['older-than'] ?? null,
-          maxAgeMs: flags['max-age'] ?? null,
-          policyPath: flags.policy,
-          keyOutputDir: flags.output,
-        },
-        ui,
-      )
-      this.print(text.renderCronSummary(result))
-      if (result.exitCode !== 0 && process.exitCode !== ExitCode.Interrupted)
-        process.exitCode = result.exitCode
-      return result
+      return this.rotateAllDue(flags, settings, ui)
     }
     if (!args.service_instance) {
       throw usageError(
@@ -145,11 +124,48 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
         'cfguard credentials rotate SERVICE_INSTANCE, or --all-due for every due one',
       )
     }
+    return this.rotateOne(args.service_instance, flags, settings, ui)
+  }
+
+  /** Cron: every due credential, each as its own rotation (only the cron action is loaded). */
+  private async rotateAllDue(flags: RotateFlags, settings: Settings, ui: Ui): Promise<CronResult> {
+    const [{rotateAllDueCredentials}, text] = await Promise.all([
+      import('../../actions/credentials/cron.js'),
+      import('../../cli/views/credentials.js'),
+    ])
+    const result = await rotateAllDueCredentials(
+      this.ctx,
+      sessionOptions(flags),
+      {
+        ...settings,
+        selector: flags.selector,
+        olderThanMs: flags['older-than'] ?? null,
+        maxAgeMs: flags['max-age'] ?? null,
+        policyPath: flags.policy,
+        keyOutputDir: flags.output,
+      },
+      ui,
+    )
+    this.print(text.renderCronSummary(result))
+    if (result.exitCode !== 0 && process.exitCode !== ExitCode.Interrupted) process.exitCode = result.exitCode
+    return result
+  }
+
+  private async rotateOne(
+    instance: string,
+    flags: RotateFlags,
+    settings: Settings,
+    ui: Ui,
+  ): Promise<RotationResult> {
+    const [{runCredentialAction}, text] = await Promise.all([
+      import('../../actions/credentials/change.js'),
+      import('../../cli/views/credentials.js'),
+    ])
     const result = await runCredentialAction(
       this.ctx,
       sessionOptions(flags),
       'rotate',
-      args.service_instance,
+      instance,
       {
         ...settings,
         kind: flags.kind,
@@ -171,3 +187,7 @@ export default class CredentialsRotate extends BaseCommand<RotationResult | Cron
     return result
   }
 }
+
+type RotateFlags = InferredFlags<typeof CredentialsRotate>
+type Settings = ReturnType<typeof rotationSettings>
+type Ui = Awaited<ReturnType<typeof changeUi>> & {reveal: (t: string) => void}
