@@ -159,7 +159,7 @@ export function createTransport(options: TransportOptions = {}): Transport {
 }
 
 /** One request's state (connection.ts), before its first attempt. */
-function newCall(req: HttpRequest, id: number, trusted: Map<string, string>, label: string): Call {
+export function newCall(req: HttpRequest, id: number, trusted: Map<string, string>, label: string): Call {
   const target = buildUrl(req.url, req.query)
   const service = req.service || (trusted.get(target.origin) ?? target.host)
   const body = serializeBody(req)

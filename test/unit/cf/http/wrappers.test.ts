@@ -13,7 +13,7 @@ import {
   type Wrapper,
 } from '../../../../src/cf/http/connection.js'
 import {RetryBudget} from '../../../../src/cf/http/retry.js'
-import {emptyStats} from '../../../../src/cf/http/transport.js'
+import {emptyStats, newCall as newTransportCall} from '../../../../src/cf/http/transport.js'
 import type {HttpRequest} from '../../../../src/cf/http/types.js'
 import {waitOnRateLimit} from '../../../../src/cf/http/wrappers/rate-limit.js'
 import {followRedirects} from '../../../../src/cf/http/wrappers/redirect.js'
@@ -23,31 +23,9 @@ import type {CfguardError} from '../../../../src/errors.js'
 
 const NOW = new Date('2026-01-01T00:00:00Z')
 
+/** The transport's own request state, for a Cloud Controller request. */
 function newCall(req: Partial<HttpRequest> & {url: string}): Call {
-  const full: HttpRequest = {method: 'GET', ...req}
-  const target = new URL(full.url)
-  return {
-    req: full,
-    id: 1,
-    method: full.method,
-    service: 'Cloud Controller',
-    payload: undefined,
-    contentType: undefined,
-    tokenGrant: full.tokenGrant === true,
-    retry: full.retry !== false,
-    label: '',
-    target,
-    url: target.href,
-    auth: full.auth ?? 'bearer',
-    sensitive: false,
-    attempt: 0,
-    failedAttempts: 0,
-    rateLimitWaits: 0,
-    redirects: 0,
-    authReplayed: false,
-    usedToken: undefined,
-    startedAt: 0,
-  }
+  return newTransportCall({method: 'GET', service: 'Cloud Controller', ...req}, 1, new Map(), '')
 }
 
 function newAnswer(): Answer {
