@@ -18,3 +18,14 @@ export async function failure(promise: Promise<unknown>): Promise<CfguardError> 
 export function rejection(fn: () => Promise<unknown> | unknown): Promise<CfguardError> {
   return failure(Promise.resolve().then(fn))
 }
+
+/** The CfguardError a synchronous call throws. Anything else is rethrown; not throwing fails the test. */
+export function thrown(fn: () => unknown): CfguardError {
+  try {
+    fn()
+  } catch (err) {
+    if (err instanceof CfguardError) return err
+    throw err
+  }
+  throw new Error('expected a CfguardError, got none')
+}

@@ -13,28 +13,8 @@ import {openSession} from '../../../src/actions/session.js'
 import {serviceCredentials} from '../../../src/config/service-credentials.js'
 import {ConfigStore} from '../../../src/config/store.js'
 import {resolveTarget} from '../../../src/config/targets.js'
-import {CfguardError} from '../../../src/errors.js'
+import {failure, thrown} from '../../helpers/failure.js'
 import {startSimulator} from '../../../src/sim/index.js'
-
-function err(fn: () => unknown): CfguardError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof CfguardError) return e
-    throw e
-  }
-  throw new Error('expected an error')
-}
-
-async function rejected(p: Promise<unknown>): Promise<CfguardError> {
-  try {
-    await p
-  } catch (e) {
-    if (e instanceof CfguardError) return e
-    throw e
-  }
-  throw new Error('expected a rejection')
-}
 
 const vcap = (credentials: Record<string, unknown>, name = 'cfguard-creds') =>
   JSON.stringify({
@@ -104,13 +84,13 @@ describe('config/targets: corporate set-ups', () => {
   })
 
   it('--cf-session without a cf login, or with --api: says what to do', () => {
-    const none = err(() => resolveTarget({cfSession: true}, {env, home}))
+    const none = thrown(() => resolveTarget({cfSession: true}, {env, home}))
     expect(none.code).to.equal('NOT_LOGGED_IN')
     expect(none.suggestions[0]).to.contain('cf login')
     writeCf(cfConfig)
-    expect(err(() => resolveTarget({cfSession: true, api: 'https://x.example'}, {env, home})).code).to.equal(
-      'USAGE',
-    )
+    expect(
+      thrown(() => resolveTarget({cfSession: true, api: 'https://x.example'}, {env, home})).code,
+    ).to.equal('USAGE')
   })
 
   it('the CA bundle: --ca-cert, else CFGUARD_CA_CERT, else the stored target', async () => {
@@ -189,7 +169,7 @@ describe('config/targets: corporate set-ups', () => {
   })
 
   it('CFGUARD_CREDENTIALS_SERVICE problems name the service, never a secret', () => {
-    const missing = err(() =>
+    const missing = thrown(() =>
       serviceCredentials({
         CFGUARD_CREDENTIALS_SERVICE: 'nope',
         VCAP_SERVICES: vcap({client_id: 'a', client_secret: 'b'}),
@@ -197,18 +177,18 @@ describe('config/targets: corporate set-ups', () => {
     )
     expect(missing.message).to.contain('"nope"')
     expect(missing.suggestions[0]).to.equal('bound services: cfguard-creds, db')
-    const half = err(() =>
+    const half = thrown(() =>
       serviceCredentials({
         CFGUARD_CREDENTIALS_SERVICE: 'cfguard-creds',
         VCAP_SERVICES: vcap({client_id: 'a'}),
       }),
     )
     expect(half.message).to.contain('no client_secret')
-    expect(err(() => serviceCredentials({CFGUARD_CREDENTIALS_SERVICE: 'x'})).message).to.contain(
+    expect(thrown(() => serviceCredentials({CFGUARD_CREDENTIALS_SERVICE: 'x'})).message).to.contain(
       'VCAP_SERVICES is not set',
     )
     expect(
-      err(() => serviceCredentials({CFGUARD_CREDENTIALS_SERVICE: 'x', VCAP_SERVICES: '{'})).code,
+      thrown(() => serviceCredentials({CFGUARD_CREDENTIALS_SERVICE: 'x', VCAP_SERVICES: '{'})).code,
     ).to.equal('CONFIG_INVALID')
     expect(serviceCredentials({VCAP_SERVICES: vcap({})})).to.equal(null)
     const text = JSON.stringify([missing, half].map((e) => [e.message, e.suggestions]))
@@ -246,7 +226,7 @@ describe('a stored client token, before and after it expires (clock injected)', 
       }
 
       const later = new Date(Date.now() + 3_600_000)
-      const e = await rejected(openSession(ctx(later)))
+      const e = await failure(openSession(ctx(later)))
       expect(e.code).to.equal('TOKEN_EXPIRED')
       expect(e.exitCode).to.equal(4)
       expect(e.message).to.contain('CFGUARD_CLIENT_SECRET')

@@ -7,17 +7,7 @@ import {join} from 'node:path'
 import {readCfCliConfig} from '../../../src/config/cf-cli-config.js'
 import {ConfigStore} from '../../../src/config/store.js'
 import {resolveTarget} from '../../../src/config/targets.js'
-import {CfguardError} from '../../../src/errors.js'
-
-function err(fn: () => unknown): CfguardError {
-  try {
-    fn()
-  } catch (e) {
-    if (e instanceof CfguardError) return e
-    throw e
-  }
-  throw new Error('expected an error')
-}
+import {thrown} from '../../helpers/failure.js'
 
 describe('config/targets resolution', () => {
   let home: string
@@ -69,7 +59,7 @@ describe('config/targets resolution', () => {
   })
 
   it('with nothing configured: NOT_LOGGED_IN (exit 4) telling how to log in', () => {
-    const e = err(() => resolveTarget({}, {env, home}))
+    const e = thrown(() => resolveTarget({}, {env, home}))
     expect(e.code).to.equal('NOT_LOGGED_IN')
     expect(e.exitCode).to.equal(4)
     expect(e.suggestions[0]).to.contain('cfguard login --api')
@@ -132,10 +122,10 @@ describe('config/targets resolution', () => {
       {env: {...env, CFGUARD_USERNAME: 'bob', CFGUARD_PASSWORD: 'bob-password-1'}, home},
     )
     expect(t.auth.kind).to.equal('password')
-    expect(err(() => resolveTarget({}, {env: {...env, CFGUARD_USERNAME: 'bob'}, home})).code).to.equal(
+    expect(thrown(() => resolveTarget({}, {env: {...env, CFGUARD_USERNAME: 'bob'}, home})).code).to.equal(
       'USAGE',
     )
-    expect(err(() => resolveTarget({}, {env: {...env, CFGUARD_CLIENT_ID: 'x'}, home})).message).to.contain(
+    expect(thrown(() => resolveTarget({}, {env: {...env, CFGUARD_CLIENT_ID: 'x'}, home})).message).to.contain(
       'CFGUARD_CLIENT_SECRET is not',
     )
   })
@@ -158,7 +148,7 @@ describe('config/targets resolution', () => {
     const scoped = resolveTarget({org: 'other'}, {env: {...env, CFGUARD_TARGET: 'dev'}, home})
     expect(scoped.org).to.deep.equal({name: 'other', guid: null})
     expect(scoped.space).to.equal(null)
-    expect(err(() => resolveTarget({target: 'nope'}, {env, home})).message).to.equal(
+    expect(thrown(() => resolveTarget({target: 'nope'}, {env, home})).message).to.equal(
       'no stored target named "nope"',
     )
   })
@@ -169,7 +159,7 @@ describe('config/targets resolution', () => {
     await storeTarget('dev', 'https://api.dev.example.com', false)
     expect(resolveTarget({api: 'https://api.dev.example.com/'}, {env, home}).name).to.equal('dev')
     expect(resolveTarget({api: 'https://API.cf.example.com'}, {env, home}).authSource).to.equal('cf-cli')
-    expect(err(() => resolveTarget({api: 'https://api.new.example.com'}, {env, home})).message).to.equal(
+    expect(thrown(() => resolveTarget({api: 'https://api.new.example.com'}, {env, home})).message).to.equal(
       'not logged in to https://api.new.example.com',
     )
   })
@@ -185,7 +175,7 @@ describe('config/targets resolution', () => {
       }
       d.current = 'ci'
     })
-    expect(err(() => resolveTarget({}, {env, home})).message).to.contain('never stored')
+    expect(thrown(() => resolveTarget({}, {env, home})).message).to.contain('never stored')
     const t = resolveTarget({}, {env: {...env, CFGUARD_CLIENT_SECRET: 'ci-secret-abc'}, home})
     expect(t.auth).to.deep.equal({kind: 'client-credentials', clientId: 'ci', clientSecret: 'ci-secret-abc'})
   })
@@ -205,14 +195,14 @@ describe('config/targets resolution', () => {
 
   it('bad input: malformed cf CLI config, wrong field types, bad URL, plain http elsewhere than loopback', () => {
     writeCf('{"Target": "https://api.x", ')
-    const e = err(() => resolveTarget({}, {env, home}))
+    const e = thrown(() => resolveTarget({}, {env, home}))
     expect(e.code).to.equal('CONFIG_INVALID')
     expect(e.exitCode).to.equal(2)
     expect(e.message).to.contain('.cf/config.json is not valid JSON')
     writeCf({Target: 42})
-    expect(err(() => resolveTarget({}, {env, home})).message).to.contain('Target that is not a string')
-    expect(err(() => resolveTarget({api: 'not a url'}, {env, home})).code).to.equal('USAGE')
-    const insecure = err(() => resolveTarget({api: 'http://api.example.com'}, {env, home}))
+    expect(thrown(() => resolveTarget({}, {env, home})).message).to.contain('Target that is not a string')
+    expect(thrown(() => resolveTarget({api: 'not a url'}, {env, home})).code).to.equal('USAGE')
+    const insecure = thrown(() => resolveTarget({api: 'http://api.example.com'}, {env, home}))
     expect(insecure.code).to.equal('INSECURE_URL')
     expect(
       resolveTarget(
