@@ -2,6 +2,7 @@ import type {Finding, ResourceRef} from '../model/finding.js'
 import type {Suppression} from '../model/policy.js'
 import {globToRegExp} from '../model/selector.js'
 import {DAY_MS} from '../model/duration.js'
+import {plural} from '../util/plural.js'
 
 export interface SuppressedFinding {
   fingerprint: string
@@ -99,14 +100,14 @@ export function applySuppressions(
       const n = resurfaced.get(s) ?? 0
       warnings.push({
         level: 'warning',
-        message: `suppression ${label(s)} expired on ${s.expires}; ${n} finding${n === 1 ? '' : 's'} it covered ${n === 1 ? 'is' : 'are'} reported again: renew it with a new reason and expires, or remove it`,
+        message: `suppression ${label(s)} expired on ${s.expires}; ${plural(n, 'finding')} it covered ${n === 1 ? 'is' : 'are'} reported again: renew it with a new reason and expires, or remove it`,
       })
     } else if (used.has(s)) {
       const days = daysLeft(s, now)
       if (days <= EXPIRY_NOTICE_DAYS) {
         warnings.push({
           level: 'info',
-          message: `suppression ${label(s)} expires on ${s.expires}, ${days === 0 ? 'today' : `in ${days} day${days === 1 ? '' : 's'}`}; renew it with a new reason and expires, or fix what it covers`,
+          message: `suppression ${label(s)} expires on ${s.expires}, ${days === 0 ? 'today' : `in ${plural(days, 'day')}`}; renew it with a new reason and expires, or fix what it covers`,
         })
       }
     } else if (ran(s.rule)) {

@@ -3,6 +3,7 @@ import type {InstanceCounts, RouteMap, RouteMapDestination, RouteMapRoute} from 
 import {type Severity, severityRank} from '../model/severity.js'
 import {clean, htmlEscape} from './escape.js'
 import type {RuleMeta} from './types.js'
+import {plural} from '../util/plural.js'
 
 /** Largest map drawn; beyond it the picture says how many routes were left out. */
 export const MAX_DRAWN_ROUTES = 400
@@ -146,7 +147,7 @@ function domainNode(domain: RouteMap['domains'][number], top: number, bottom: nu
     `<rect x="${DOMAIN.x}" y="${top}" width="${DOMAIN.w}" height="${bottom - top}" rx="8"/>`,
     `<text class="name" x="${DOMAIN.x + 12}" y="${top + 20}">${ht(domain.name, 26)}</text>`,
     `<text class="meta" x="${DOMAIN.x + 12}" y="${top + 38}">${tagText}</text>`,
-    `<text class="meta" x="${DOMAIN.x + 12}" y="${top + 54}">${domain.routes.length} route${domain.routes.length === 1 ? '' : 's'}</text>`,
+    `<text class="meta" x="${DOMAIN.x + 12}" y="${top + 54}">${plural(domain.routes.length, 'route')}</text>`,
     `</g>`,
   ].join('')
 }

@@ -9,6 +9,7 @@
 
 import type {Refusal} from './plan.js'
 import type {RotationAction} from './types.js'
+import {plural} from '../util/plural.js'
 
 export type HolderKind = 'user-provided' | 'binding' | 'key' | 'env'
 
@@ -97,7 +98,7 @@ export function sharedRefusals(input: {
       {
         code: 'ROTATION_REFUSED',
         message:
-          `${client} of ${targetName} is also held by ${count(scan.holders.length, 'other place')}: ` +
+          `${client} of ${targetName} is also held by ${plural(scan.holders.length, 'other place')}: ` +
           `${list(scan.holders)}; rotating ${targetName} alone would leave them with a retired secret`,
         suggestions: [
           ...(onlyServices
@@ -136,8 +137,4 @@ export function sharedRefusals(input: {
     })
   }
   return out
-}
-
-function count(n: number, what: string): string {
-  return `${n} ${what}${n === 1 ? '' : 's'}`
 }

@@ -12,6 +12,7 @@ import {existingRotationId} from './phase.js'
 import type {RotationPlan} from './plan.js'
 import type {RunState} from './steps/state.js'
 import type {RotationStatus} from './types.js'
+import {plural} from '../util/plural.js'
 
 /** What every outcome of one run shares. */
 export type OutcomeBase = Pick<RotationOutcome, 'action' | 'kind' | 'target' | 'rotationId'>
@@ -94,7 +95,7 @@ export function successOutcome(state: RunState, base: OutcomeBase) {
 /** ` (and 2 other services holding the client)` when followers went along. */
 function alongWith(state: RunState): string {
   const n = state.observation.ups?.followers.length ?? 0
-  return n === 0 ? '' : ` (and ${n} other service${n === 1 ? '' : 's'} holding the client)`
+  return n === 0 ? '' : ` (and ${plural(n, 'other service')} holding the client)`
 }
 
 export function failureOutcome(

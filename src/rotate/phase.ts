@@ -9,6 +9,7 @@ import type {Phase, RotationKind} from './types.js'
 import {changeMarker} from './annotations.js'
 import {LABEL} from '../model/annotations.js'
 import type {AppInfo, BindingInfo, DeploymentInfo, ProbeResult} from './platform.js'
+import {plural} from '../util/plural.js'
 
 /** Facts about a user-provided service rotation (kinds ups-uaa and ups-external). */
 export interface UpsFacts {
@@ -112,12 +113,12 @@ export function deriveUpsPhase(f: UpsFacts): PhaseResult {
     if (uaa && f.previousProbe === 'rejected') {
       return {
         phase: 'needs-human',
-        reason: `${behind} other service${behind === 1 ? '' : 's'} holding the client still hold the retired secret`,
+        reason: `${plural(behind, 'other service')} holding the client still hold the retired secret`,
       }
     }
     return {
       phase: 'added',
-      reason: `the service holds the new secret; ${behind} other service${behind === 1 ? '' : 's'} holding the client still hold the previous one`,
+      reason: `the service holds the new secret; ${plural(behind, 'other service')} holding the client still hold the previous one`,
     }
   }
   if (!f.instancesFresh) {

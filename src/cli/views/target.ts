@@ -3,6 +3,7 @@ import {formatDuration} from '../../model/duration.js'
 import type {LoginResult} from '../../actions/auth/login.js'
 import type {LogoutResult} from '../../actions/auth/logout.js'
 import type {TargetInfo, TargetSummary} from '../../actions/auth/target.js'
+import {plural} from '../../util/plural.js'
 
 const SOURCES: Record<TargetInfo['source'], string> = {
   store: 'cfguard login',
@@ -66,5 +67,5 @@ export function renderLogin(r: LoginResult, now: Date): string {
 
 export function renderLogout(r: LogoutResult): string {
   if (r.loggedOut.length === 0) return 'Not logged in.'
-  return `Logged out of ${r.loggedOut.map((n) => `"${n}"`).join(', ')}${r.revoked > 0 ? ` (${r.revoked} token${r.revoked === 1 ? '' : 's'} revoked at UAA)` : ''}.`
+  return `Logged out of ${r.loggedOut.map((n) => `"${n}"`).join(', ')}${r.revoked > 0 ? ` (${plural(r.revoked, 'token')} revoked at UAA)` : ''}.`
 }
